@@ -1,0 +1,53 @@
+# Every target runs inside .venv, created on demand from the pinned requirements.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+
+.PHONY: install test lint typecheck test-unit test-integration test-e2e test-infra synth local clean
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(BIN)/activate
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+install: $(BIN)/activate node_modules/.package-lock.json
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy lambdas local emulator infra app.py
+
+test-unit: install
+	$(BIN)/pytest -m unit -q
+
+test-integration: install
+	$(BIN)/pytest -m integration -q
+
+test-e2e: install
+	$(BIN)/pytest -m e2e -q
+
+test-infra: install
+	$(BIN)/pytest -m infra -q
+
+synth: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" npx cdk synth --quiet
+	$(BIN)/cfn-lint cdk.out/*.template.json
+
+## The one command that installs everything and runs every check and test tier.
+test: lint typecheck
+	$(BIN)/pytest -q
+	$(MAKE) synth
+
+## The pipeline end to end on this machine: moto + the Rekognition fake, no AWS account.
+local: install
+	$(BIN)/python -m local.run
+
+clean:
+	rm -rf $(VENV) node_modules cdk.out .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Runtime of the Rekognition Video pipeline: Lambda handlers, pure logic and data access."""

@@ -1,0 +1,49 @@
+"""AWS clients, created on first use and reused across warm invocations.
+
+Nothing is built at import time, so tests can set the environment and start their doubles first.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient, DynamoDBServiceResource
+    from mypy_boto3_rekognition import RekognitionClient
+    from mypy_boto3_s3 import S3Client
+
+# Rekognition retries are owned by the pipeline's own back-off (logic/retry.py) so that every
+# transient error, LimitExceededException included, follows one policy instead of two stacked ones.
+_REKOGNITION_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=5, read_timeout=30)
+_DYNAMODB_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 8}, connect_timeout=5, read_timeout=10)
+_S3_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 4}, connect_timeout=5, read_timeout=10)
+
+
+@cache
+def rekognition() -> RekognitionClient:
+    return boto3.client("rekognition", config=_REKOGNITION_CONFIG)
+
+
+@cache
+def dynamodb() -> DynamoDBClient:
+    return boto3.client("dynamodb", config=_DYNAMODB_CONFIG)
+
+
+@cache
+def dynamodb_resource() -> DynamoDBServiceResource:
+    return boto3.resource("dynamodb", config=_DYNAMODB_CONFIG)
+
+
+@cache
+def s3() -> S3Client:
+    return boto3.client("s3", config=_S3_CONFIG)
+
+
+def reset() -> None:
+    """Forget cached clients (tests switch regions or doubles between cases)."""
+    for factory in (rekognition, dynamodb, dynamodb_resource, s3):
+        factory.cache_clear()

@@ -1,0 +1,50 @@
+"""The detections table: written in BatchWriteItem chunks, every unprocessed item retried."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from video_pipeline.logic.errors import RetryLaterError
+from video_pipeline.logic.retry import Backoff
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+BATCH_LIMIT = 25
+DynamoItem = dict[str, dict[str, Any]]
+# Unprocessed items mean the table is throttling: back off longer than for a single call.
+WRITE_BACKOFF = Backoff(attempts=10, base_seconds=0.05, cap_seconds=2.0)
+
+
+class DetectionsStore:
+    def __init__(
+        self,
+        client: DynamoDBClient,
+        table_name: str,
+        *,
+        backoff: Backoff = WRITE_BACKOFF,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        self._client = client
+        self._table_name = table_name
+        self._backoff = backoff
+        self._sleep = sleep
+        self.requests = 0
+
+    def write(self, items: Sequence[DynamoItem]) -> None:
+        """Write every item (puts are idempotent: keys are deterministic) or raise RetryLaterError."""
+        for start in range(0, len(items), BATCH_LIMIT):
+            self._write_batch(items[start : start + BATCH_LIMIT])
+
+    def _write_batch(self, batch: Sequence[DynamoItem]) -> None:
+        pending: list[Any] = [{"PutRequest": {"Item": item}} for item in batch]
+        for attempt in range(1, self._backoff.attempts + 1):
+            self.requests += 1
+            response = self._client.batch_write_item(RequestItems={self._table_name: pending})
+            pending = list(response.get("UnprocessedItems", {}).get(self._table_name, []))
+            if not pending:
+                return
+            (self._sleep or time.sleep)(self._backoff.delay(attempt))
+        raise RetryLaterError(f"{len(pending)} detections still unprocessed after {self._backoff.attempts} attempts")

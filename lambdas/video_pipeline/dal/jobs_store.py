@@ -1,0 +1,222 @@
+"""The jobs table: one META item per video, one JOB item per (video, analysis).
+
+Every state change is a conditional write, so duplicate S3 events and re-delivered notifications
+can race freely: the first writer wins and the others see a condition failure they can ignore.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
+
+from video_pipeline.models import JobRecord, JobStatus, Video
+from video_pipeline.schema import JOB_ID_INDEX, RECENT_PARTITION
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+
+def video_pk(video_id: str) -> str:
+    return f"VIDEO#{video_id}"
+
+
+META_SK = "META"
+
+
+def job_sk(analysis: str) -> str:
+    return f"JOB#{analysis}"
+
+
+def recent_sk(uploaded_at: str, video_id: str, sk: str) -> str:
+    return f"{uploaded_at}#{video_id}#{sk}"
+
+
+def to_dynamo(value: Any) -> Any:
+    """Floats become Decimals, as DynamoDB requires."""
+    return json.loads(json.dumps(value), parse_float=Decimal)
+
+
+def _is_condition_failure(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+class JobsStore:
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def put_video(self, video: Video, analyses: tuple[str, ...]) -> None:
+        """Create the video's META item once; a duplicate upload event leaves it untouched."""
+        upload = video.upload
+        item: dict[str, Any] = {
+            "pk": video_pk(video.video_id),
+            "sk": META_SK,
+            "kind": "video",
+            "video_id": video.video_id,
+            "bucket": upload.bucket,
+            "key": upload.key,
+            "size": video.size,
+            "uploaded_at": upload.event_time,
+            "analyses": list(analyses),
+            "recent_pk": RECENT_PARTITION,
+            "recent_sk": recent_sk(upload.event_time, video.video_id, META_SK),
+        }
+        if upload.version_id:
+            item["version_id"] = upload.version_id
+        if upload.etag:
+            item["etag"] = upload.etag
+        self._put_if(item, "attribute_not_exists(pk)", {})
+
+    def claim(self, record: JobRecord, video: Video, now: str) -> bool:
+        """Record a job about to start. False when this exact job is already started or finished.
+
+        A STARTING record with the same token is re-claimed: the previous attempt stopped before
+        Rekognition answered, and the Start* call is idempotent on the token.
+        """
+        item = self._job_item(record, video, now)
+        return self._put_if(
+            item,
+            "attribute_not_exists(pk) OR #token <> :token OR #status = :starting",
+            {":token": record.token, ":starting": JobStatus.STARTING.value},
+        )
+
+    def mark_started(self, record: JobRecord, job_id: str, now: str) -> None:
+        self._update_if_starting(
+            record,
+            "SET #status = :status, job_id = :job_id, job_started_at = :now, updated_at = :now",
+            {":status": JobStatus.IN_PROGRESS.value, ":job_id": job_id, ":now": now},
+        )
+
+    def mark_failed(self, record: JobRecord, error_code: str, message: str, now: str) -> None:
+        """A job that cannot run: dashboards show the reason."""
+        self._update_if_starting(
+            record,
+            "SET #status = :status, error_code = :code, status_message = :message, "
+            "completed_at = :now, updated_at = :now",
+            {":status": JobStatus.FAILED.value, ":code": error_code, ":message": message[:2000], ":now": now},
+        )
+
+    def get_job(self, video_id: str, analysis: str) -> JobRecord | None:
+        response = self._table.get_item(Key={"pk": video_pk(video_id), "sk": job_sk(analysis)}, ConsistentRead=True)
+        item = response.get("Item")
+        return _job_record(item) if item else None
+
+    def find_by_job_id(self, job_id: str) -> JobRecord | None:
+        response = self._table.query(IndexName=JOB_ID_INDEX.name, KeyConditionExpression=Key("job_id").eq(job_id))
+        items = response.get("Items", [])
+        return _job_record(items[0]) if items else None
+
+    def complete(
+        self,
+        record: JobRecord,
+        status: JobStatus,
+        now: str,
+        *,
+        status_message: str = "",
+        detection_count: int = 0,
+        entity_count: int = 0,
+        video_metadata: dict[str, Any] | None = None,
+    ) -> bool:
+        """Write the job's final state once. False if another delivery already finished it."""
+        values: dict[str, Any] = {
+            ":status": status.value,
+            ":now": now,
+            ":job_id": record.job_id,
+            ":in_progress": JobStatus.IN_PROGRESS.value,
+            ":count": detection_count,
+            ":entities": entity_count,
+            ":message": status_message[:2000],
+        }
+        expression = (
+            "SET #status = :status, completed_at = :now, updated_at = :now, detection_count = :count, "
+            "entity_count = :entities, status_message = :message"
+        )
+        if video_metadata:
+            expression += ", video_metadata = :metadata"
+            values[":metadata"] = to_dynamo(video_metadata)
+        try:
+            self._table.update_item(
+                Key={"pk": video_pk(record.video_id), "sk": job_sk(record.analysis)},
+                UpdateExpression=expression,
+                ConditionExpression="job_id = :job_id AND #status = :in_progress",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def _job_item(self, record: JobRecord, video: Video, now: str) -> dict[str, Any]:
+        sk = job_sk(record.analysis)
+        item: dict[str, Any] = {
+            "pk": video_pk(record.video_id),
+            "sk": sk,
+            "kind": "job",
+            "video_id": record.video_id,
+            "analysis": record.analysis,
+            "status": record.status.value,
+            "token": record.token,
+            "tag": record.tag,
+            "bucket": record.bucket,
+            "key": record.key,
+            "uploaded_at": record.uploaded_at,
+            "started_at": now,
+            "updated_at": now,
+            "recent_pk": RECENT_PARTITION,
+            "recent_sk": recent_sk(record.uploaded_at, record.video_id, sk),
+        }
+        if video.upload.version_id:
+            item["version_id"] = video.upload.version_id
+        return item
+
+    def _put_if(self, item: dict[str, Any], condition: str, values: dict[str, Any]) -> bool:
+        names = {name: name[1:] for name in ("#token", "#status") if name in condition}
+        arguments: dict[str, Any] = {"Item": item, "ConditionExpression": condition}
+        if names:
+            arguments["ExpressionAttributeNames"] = names
+        if values:
+            arguments["ExpressionAttributeValues"] = values
+        try:
+            self._table.put_item(**arguments)
+        except ClientError as error:
+            if _is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def _update_if_starting(self, record: JobRecord, expression: str, values: dict[str, Any]) -> None:
+        """Leave a job alone if a concurrent delivery already moved it past STARTING."""
+        try:
+            self._table.update_item(
+                Key={"pk": video_pk(record.video_id), "sk": job_sk(record.analysis)},
+                UpdateExpression=expression,
+                ConditionExpression="#token = :token AND #status = :starting",
+                ExpressionAttributeNames={"#status": "status", "#token": "token"},
+                ExpressionAttributeValues={
+                    **values,
+                    ":token": record.token,
+                    ":starting": JobStatus.STARTING.value,
+                },
+            )
+        except ClientError as error:
+            if not _is_condition_failure(error):
+                raise
+
+
+def _job_record(item: dict[str, Any]) -> JobRecord:
+    return JobRecord(
+        video_id=str(item["video_id"]),
+        analysis=str(item["analysis"]),
+        status=JobStatus(str(item["status"])),
+        token=str(item["token"]),
+        tag=str(item["tag"]),
+        bucket=str(item["bucket"]),
+        key=str(item["key"]),
+        uploaded_at=str(item["uploaded_at"]),
+        job_id=str(item["job_id"]) if item.get("job_id") else None,
+    )

@@ -1,0 +1,283 @@
+"""Read API over the pipeline's tables: the six access patterns dashboards use.
+
+1. recent videos, newest first, with each analysis' status      -> `recent_videos`
+2. one video: metadata, jobs, counts, errors                      -> `video`
+3. one analysis' detections of a video in a time window, in order -> `detections`
+4. every appearance of one celebrity across videos                -> `celebrity_appearances`
+5. the track of one person index within a video                   -> `person_track`
+6. jobs in a given status older than a given age                  -> `jobs_in_status`
+
+Every list is paginated with an opaque cursor.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from boto3.dynamodb.conditions import Key
+
+from video_pipeline.analyses import CELEBRITIES, PERSONS, by_name
+from video_pipeline.dal.jobs_store import META_SK, job_sk, video_pk
+from video_pipeline.logic.clock import format_instant
+from video_pipeline.logic.detections import detection_sort_key
+from video_pipeline.models import JobStatus
+from video_pipeline.schema import ENTITY_INDEX, RECENT_INDEX, RECENT_PARTITION, STATUS_INDEX
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+MAX_TIMESTAMP_MS = 10**12 - 1
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class JobSummary:
+    video_id: str
+    analysis: str
+    status: JobStatus
+    started_at: str
+    job_id: str | None = None
+    completed_at: str | None = None
+    detection_count: int = 0
+    entity_count: int = 0
+    error_code: str | None = None
+    status_message: str | None = None
+    video_metadata: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VideoSummary:
+    video_id: str
+    bucket: str
+    key: str
+    uploaded_at: str
+    size: int
+    version_id: str | None = None
+    jobs: dict[str, JobSummary] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    job_id: str
+    video_id: str
+    timestamp_ms: int
+    data: dict[str, Any]
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    cursor: str | None = None
+
+
+def _plain(value: Any) -> Any:
+    """DynamoDB numbers come back as Decimal; give callers ints and floats."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _encode_cursor(key: dict[str, Any] | None) -> str | None:
+    if not key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(_plain(key), sort_keys=True).encode()).decode()
+
+
+def _decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    try:
+        value = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError) as error:
+        raise ValueError("invalid cursor") from error
+    if not isinstance(value, dict):
+        raise ValueError("invalid cursor")
+    return value
+
+
+def _job_summary(item: dict[str, Any]) -> JobSummary:
+    item = _plain(item)
+    return JobSummary(
+        video_id=item["video_id"],
+        analysis=item["analysis"],
+        status=JobStatus(item["status"]),
+        started_at=item["started_at"],
+        job_id=item.get("job_id"),
+        completed_at=item.get("completed_at"),
+        detection_count=item.get("detection_count", 0),
+        entity_count=item.get("entity_count", 0),
+        error_code=item.get("error_code"),
+        status_message=item.get("status_message"),
+        video_metadata=item.get("video_metadata"),
+    )
+
+
+def _video_summary(meta: dict[str, Any], jobs: list[dict[str, Any]]) -> VideoSummary:
+    meta = _plain(meta)
+    summaries = [_job_summary(job) for job in jobs]
+    return VideoSummary(
+        video_id=meta["video_id"],
+        bucket=meta["bucket"],
+        key=meta["key"],
+        uploaded_at=meta["uploaded_at"],
+        size=meta["size"],
+        version_id=meta.get("version_id"),
+        jobs={job.analysis: job for job in summaries},
+    )
+
+
+def _detection(item: dict[str, Any]) -> Detection:
+    return Detection(
+        job_id=item["pk"],
+        video_id=item["video_id"],
+        timestamp_ms=int(item["ts"]),
+        data=json.loads(item["data"]),
+        label=item.get("label"),
+    )
+
+
+class PipelineRepository:
+    def __init__(self, jobs_table: Table, detections_table: Table) -> None:
+        self._jobs = jobs_table
+        self._detections = detections_table
+
+    # 1
+    def recent_videos(self, limit: int = 20, cursor: str | None = None) -> Page[VideoSummary]:
+        """Newest uploads first. META and JOB items share the `recent` index, one video's items adjacent."""
+        videos: list[VideoSummary] = []
+        group: list[dict[str, Any]] = []
+        last_key: dict[str, Any] | None = None
+        query = {
+            "IndexName": RECENT_INDEX.name,
+            "KeyConditionExpression": Key(RECENT_INDEX.partition_key).eq(RECENT_PARTITION),
+            "ScanIndexForward": False,
+        }
+        for item in self._items(self._jobs, query, _decode_cursor(cursor)):
+            if group and item["video_id"] != group[0]["video_id"]:
+                videos.append(self._summarize(group))
+                last_key = _index_key(group[-1])
+                group = []
+                if len(videos) == limit:
+                    return Page(videos, _encode_cursor(last_key))
+            group.append(item)
+        if group:
+            videos.append(self._summarize(group))
+        return Page(videos, None)
+
+    # 2
+    def video(self, video_id: str) -> VideoSummary | None:
+        items = list(self._items(self._jobs, {"KeyConditionExpression": Key("pk").eq(video_pk(video_id))}, None))
+        return self._summarize(items) if any(item["sk"] == META_SK for item in items) else None
+
+    def job(self, video_id: str, analysis: str) -> JobSummary | None:
+        item = self._jobs.get_item(Key={"pk": video_pk(video_id), "sk": job_sk(analysis)}).get("Item")
+        return _job_summary(item) if item else None
+
+    # 3
+    def detections(
+        self,
+        video_id: str,
+        analysis: str,
+        *,
+        start_ms: int = 0,
+        end_ms: int = MAX_TIMESTAMP_MS,
+        limit: int = 1000,
+        cursor: str | None = None,
+    ) -> Page[Detection]:
+        job_id = self._job_id(video_id, by_name(analysis).name)
+        if job_id is None:
+            return Page([])
+        low = detection_sort_key(start_ms, 0)
+        high = detection_sort_key(end_ms, 99_999_999)
+        condition = Key("pk").eq(job_id) & Key("sk").between(low, high)
+        return self._page(self._detections, {"KeyConditionExpression": condition}, limit, cursor)
+
+    # 4
+    def celebrity_appearances(
+        self, celebrity_id: str, *, newest_first: bool = True, limit: int = 100, cursor: str | None = None
+    ) -> Page[Detection]:
+        rule = CELEBRITIES.entity
+        assert rule is not None
+        query = {
+            "IndexName": ENTITY_INDEX.name,
+            "KeyConditionExpression": Key(ENTITY_INDEX.partition_key).eq(f"{rule.prefix}#{celebrity_id}"),
+            "ScanIndexForward": not newest_first,
+        }
+        return self._page(self._detections, query, limit, cursor)
+
+    # 5
+    def person_track(
+        self, video_id: str, person_index: int, *, limit: int = 1000, cursor: str | None = None
+    ) -> Page[Detection]:
+        rule = PERSONS.entity
+        assert rule is not None
+        job_id = self._job_id(video_id, PERSONS.name)
+        if job_id is None:
+            return Page([])
+        entity = f"{rule.prefix}#{job_id}#{person_index}"
+        query = {"IndexName": ENTITY_INDEX.name, "KeyConditionExpression": Key(ENTITY_INDEX.partition_key).eq(entity)}
+        return self._page(self._detections, query, limit, cursor)
+
+    # 6
+    def jobs_in_status(
+        self,
+        status: JobStatus,
+        older_than: timedelta,
+        *,
+        now: datetime | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Page[JobSummary]:
+        """Oldest first: jobs that entered the pipeline before `now - older_than` and are still in `status`."""
+        cutoff = format_instant((now or datetime.now(UTC)) - older_than)
+        condition = Key(STATUS_INDEX.partition_key).eq(status.value) & Key(STATUS_INDEX.sort_key).lt(cutoff)
+        query = {"IndexName": STATUS_INDEX.name, "KeyConditionExpression": condition}
+        items, next_cursor = self._limited(self._jobs, query, limit, cursor)
+        return Page([_job_summary(item) for item in items], next_cursor)
+
+    def _job_id(self, video_id: str, analysis: str) -> str | None:
+        summary = self.job(video_id, analysis)
+        return summary.job_id if summary else None
+
+    def _summarize(self, items: list[dict[str, Any]]) -> VideoSummary:
+        meta = next(item for item in items if item["sk"] == META_SK)
+        return _video_summary(meta, [item for item in items if item["sk"] != META_SK])
+
+    def _page(self, table: Table, query: dict[str, Any], limit: int, cursor: str | None) -> Page[Detection]:
+        items, next_cursor = self._limited(table, query, limit, cursor)
+        return Page([_detection(item) for item in items], next_cursor)
+
+    def _limited(
+        self, table: Table, query: dict[str, Any], limit: int, cursor: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        response = table.query(**query, Limit=limit, **_start(_decode_cursor(cursor)))
+        return list(response.get("Items", [])), _encode_cursor(response.get("LastEvaluatedKey"))
+
+    @staticmethod
+    def _items(table: Table, query: dict[str, Any], start: dict[str, Any] | None) -> Iterator[dict[str, Any]]:
+        while True:
+            response = table.query(**query, **_start(start))
+            yield from response.get("Items", [])
+            start = response.get("LastEvaluatedKey")
+            if not start:
+                return
+
+
+def _start(key: dict[str, Any] | None) -> dict[str, Any]:
+    return {"ExclusiveStartKey": key} if key else {}
+
+
+def _index_key(item: dict[str, Any]) -> dict[str, Any]:
+    names = ("pk", "sk", RECENT_INDEX.partition_key, RECENT_INDEX.sort_key)
+    return {name: item[name] for name in names}

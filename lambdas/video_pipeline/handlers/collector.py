@@ -1,0 +1,82 @@
+"""Collector Lambda: Rekognition completion notifications (SNS -> SQS) -> results in DynamoDB."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from video_pipeline.dal import clients
+from video_pipeline.dal.detections_store import DetectionsStore
+from video_pipeline.dal.jobs_store import JobsStore
+from video_pipeline.dal.rekognition import RekognitionGateway
+from video_pipeline.handlers.observability import count, logger, metrics, tracer
+from video_pipeline.logic.collecting import CollectOutcome, CollectReport, ResultCollector
+from video_pipeline.logic.envelope import MalformedMessageError
+from video_pipeline.logic.notifications import parse_notice
+from video_pipeline.settings import CollectorSettings
+
+settings = CollectorSettings.from_environment()
+# Every failed record is reported in batchItemFailures, even when all fail, instead of an invocation error.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+_METRIC_BY_OUTCOME = {
+    CollectOutcome.SUCCEEDED: "JobsSucceeded",
+    CollectOutcome.FAILED: "JobsFailed",
+    CollectOutcome.DUPLICATE: "NotificationsDuplicate",
+    CollectOutcome.UNKNOWN_JOB: "NotificationsUnknownJob",
+}
+
+
+@cache
+def result_collector() -> ResultCollector:
+    return ResultCollector(
+        jobs=JobsStore(clients.dynamodb_resource().Table(settings.jobs_table_name)),
+        detections=DetectionsStore(clients.dynamodb(), settings.detections_table_name),
+        rekognition=RekognitionGateway(clients.rekognition()),
+    )
+
+
+def record_handler(record: SQSRecord) -> None:
+    try:
+        notice = parse_notice(record.body)
+    except MalformedMessageError as error:
+        logger.error(
+            "dropping malformed notification",
+            message_id=record.message_id,
+            reason=str(error),
+            body=record.body[:2000],
+        )
+        count("MalformedMessages")
+        return
+    logger.append_keys(job_id=notice.job_id)
+    report = result_collector().handle(notice)
+    _report(report)
+
+
+def _report(report: CollectReport) -> None:
+    fields = {
+        "analysis": report.analysis,
+        "video_id": report.video_id,
+        "outcome": report.outcome.value,
+        "reason": report.reason,
+    }
+    if report.outcome is CollectOutcome.UNKNOWN_JOB:
+        logger.warning("dropping notification for an unknown job", extra=fields)
+    else:
+        logger.info(
+            "notification processed", extra={**fields, "detections": report.detections, "reason": report.reason}
+        )
+    count(_METRIC_BY_OUTCOME[report.outcome], analysis=report.analysis)
+    count("DetectionsStored", report.detections, analysis=report.analysis)
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics(capture_cold_start_metric=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

@@ -1,0 +1,31 @@
+"""The one Logger, Tracer and Metrics of the pipeline, configured by POWERTOOLS_* variables."""
+
+from __future__ import annotations
+
+import os
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "RekognitionVideoPipeline")
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics(namespace=NAMESPACE)
+
+
+def count(name: str, value: int = 1, *, analysis: str | None = None) -> None:
+    """A count metric, with an `analysis` dimension when it is about one analysis."""
+    if value <= 0:
+        return
+    if analysis is None:
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+        return
+    with single_metric(
+        name=name,
+        unit=MetricUnit.Count,
+        value=value,
+        namespace=NAMESPACE,
+        default_dimensions=metrics.default_dimensions,
+    ) as metric:
+        metric.add_dimension(name="analysis", value=analysis)

@@ -1,0 +1,73 @@
+"""S3 event notifications: validated models and the uploads they announce."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote_plus
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from video_pipeline.logic.envelope import MalformedMessageError, decode_body
+from video_pipeline.models import UploadedObject
+
+
+class _Lenient(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class _S3Object(_Lenient):
+    key: str = Field(min_length=1)
+    size: int | None = Field(default=None, ge=0)
+    etag: str | None = Field(default=None, alias="eTag")
+    version_id: str | None = Field(default=None, alias="versionId")
+
+
+class _S3Bucket(_Lenient):
+    name: str = Field(min_length=3)
+
+
+class _S3Entity(_Lenient):
+    bucket: _S3Bucket
+    object: _S3Object
+
+
+class S3EventRecord(_Lenient):
+    event_name: str = Field(alias="eventName")
+    event_time: str = Field(alias="eventTime")
+    s3: _S3Entity
+
+
+class S3EventNotification(_Lenient):
+    records: list[S3EventRecord] = Field(alias="Records")
+
+
+def is_test_event(payload: dict[str, Any]) -> bool:
+    """S3 sends `s3:TestEvent` once when a notification configuration is created."""
+    return payload.get("Event") == "s3:TestEvent"
+
+
+def uploads_in(body: str) -> list[UploadedObject]:
+    """The ObjectCreated uploads announced by one SQS message body (empty for a test event).
+
+    Raises MalformedMessageError when the body is not an S3 event notification.
+    """
+    payload = decode_body(body)
+    if is_test_event(payload):
+        return []
+    try:
+        notification = S3EventNotification.model_validate(payload)
+    except ValidationError as error:
+        raise MalformedMessageError(f"not an S3 event notification: {error.error_count()} errors") from error
+    return [_upload(record) for record in notification.records if record.event_name.startswith("ObjectCreated:")]
+
+
+def _upload(record: S3EventRecord) -> UploadedObject:
+    obj = record.s3.object
+    return UploadedObject(
+        bucket=record.s3.bucket.name,
+        key=unquote_plus(obj.key),
+        size=obj.size,
+        etag=obj.etag,
+        version_id=obj.version_id if obj.version_id not in (None, "", "null") else None,
+        event_time=record.event_time,
+    )

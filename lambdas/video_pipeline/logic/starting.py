@@ -1,0 +1,170 @@
+"""Start one Rekognition Video job per enabled analysis for each accepted upload."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from video_pipeline.analyses import Analysis, JobSettings
+from video_pipeline.logic import admission
+from video_pipeline.logic.admission import Admission, Verdict
+from video_pipeline.logic.clock import utc_now
+from video_pipeline.logic.errors import RekognitionCallError, RetryLaterError
+from video_pipeline.logic.identity import client_request_token, job_tag, video_id
+from video_pipeline.logic.ports import JobsPort, ObjectReaderPort, RekognitionPort
+from video_pipeline.logic.retry import DEFAULT_BACKOFF, Backoff, call_with_retries
+from video_pipeline.models import JobRecord, JobStatus, UploadedObject, Video
+
+
+class StartOutcome(StrEnum):
+    STARTED = "STARTED"
+    DUPLICATE = "DUPLICATE"
+    FAILED = "FAILED"
+    DEFERRED = "DEFERRED"
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationChannel:
+    topic_arn: str
+    role_arn: str
+
+
+@dataclass(slots=True)
+class UploadReport:
+    bucket: str
+    key: str
+    admission: Admission
+    video_id: str | None = None
+    outcomes: dict[str, StartOutcome] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def start_request(
+    analysis: Analysis,
+    upload: UploadedObject,
+    *,
+    token: str,
+    tag: str,
+    channel: NotificationChannel,
+    settings: JobSettings,
+) -> dict[str, Any]:
+    s3_object = {"Bucket": upload.bucket, "Name": upload.key}
+    if upload.version_id:
+        s3_object["Version"] = upload.version_id
+    return {
+        "Video": {"S3Object": s3_object},
+        "ClientRequestToken": token,
+        "JobTag": tag,
+        "NotificationChannel": {"SNSTopicArn": channel.topic_arn, "RoleArn": channel.role_arn},
+        **analysis.start_options(settings),
+    }
+
+
+def _is_transient(error: Exception) -> bool:
+    return isinstance(error, RekognitionCallError) and error.retryable
+
+
+class JobStarter:
+    def __init__(
+        self,
+        *,
+        jobs: JobsPort,
+        objects: ObjectReaderPort,
+        rekognition: RekognitionPort,
+        channel: NotificationChannel,
+        analyses: tuple[Analysis, ...],
+        settings: JobSettings,
+        backoff: Backoff = DEFAULT_BACKOFF,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], str] = utc_now,
+    ) -> None:
+        self._jobs = jobs
+        self._objects = objects
+        self._rekognition = rekognition
+        self._channel = channel
+        self._analyses = analyses
+        self._settings = settings
+        self._backoff = backoff
+        self._sleep = sleep
+        self._clock = clock
+
+    def handle(self, upload: UploadedObject) -> UploadReport:
+        """Start every enabled analysis of one upload.
+
+        Each analysis is attempted even if another one is deferred; if any is deferred, the
+        report says so and the caller hands the message back to the queue. Duplicates are
+        harmless: claimed jobs are skipped and Start* is idempotent on its token.
+        """
+        verdict = admission.by_name_and_size(upload.key, upload.size)
+        report = UploadReport(bucket=upload.bucket, key=upload.key, admission=verdict)
+        if verdict.verdict is Verdict.IGNORE:
+            return report
+        head = self._objects.read_head(upload.bucket, upload.key, upload.version_id, admission.HEADER_BYTES)
+        if head is None:
+            report.admission = Admission(Verdict.IGNORE, "ObjectGone", "the object or version no longer exists")
+            return report
+        if verdict.verdict is Verdict.ACCEPT:
+            report.admission = admission.by_content(head.header, head.size)
+        video = Video(video_id=video_id(upload), upload=upload, size=head.size)
+        report.video_id = video.video_id
+        self._jobs.put_video(video, tuple(analysis.name for analysis in self._analyses))
+        for analysis in self._analyses:
+            self._start_one(video, analysis, report)
+        return report
+
+    def _start_one(self, video: Video, analysis: Analysis, report: UploadReport) -> None:
+        upload = video.upload
+        channel = (self._channel.topic_arn, self._channel.role_arn)
+        record = JobRecord(
+            video_id=video.video_id,
+            analysis=analysis.name,
+            status=JobStatus.STARTING,
+            token=client_request_token(analysis, upload, self._settings, channel),
+            tag=job_tag(analysis, video.video_id),
+            bucket=upload.bucket,
+            key=upload.key,
+            uploaded_at=upload.event_time,
+        )
+        now = self._clock()
+        if not self._jobs.claim(record, video, now):
+            report.outcomes[analysis.name] = StartOutcome.DUPLICATE
+            return
+        if report.admission.verdict is Verdict.REJECT:
+            self._jobs.mark_failed(record, report.admission.reason_code, report.admission.reason, now)
+            report.outcomes[analysis.name] = StartOutcome.FAILED
+            return
+        request = start_request(
+            analysis,
+            upload,
+            token=record.token,
+            tag=record.tag,
+            channel=self._channel,
+            settings=self._settings,
+        )
+        try:
+            job_id = call_with_retries(
+                lambda: self._rekognition.start(analysis, request),
+                is_transient=_is_transient,
+                backoff=self._backoff,
+                sleep=self._sleep,
+            )
+        except RekognitionCallError as error:
+            report.errors[analysis.name] = f"{error.code}: {error.message}"
+            if error.retryable:
+                report.outcomes[analysis.name] = StartOutcome.DEFERRED
+                return
+            self._jobs.mark_failed(record, error.code, error.message, self._clock())
+            report.outcomes[analysis.name] = StartOutcome.FAILED
+            return
+        self._jobs.mark_started(record, job_id, self._clock())
+        report.outcomes[analysis.name] = StartOutcome.STARTED
+
+
+def raise_if_deferred(report: UploadReport) -> None:
+    """Hand the message back to the queue when any analysis could not start yet."""
+    deferred = [name for name, outcome in report.outcomes.items() if outcome is StartOutcome.DEFERRED]
+    if deferred:
+        details = "; ".join(f"{name}: {report.errors[name]}" for name in deferred)
+        raise RetryLaterError(f"could not start {', '.join(deferred)} for s3://{report.bucket}/{report.key}: {details}")

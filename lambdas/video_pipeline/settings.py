@@ -1,0 +1,46 @@
+"""Environment variables, parsed into typed models at cold start.
+
+A wrong deployment fails loudly when the handler module loads, not halfway through a batch.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from video_pipeline.analyses import DEFAULT_ANALYSES, JobSettings, parse_analysis_list
+
+ArnString = Annotated[str, Field(pattern=r"^arn:aws[a-zA-Z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$")]
+
+
+class _EnvModel(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Self:
+        return cls.model_validate(dict(os.environ if environ is None else environ))
+
+
+class StarterSettings(_EnvModel):
+    jobs_table_name: str = Field(alias="JOBS_TABLE_NAME", min_length=3)
+    topic_arn: ArnString = Field(alias="REKOGNITION_TOPIC_ARN")
+    role_arn: ArnString = Field(alias="REKOGNITION_ROLE_ARN")
+    enabled_analyses: tuple[str, ...] = Field(alias="ENABLED_ANALYSES", default=DEFAULT_ANALYSES)
+    face_attributes: Literal["DEFAULT", "ALL"] = Field(alias="FACE_ATTRIBUTES", default="ALL")
+
+    @field_validator("enabled_analyses", mode="before")
+    @classmethod
+    def _split_analyses(cls, value: object) -> object:
+        return parse_analysis_list(value) if isinstance(value, str) else value
+
+    @property
+    def job_settings(self) -> JobSettings:
+        return JobSettings(face_attributes=self.face_attributes)
+
+
+class CollectorSettings(_EnvModel):
+    jobs_table_name: str = Field(alias="JOBS_TABLE_NAME", min_length=3)
+    detections_table_name: str = Field(alias="DETECTIONS_TABLE_NAME", min_length=3)

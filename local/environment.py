@@ -1,0 +1,135 @@
+"""The pipeline's AWS resources, created in moto the way the CDK stack creates them in an account.
+
+Call `provision` inside an active `moto.mock_aws()`. Table layouts come from the same schema module
+the stack uses, so local runs and tests exercise the deployed key design.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from video_pipeline.analyses import DEFAULT_ANALYSES
+from video_pipeline.logic.admission import NOTIFICATION_SUFFIXES
+from video_pipeline.schema import DETECTIONS_TABLE, JOBS_TABLE, TableSpec
+
+ACCOUNT_ID = "123456789012"
+
+
+@dataclass(frozen=True, slots=True)
+class LocalPipeline:
+    region: str
+    bucket: str
+    jobs_table: str
+    detections_table: str
+    topic_arn: str
+    role_arn: str
+    starter_queue_url: str
+    results_queue_url: str
+
+    def environment(self, analyses: tuple[str, ...] = DEFAULT_ANALYSES, face_attributes: str = "ALL") -> dict[str, str]:
+        """The variables the stack sets on the Lambda functions."""
+        return {
+            "JOBS_TABLE_NAME": self.jobs_table,
+            "DETECTIONS_TABLE_NAME": self.detections_table,
+            "REKOGNITION_TOPIC_ARN": self.topic_arn,
+            "REKOGNITION_ROLE_ARN": self.role_arn,
+            "ENABLED_ANALYSES": ",".join(analyses),
+            "FACE_ATTRIBUTES": face_attributes,
+        }
+
+
+def create_table(name: str, spec: TableSpec, region: str) -> None:
+    keys = {spec.partition_key, spec.sort_key}
+    for index in spec.indexes:
+        keys |= {index.partition_key, index.sort_key}
+    boto3.client("dynamodb", region_name=region).create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"} for key in sorted(keys)],
+        KeySchema=[
+            {"AttributeName": spec.partition_key, "KeyType": "HASH"},
+            {"AttributeName": spec.sort_key, "KeyType": "RANGE"},
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": index.name,
+                "KeySchema": [
+                    {"AttributeName": index.partition_key, "KeyType": "HASH"},
+                    {"AttributeName": index.sort_key, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for index in spec.indexes
+        ],
+    )
+
+
+def provision(region: str = "us-east-1", *, prefix: str = "local", raw_delivery: bool = False) -> LocalPipeline:
+    s3 = boto3.client("s3", region_name=region)
+    sqs = boto3.client("sqs", region_name=region)
+    sns = boto3.client("sns", region_name=region)
+    iam = boto3.client("iam", region_name=region)
+
+    bucket = f"{prefix}-videos"
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+
+    jobs_table, detections_table = f"{prefix}-jobs", f"{prefix}-detections"
+    create_table(jobs_table, JOBS_TABLE, region)
+    create_table(detections_table, DETECTIONS_TABLE, region)
+
+    starter_queue_url = sqs.create_queue(QueueName=f"{prefix}-uploads")["QueueUrl"]
+    results_queue_url = sqs.create_queue(QueueName=f"{prefix}-results")["QueueUrl"]
+    starter_queue_arn = _queue_arn(sqs, starter_queue_url)
+    s3.put_bucket_notification_configuration(
+        Bucket=bucket,
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {
+                    "QueueArn": starter_queue_arn,
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {"Key": {"FilterRules": [{"Name": "suffix", "Value": suffix}]}},
+                }
+                for suffix in NOTIFICATION_SUFFIXES
+            ]
+        },
+    )
+
+    topic_arn = sns.create_topic(Name=f"AmazonRekognition-{prefix}")["TopicArn"]
+    subscription = sns.subscribe(
+        TopicArn=topic_arn, Protocol="sqs", Endpoint=_queue_arn(sqs, results_queue_url), ReturnSubscriptionArn=True
+    )
+    if raw_delivery:
+        sns.set_subscription_attributes(
+            SubscriptionArn=subscription["SubscriptionArn"], AttributeName="RawMessageDelivery", AttributeValue="true"
+        )
+    role_arn = iam.create_role(
+        RoleName=f"{prefix}-rekognition-publish",
+        AssumeRolePolicyDocument=json.dumps(_rekognition_trust_policy()),
+    )["Role"]["Arn"]
+    return LocalPipeline(
+        region=region,
+        bucket=bucket,
+        jobs_table=jobs_table,
+        detections_table=detections_table,
+        topic_arn=topic_arn,
+        role_arn=role_arn,
+        starter_queue_url=starter_queue_url,
+        results_queue_url=results_queue_url,
+    )
+
+
+def _queue_arn(sqs: Any, url: str) -> str:
+    return str(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
+
+
+def _rekognition_trust_policy() -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "rekognition.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }

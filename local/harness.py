@@ -1,0 +1,76 @@
+"""The whole pipeline in one process: moto resources, the Rekognition fake, and the two handlers
+fed by their queues exactly as Lambda's SQS event source mappings feed them.
+
+Use inside `moto.mock_aws()`; the handler modules read their settings from the environment when
+first imported, so `LocalPipeline.environment()` must be in `os.environ` before that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import boto3
+from video_pipeline.dal import clients
+from video_pipeline.dal.repository import PipelineRepository
+
+from emulator import RekognitionVideoFake
+from local.environment import LocalPipeline
+from local.lambda_runtime import DeliveryStats, QueuePoller
+
+# The smallest header Rekognition's container check (and ours) accepts as MP4.
+MP4_SIGNATURE = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
+
+
+def sample_video_bytes(size: int = 4096) -> bytes:
+    return MP4_SIGNATURE + b"\x00" * max(0, size - len(MP4_SIGNATURE))
+
+
+@dataclass
+class PipelineHarness:
+    resources: LocalPipeline
+    fake: RekognitionVideoFake
+    starter: ModuleType
+    collector: ModuleType
+    starter_stats: DeliveryStats = field(default_factory=DeliveryStats)
+    collector_stats: DeliveryStats = field(default_factory=DeliveryStats)
+
+    def __post_init__(self) -> None:
+        region = self.resources.region
+        self._s3 = boto3.client("s3", region_name=region)
+        self._starter_poller = QueuePoller(self.resources.starter_queue_url, self.starter.handler, region=region)
+        self._collector_poller = QueuePoller(
+            self.resources.results_queue_url, self.collector.handler, region=region, batch_size=5
+        )
+        self.starter_stats = self._starter_poller.stats
+        self.collector_stats = self._collector_poller.stats
+        dynamodb = clients.dynamodb_resource()
+        self.repository = PipelineRepository(
+            dynamodb.Table(self.resources.jobs_table), dynamodb.Table(self.resources.detections_table)
+        )
+
+    def upload(self, key: str, body: bytes | None = None) -> dict[str, Any]:
+        """Put an object into the input bucket; S3 notifies the starter queue."""
+        response = self._s3.put_object(
+            Bucket=self.resources.bucket, Key=key, Body=sample_video_bytes() if body is None else body
+        )
+        return dict(response)
+
+    def run_starter(self) -> DeliveryStats:
+        return self._starter_poller.drain()
+
+    def complete_jobs(self) -> list[str]:
+        return list(self.fake.complete_jobs())
+
+    def run_collector(self) -> DeliveryStats:
+        return self._collector_poller.drain()
+
+    def run_until_idle(self, rounds: int = 10) -> None:
+        """Start jobs, let the fake finish them, collect results, until nothing is left to do."""
+        for _ in range(rounds):
+            self.run_starter()
+            finished = self.complete_jobs()
+            self.run_collector()
+            if not finished and self.fake.in_progress_count == 0:
+                return

@@ -1,0 +1,40 @@
+"""Shared test setup: no test may reach AWS, so credentials are fake and every client is a double."""
+
+from __future__ import annotations
+
+import os
+
+# Before any handler module is imported: handlers parse their settings at import, as in Lambda.
+_TEST_ENVIRONMENT = {
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "POWERTOOLS_TRACE_DISABLED": "1",
+    "POWERTOOLS_SERVICE_NAME": "rekognition-video-pipeline",
+    "POWERTOOLS_METRICS_NAMESPACE": "RekognitionVideoPipeline",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "JOBS_TABLE_NAME": "local-jobs",
+    "DETECTIONS_TABLE_NAME": "local-detections",
+    "REKOGNITION_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:AmazonRekognition-local",
+    "REKOGNITION_ROLE_ARN": "arn:aws:iam::123456789012:role/local-rekognition-publish",
+}
+for _name, _value in _TEST_ENVIRONMENT.items():
+    os.environ[_name] = _value
+os.environ.pop("AWS_PROFILE", None)
+
+
+import pytest  # noqa: E402
+
+_TIER_BY_DIRECTORY = {"unit": "unit", "integration": "integration", "e2e": "e2e", "infra": "infra", "emulator": "integration"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each tier is a directory; its marker lets `make test-unit` and friends pick it."""
+    for item in items:
+        parts = item.path.parts
+        tier = next((_TIER_BY_DIRECTORY[part] for part in parts if part in _TIER_BY_DIRECTORY), None)
+        if tier and not item.get_closest_marker(tier):
+            item.add_marker(getattr(pytest.mark, tier))
