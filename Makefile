@@ -47,7 +47,7 @@ test: lint typecheck
 
 ## The pipeline end to end on this machine: moto + the Rekognition fake, no AWS account.
 local: install
-	$(BIN)/python -m local.run
+	$(BIN)/python -m local.run $(ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out .mypy_cache .ruff_cache .pytest_cache

@@ -10,6 +10,8 @@ moto stands in for S3, SQS, SNS and DynamoDB, the project's Rekognition Video fa
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import sys
 import time
@@ -49,12 +51,12 @@ def main(argv: list[str] | None = None) -> int:
         resources = provision()
         os.environ.update({"AWS_DEFAULT_REGION": resources.region, "POWERTOOLS_TRACE_DISABLED": "1"})
         os.environ.update(resources.environment())
-        os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "1")
         os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
+
+        from video_pipeline.handlers import collector, starter
 
         from emulator import RekognitionVideoFake
         from local.harness import PipelineHarness
-        from video_pipeline.handlers import collector, starter
 
         fake = RekognitionVideoFake()
         with fake.activate():
@@ -64,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
                 fake.script(resources.bucket, key, detections=options.detections)
                 harness.upload(key, body)
                 print(f"uploaded s3://{resources.bucket}/{key} ({len(body)} bytes)")
-            harness.run_until_idle()
+            # The handlers print CloudWatch EMF metrics to stdout, as Lambda expects; keep them out of the summary.
+            with contextlib.redirect_stdout(io.StringIO()):
+                harness.run_until_idle()
             elapsed = time.perf_counter() - began
             _summarize(harness, elapsed)
     return 0

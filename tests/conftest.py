@@ -28,7 +28,13 @@ os.environ.pop("AWS_PROFILE", None)
 
 import pytest  # noqa: E402
 
-_TIER_BY_DIRECTORY = {"unit": "unit", "integration": "integration", "e2e": "e2e", "infra": "infra", "emulator": "integration"}
+_TIER_BY_DIRECTORY = {
+    "unit": "unit",
+    "integration": "integration",
+    "e2e": "e2e",
+    "infra": "infra",
+    "emulator": "integration",
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

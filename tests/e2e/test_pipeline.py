@@ -5,7 +5,6 @@ injected at both queues."""
 from __future__ import annotations
 
 import boto3
-
 from video_pipeline.models import JobStatus
 
 KEYS = ["plain.mp4", "with space/and+plus.mov", "ünïcödé/日本語 ファイル.m4v", "deep/a/b/c/clip.MP4"]

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 from moto import mock_aws
+from video_pipeline.dal import clients
 
 from emulator import RekognitionVideoFake
 from local.environment import provision
 from local.harness import PipelineHarness
-from video_pipeline.dal import clients
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ import json
 
 import boto3
 import pytest
+from video_pipeline.models import JobStatus
 
 from tests.integration.events import failed_ids, invoke
-from video_pipeline.models import JobStatus
 
 
 def notice(job_id, *, status="SUCCEEDED", api="StartFaceDetection", tag=None, bucket="local-videos", key="v.mp4"):
@@ -68,8 +68,13 @@ def test_redelivered_notifications_do_not_duplicate_anything(harness):
 
 @pytest.mark.parametrize("status", ["FAILED", "ERROR"])
 def test_failed_jobs_record_status_and_message(harness, status):
-    harness.fake.script(harness.resources.bucket, "v.mp4", api="StartFaceDetection", status=status,
-                        status_message="Unsupported codec/format.")
+    harness.fake.script(
+        harness.resources.bucket,
+        "v.mp4",
+        api="StartFaceDetection",
+        status=status,
+        status_message="Unsupported codec/format.",
+    )
     video = started(harness)
     harness.complete_jobs()
     harness.run_collector()
@@ -138,7 +143,9 @@ def test_sns_enveloped_and_raw_deliveries_both_work(harness):
     assert {job.status for job in harness.repository.video(video.video_id).jobs.values()} == {JobStatus.SUCCEEDED}
 
 
-@pytest.mark.parametrize("code", ["ThrottlingException", "InternalServerError", "ProvisionedThroughputExceededException"])
+@pytest.mark.parametrize(
+    "code", ["ThrottlingException", "InternalServerError", "ProvisionedThroughputExceededException"]
+)
 def test_transient_get_errors_are_retried(harness, sleeps, code):
     video = started(harness, detections=1500)
     harness.fake.inject_fault("GetFaceDetection", code, times=2)

@@ -4,14 +4,19 @@ import json
 
 import boto3
 import pytest
-
-from local.harness import sample_video_bytes
-from tests.integration.events import failed_ids, invoke, s3_event_body
 from video_pipeline.logic.identity import TAG_PATTERN, TOKEN_PATTERN
 from video_pipeline.models import JobStatus
 
+from local.harness import sample_video_bytes
+from tests.integration.events import failed_ids, invoke, s3_event_body
+
 START_OPERATIONS = {"StartFaceDetection", "StartCelebrityRecognition", "StartPersonTracking"}
-RETRYABLE = ["ThrottlingException", "ProvisionedThroughputExceededException", "InternalServerError", "LimitExceededException"]
+RETRYABLE = [
+    "ThrottlingException",
+    "ProvisionedThroughputExceededException",
+    "InternalServerError",
+    "LimitExceededException",
+]
 PERMANENT = [
     "InvalidParameterException",
     "InvalidS3ObjectException",

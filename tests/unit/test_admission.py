@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-
 from video_pipeline.logic.admission import MAX_VIDEO_BYTES, Verdict, by_content, by_name_and_size
 
 MP4_HEADER = b"\x00\x00\x00\x18ftypmp42"

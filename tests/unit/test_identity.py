@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from video_pipeline.analyses import REGISTRY, JobSettings
 from video_pipeline.logic.identity import (
     TAG_PATTERN,
@@ -16,7 +15,9 @@ from video_pipeline.models import UploadedObject
 
 buckets = st.from_regex(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", fullmatch=True)
 keys = st.text(min_size=1, max_size=1024)
-versions = st.one_of(st.none(), st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEF0123456789._", min_size=1, max_size=64))
+versions = st.one_of(
+    st.none(), st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEF0123456789._", min_size=1, max_size=64)
+)
 etags = st.one_of(st.none(), st.text(alphabet="0123456789abcdef-", min_size=1, max_size=40))
 analyses = st.sampled_from(sorted(REGISTRY))
 face_attributes = st.sampled_from(["DEFAULT", "ALL"])

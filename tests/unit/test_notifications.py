@@ -3,7 +3,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from video_pipeline.analyses import by_notification_api
 from video_pipeline.logic.envelope import MalformedMessageError
 from video_pipeline.logic.notifications import parse_notice

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-
 from video_pipeline.logic.retry import Backoff, call_with_retries
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from video_pipeline.logic.envelope import MalformedMessageError
 from video_pipeline.logic.s3_events import uploads_in
 

@@ -80,7 +80,7 @@ def _report(report: UploadReport) -> None:
         count(f"Jobs{outcome.value.title()}", analysis=analysis)
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:

@@ -1,0 +1,117 @@
+"""The video APIs the fake emulates: one entry per Start operation.
+
+Adding an API is adding one `VideoApi`: its Get operation, the response key holding results, the
+Get-only parameters with their defaults, how to synthesize results and how to order scripted ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from emulator.results import ElementKey, ElementSource
+from emulator.synthetic import (
+    LABEL_MODEL_VERSION,
+    CelebritySource,
+    FaceSource,
+    LabelSource,
+    PersonSource,
+    Synthesis,
+)
+
+SORT_PARAMETER = "SortBy"
+DEFAULT_SORT = "TIMESTAMP"
+
+
+def _by_timestamp(element: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (element.get("Timestamp", 0),)
+
+
+def _member(element: Mapping[str, Any], parent: str, name: str, default: Any) -> Any:
+    return (element.get(parent) or {}).get(name, default)
+
+
+def _no_extras(_options: Mapping[str, str]) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True, slots=True)
+class VideoApi:
+    start_operation: str
+    get_operation: str
+    result_key: str
+    synthesize: Callable[[Synthesis], ElementSource]
+    # Orders for scripted element lists, by SortBy value; synthetic sources order themselves.
+    sort_keys: Mapping[str, ElementKey]
+    # Get-only parameters that shape results, with the service's defaults.
+    get_defaults: Mapping[str, str] = field(default_factory=dict)
+    # Members a successful Get response carries besides the common ones.
+    extras: Callable[[Mapping[str, str]], dict[str, Any]] = _no_extras
+
+    def get_options(self, params: Mapping[str, Any]) -> dict[str, str]:
+        return {name: str(params.get(name) or default) for name, default in self.get_defaults.items()}
+
+    def sort_of(self, options: Mapping[str, str]) -> str:
+        return options.get(SORT_PARAMETER, DEFAULT_SORT)
+
+
+def _label_extras(options: Mapping[str, str]) -> dict[str, Any]:
+    return {"LabelModelVersion": LABEL_MODEL_VERSION, "GetRequestMetadata": dict(options)}
+
+
+FACES = VideoApi(
+    start_operation="StartFaceDetection",
+    get_operation="GetFaceDetection",
+    result_key="Faces",
+    synthesize=FaceSource,
+    sort_keys={"TIMESTAMP": _by_timestamp},
+)
+
+CELEBRITIES = VideoApi(
+    start_operation="StartCelebrityRecognition",
+    get_operation="GetCelebrityRecognition",
+    result_key="Celebrities",
+    synthesize=CelebritySource,
+    sort_keys={
+        "TIMESTAMP": _by_timestamp,
+        "ID": lambda e: (_member(e, "Celebrity", "Id", ""), *_by_timestamp(e)),
+    },
+    get_defaults={SORT_PARAMETER: DEFAULT_SORT},
+)
+
+PERSONS = VideoApi(
+    start_operation="StartPersonTracking",
+    get_operation="GetPersonTracking",
+    result_key="Persons",
+    synthesize=PersonSource,
+    sort_keys={
+        "TIMESTAMP": _by_timestamp,
+        "INDEX": lambda e: (_member(e, "Person", "Index", 0), *_by_timestamp(e)),
+    },
+    get_defaults={SORT_PARAMETER: DEFAULT_SORT},
+)
+
+LABELS = VideoApi(
+    start_operation="StartLabelDetection",
+    get_operation="GetLabelDetection",
+    result_key="Labels",
+    synthesize=LabelSource,
+    sort_keys={
+        "TIMESTAMP": _by_timestamp,
+        "NAME": lambda e: (_member(e, "Label", "Name", ""), -_member(e, "Label", "Confidence", 0.0)),
+    },
+    get_defaults={SORT_PARAMETER: DEFAULT_SORT, "AggregateBy": "TIMESTAMPS"},
+    extras=_label_extras,
+)
+
+APIS: tuple[VideoApi, ...] = (FACES, CELEBRITIES, PERSONS, LABELS)
+BY_START: Mapping[str, VideoApi] = {api.start_operation: api for api in APIS}
+BY_GET: Mapping[str, VideoApi] = {api.get_operation: api for api in APIS}
+
+
+def by_start(operation: str) -> VideoApi:
+    try:
+        return BY_START[operation]
+    except KeyError:
+        raise ValueError(f"{operation!r} is not a Start operation the fake emulates: {', '.join(BY_START)}") from None

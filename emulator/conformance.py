@@ -1,0 +1,31 @@
+"""Checks that a response is something the real service could have sent, per botocore's model.
+
+Every key must be a modeled member, every value of the modeled type and within the modeled
+constraints (enums, patterns, lengths, ranges), and every required member present. Reusable by any
+test that wants to hold a fake, a recording or a hand-written fixture to the API contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from emulator.model import output_shape
+from emulator.shapes import violations
+
+# botocore adds this to every parsed response; it is not part of the wire payload.
+_CLIENT_ADDED = frozenset({"ResponseMetadata"})
+
+
+def output_problems(operation: str, response: Mapping[str, Any]) -> list[str]:
+    """Every way `response` departs from the output shape of `operation` (empty when it conforms)."""
+    payload = {key: value for key, value in response.items() if key not in _CLIENT_ADDED}
+    return [violation.describe() for violation in violations(payload, output_shape(operation))]
+
+
+def assert_conforms(operation: str, response: Mapping[str, Any]) -> None:
+    problems = output_problems(operation, response)
+    if problems:
+        listed = "\n  ".join(problems[:20])
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise AssertionError(f"{operation} response does not conform to the model:\n  {listed}{more}")

@@ -1,0 +1,24 @@
+"""The one exception type the fake raises for anything the real service would answer with an error."""
+
+from __future__ import annotations
+
+from emulator.model import error_http_status
+
+# The fake answers operations it does not emulate with a code botocore does not know and a status
+# its retry handlers do not retry, so a missing feature fails loudly on the first attempt.
+NOT_IMPLEMENTED_CODE = "NotImplementedByFake"
+NOT_IMPLEMENTED_STATUS = 501
+
+
+class ServiceError(Exception):
+    """An error response: the wire code, the human message, and the HTTP status."""
+
+    def __init__(self, code: str, message: str, http_status: int | None = None) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.http_status = error_http_status(code) if http_status is None else http_status
+
+
+def invalid_parameter(message: str) -> ServiceError:
+    return ServiceError("InvalidParameterException", message)

@@ -1,0 +1,431 @@
+"""The Rekognition Video state machine: operation name + request parameters -> response or error.
+
+Nothing here knows about HTTP; `intercept` puts it behind real boto3 clients and a later HTTP
+front end can put it behind a socket. Slow I/O (S3 reads, SNS publishes) happens outside the lock,
+so concurrent workers contend only for bookkeeping.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import secrets
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+from botocore.model import ListShape, StructureShape
+
+from emulator import intercept
+from emulator.catalog import BY_GET, BY_START, VideoApi, by_start
+from emulator.clients import ClientFactory, Clients
+from emulator.clock import Clock
+from emulator.draw import seed_of
+from emulator.errors import NOT_IMPLEMENTED_CODE, NOT_IMPLEMENTED_STATUS, ServiceError
+from emulator.faults import Faults
+from emulator.jobs import Call, Job, JobStatus, LostNotification, Script
+from emulator.media import PREFIX_LENGTH, UNSUPPORTED_FORMAT_MESSAGE, is_supported_container
+from emulator.model import is_modeled_operation, output_shape
+from emulator.notifications import DropPolicy, completion_message
+from emulator.pagination import PaginationTokens
+from emulator.results import ResultSet, ScriptedSource
+from emulator.shapes import violations
+from emulator.storage import S3VideoStore, VideoStore
+from emulator.synthetic import Synthesis
+from emulator.validation import validate_request, validate_video
+from emulator.video import VideoProfile
+
+MAX_VIDEO_BYTES = 10 * 1024**3
+MAX_PAGE_SIZE = 1000
+DEFAULT_JOB_LIMIT = 20
+DEFAULT_DETECTIONS = 12
+
+_S3_UNREADABLE = "Unable to get object metadata from S3. Check object key, region and/or access permissions."
+_TOO_LARGE = (
+    "The file size or duration of the supplied media is too large. The maximum file size is 10GB. "
+    "The maximum duration is 6 hours."
+)
+_SCRIPTED_MESSAGES = {
+    JobStatus.FAILED: "The video could not be analyzed.",
+    JobStatus.ERROR: "An internal error occurred while analyzing the video.",
+}
+
+_Outcome = tuple[JobStatus, str | None, ResultSet | None]
+
+
+class RekognitionVideoFake:
+    """An in-memory Amazon Rekognition Video for stored-video analysis jobs."""
+
+    def __init__(
+        self,
+        *,
+        region: str = "us-east-1",
+        concurrent_job_limit: int = DEFAULT_JOB_LIMIT,
+        default_detections: int = DEFAULT_DETECTIONS,
+        clock: Clock | None = None,
+        client_factory: ClientFactory | None = None,
+        video_store: VideoStore | None = None,
+    ) -> None:
+        self.region = region
+        self.concurrent_job_limit = concurrent_job_limit
+        self.default_detections = default_detections
+        self.clock = clock or Clock()
+        self._clients = Clients(region, client_factory)
+        self._store: VideoStore = video_store or S3VideoStore(self._clients)
+        self._lock = threading.RLock()
+        self._jobs: dict[str, Job] = {}
+        self._tokens_by_request: dict[tuple[str, str], str] = {}
+        self._scripts: dict[tuple[str, str, str | None], Script] = {}
+        self._sizes: dict[tuple[str, str, str | None], int] = {}
+        self._calls: list[Call] = []
+        self._errors: list[tuple[str, str]] = []
+        self._lost: list[LostNotification] = []
+        self._faults = Faults()
+        self._drops = DropPolicy()
+        self._pages = PaginationTokens(self.clock)
+        self._in_progress = 0
+        self._max_in_progress = 0
+
+    # -- routing real clients here ------------------------------------------------------------
+
+    @contextmanager
+    def activate(self) -> Iterator[RekognitionVideoFake]:
+        """Answer every boto3 Rekognition request with this fake while the block runs."""
+        with intercept.activated(self):
+            yield self
+
+    # -- the wire-level entry point -----------------------------------------------------------
+
+    def handle(self, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Answer one request, or raise ServiceError exactly where the service would answer an error."""
+        request = copy.deepcopy(dict(params))
+        with self._lock:
+            self._calls.append(Call(operation, request))
+            fault = self._faults.take(operation)
+        try:
+            if fault is not None:
+                raise fault
+            return self._dispatch(operation, copy.deepcopy(request))
+        except ServiceError as error:
+            with self._lock:
+                self._errors.append((operation, error.code))
+            raise
+
+    def _dispatch(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        if operation in BY_START:
+            return self._start(BY_START[operation], params)
+        if operation in BY_GET:
+            return self._get(BY_GET[operation], params)
+        if is_modeled_operation(operation):
+            raise ServiceError(
+                NOT_IMPLEMENTED_CODE,
+                f"The Rekognition Video fake does not implement {operation}",
+                NOT_IMPLEMENTED_STATUS,
+            )
+        raise ServiceError("UnknownOperationException", f"Unknown operation {operation}", 400)
+
+    # -- Start* -------------------------------------------------------------------------------
+
+    def _start(self, api: VideoApi, params: dict[str, Any]) -> dict[str, Any]:
+        validate_request(api.start_operation, params)
+        bucket, key, version = validate_video(params)
+        token = params.get("ClientRequestToken")
+        with self._lock:
+            replayed = self._replay(api, token, params)
+        if replayed is not None:
+            return {"JobId": replayed}
+        size = self._object_size(bucket, key, version)
+        if size is None:
+            raise ServiceError("InvalidS3ObjectException", _S3_UNREADABLE)
+        if size > MAX_VIDEO_BYTES:
+            raise ServiceError("VideoTooLargeException", _TOO_LARGE)
+        with self._lock:
+            # A concurrent Start with the same token may have created the job while S3 was read.
+            replayed = self._replay(api, token, params)
+            if replayed is not None:
+                return {"JobId": replayed}
+            if self._in_progress >= self.concurrent_job_limit:
+                raise ServiceError(
+                    "LimitExceededException",
+                    f"The limit of {self.concurrent_job_limit} concurrent jobs has been reached",
+                )
+            job = self._new_job(api, params, bucket, key, version)
+        return {"JobId": job.job_id}
+
+    def _replay(self, api: VideoApi, token: str | None, params: Mapping[str, Any]) -> str | None:
+        if token is None:
+            return None
+        job_id = self._tokens_by_request.get((api.start_operation, token))
+        if job_id is None:
+            return None
+        if self._jobs[job_id].params != params:
+            raise ServiceError(
+                "IdempotentParameterMismatchException",
+                f"ClientRequestToken {token} was already used with different parameters",
+            )
+        return job_id
+
+    def _object_size(self, bucket: str, key: str, version: str | None) -> int | None:
+        with self._lock:
+            override = self._sizes.get((bucket, key, version), self._sizes.get((bucket, key, None)))
+        if override is not None:
+            # The object must still exist; the override only stands in for bytes moto cannot hold.
+            return override if self._store.size(bucket, key, version) is not None else None
+        return self._store.size(bucket, key, version)
+
+    def _new_job(self, api: VideoApi, params: dict[str, Any], bucket: str, key: str, version: str | None) -> Job:
+        channel = params.get("NotificationChannel") or {}
+        token = params.get("ClientRequestToken")
+        job = Job(
+            job_id=secrets.token_hex(32),
+            api=api.start_operation,
+            params=params,
+            bucket=bucket,
+            key=key,
+            version=version,
+            token=token,
+            tag=params.get("JobTag"),
+            topic_arn=channel.get("SNSTopicArn"),
+            created_at=self.clock.now(),
+        )
+        self._jobs[job.job_id] = job
+        if token is not None:
+            self._tokens_by_request[(api.start_operation, token)] = job.job_id
+        self._in_progress += 1
+        self._max_in_progress = max(self._max_in_progress, self._in_progress)
+        return job
+
+    # -- Get* ---------------------------------------------------------------------------------
+
+    def _get(self, api: VideoApi, params: dict[str, Any]) -> dict[str, Any]:
+        validate_request(api.get_operation, params)
+        job_id = params["JobId"]
+        # The model only bounds MaxResults below; the service quietly caps it at 1000.
+        limit = min(int(params.get("MaxResults") or MAX_PAGE_SIZE), MAX_PAGE_SIZE)
+        options = api.get_options(params)
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None or job.api != api.start_operation:
+                raise ServiceError("ResourceNotFoundException", f"The job {job_id} was not found")
+            offset = 0
+            token = params.get("NextToken")
+            if token is not None:
+                page_token = self._pages.redeem(token, job_id)
+                offset, options = page_token.offset, dict(page_token.options)
+            status, message, result_set = job.status, job.status_message, job.result_set
+
+        response: dict[str, Any] = {"JobStatus": status.wire_value}
+        if status is JobStatus.SUCCEEDED and result_set is not None:
+            elements = result_set.page(offset, limit, api.sort_of(options), options)
+            response["VideoMetadata"] = result_set.video_metadata()
+            if offset + len(elements) < len(result_set):
+                with self._lock:
+                    response["NextToken"] = self._pages.issue(job_id, offset + len(elements), options)
+            response[api.result_key] = elements
+        else:
+            if message is not None:
+                response["StatusMessage"] = message
+            response[api.result_key] = []
+        response["JobId"] = job_id
+        response["Video"] = job.video()
+        if job.tag is not None:
+            response["JobTag"] = job.tag
+        if status is JobStatus.SUCCEEDED:
+            response.update(api.extras(options))
+        return response
+
+    # -- driving jobs to completion -----------------------------------------------------------
+
+    def complete_jobs(self, job_ids: Iterable[str] | None = None) -> list[str]:
+        """Finish IN_PROGRESS jobs (all, or those given), publish their notifications, return their ids."""
+        with self._lock:
+            if job_ids is None:
+                targets = [job for job in self._jobs.values() if job.status is JobStatus.IN_PROGRESS]
+            else:
+                wanted = list(job_ids)
+                unknown = [job_id for job_id in wanted if job_id not in self._jobs]
+                if unknown:
+                    raise KeyError(f"unknown job ids: {', '.join(unknown)}")
+                targets = [self._jobs[job_id] for job_id in wanted]
+                targets = [job for job in targets if job.status is JobStatus.IN_PROGRESS]
+        outcomes = {job.job_id: self._outcome(job) for job in targets}
+        finished: list[tuple[Job, str, bool]] = []
+        with self._lock:
+            for job in targets:
+                if job.status is not JobStatus.IN_PROGRESS:
+                    continue  # finished by a concurrent call meanwhile
+                job.status, job.status_message, job.result_set = outcomes[job.job_id]
+                job.completed_at = self.clock.now()
+                self._in_progress -= 1
+                if job.topic_arn is not None:
+                    message = completion_message(job, int(job.completed_at * 1000))
+                    finished.append((job, message, self._drops.should_drop()))
+                else:
+                    finished.append((job, "", False))
+        for job, message, dropped in finished:
+            self._notify(job, message, dropped)
+        return [job.job_id for job, _, _ in finished]
+
+    def _script_for(self, job: Job) -> Script | None:
+        with self._lock:
+            return self._scripts.get((job.bucket, job.key, job.api)) or self._scripts.get((job.bucket, job.key, None))
+
+    def _outcome(self, job: Job) -> _Outcome:
+        script = self._script_for(job)
+        if script is not None and script.status is not JobStatus.SUCCEEDED:
+            return script.status, script.status_message or _SCRIPTED_MESSAGES[script.status], None
+        prefix = self._store.prefix(job.bucket, job.key, job.version, PREFIX_LENGTH)
+        if prefix is None:
+            return JobStatus.FAILED, _S3_UNREADABLE, None
+        if not is_supported_container(prefix):
+            return JobStatus.FAILED, UNSUPPORTED_FORMAT_MESSAGE, None
+        api = by_start(job.api)
+        profile = VideoProfile.for_video(job.bucket, job.key, job.version)
+        if script is not None and script.elements is not None:
+            return JobStatus.SUCCEEDED, None, ResultSet(ScriptedSource(script.elements, profile, api.sort_keys))
+        count = self.default_detections
+        if script is not None and script.detections is not None:
+            count = script.detections
+        seed = seed_of(job.bucket, job.key, job.version, job.api)
+        source = api.synthesize(Synthesis(seed, profile, count, job.params))
+        return JobStatus.SUCCEEDED, None, ResultSet(source)
+
+    def _notify(self, job: Job, message: str, dropped: bool) -> None:
+        if job.topic_arn is None:
+            return
+        if dropped:
+            self._lose(job, message, "dropped deliberately")
+            return
+        region = job.topic_arn.split(":")[3]
+        try:
+            self._clients.sns(region).publish(TopicArn=job.topic_arn, Message=message)
+        except (ClientError, BotoCoreError) as error:
+            # The service does not retry a failed publish either: the job stays complete, the
+            # message is simply gone.
+            self._lose(job, message, str(error))
+
+    def _lose(self, job: Job, message: str, reason: str) -> None:
+        with self._lock:
+            self._lost.append(LostNotification(job.job_id, job.topic_arn or "", message, reason))
+
+    # -- test controls ------------------------------------------------------------------------
+
+    def script(
+        self,
+        bucket: str,
+        key: str,
+        api: str | None = None,
+        *,
+        detections: int | None = None,
+        elements: Sequence[Mapping[str, Any]] | None = None,
+        status: str = "SUCCEEDED",
+        status_message: str | None = None,
+    ) -> None:
+        """Decide how jobs on s3://bucket/key end: for one Start API, or for every API when api is None.
+
+        A script for a named API takes precedence over one for all APIs on the same object.
+        """
+        outcome = JobStatus(status)
+        if outcome is JobStatus.IN_PROGRESS:
+            raise ValueError("a scripted outcome must be SUCCEEDED, FAILED or ERROR")
+        if detections is not None and elements is not None:
+            raise ValueError("give detections or elements, not both")
+        if detections is not None and detections < 0:
+            raise ValueError("detections must not be negative")
+        if elements is not None:
+            if api is None:
+                raise ValueError("elements are shaped for one API; name it")
+            _check_elements(by_start(api), elements)
+        elif api is not None:
+            by_start(api)
+        frozen = tuple(copy.deepcopy(dict(element)) for element in elements) if elements is not None else None
+        with self._lock:
+            self._scripts[(bucket, key, api)] = Script(outcome, status_message, detections, frozen)
+
+    def set_object_size(self, bucket: str, key: str, size: int, version: str | None = None) -> None:
+        """Make Start* see the object as `size` bytes (for sizes too big to store in moto)."""
+        with self._lock:
+            self._sizes[(bucket, key, version)] = size
+
+    def inject_fault(self, operation: str, code: str, times: int = 1, message: str | None = None) -> None:
+        """Make the next `times` calls of `operation` fail with the modeled error `code`.
+
+        Clients retry ThrottlingException, ProvisionedThroughputExceededException and 5xx errors on
+        their own; a fault injected fewer times than the client's attempts is absorbed by retries,
+        exactly as it would be against the service.
+        """
+        with self._lock:
+            self._faults.inject(operation, code, times, message)
+
+    def drop_notifications(self, count: int | None = None, fraction: float | None = None) -> None:
+        """Lose the next `count` completion notifications, or each one with probability `fraction`."""
+        with self._lock:
+            self._drops.configure(count, fraction)
+
+    def expire_pagination_tokens(self) -> None:
+        with self._lock:
+            self._pages.expire_all()
+
+    def advance(self, seconds: float) -> None:
+        self.clock.advance(seconds)
+
+    # -- introspection ------------------------------------------------------------------------
+
+    @property
+    def jobs(self) -> dict[str, Job]:
+        """Snapshots of every job, in creation order."""
+        with self._lock:
+            return {job_id: replace(job, params=copy.deepcopy(job.params)) for job_id, job in self._jobs.items()}
+
+    def results(self, job_id: str, **get_params: str) -> list[dict[str, Any]]:
+        """The whole ordered element list Get* pages through (Get-only params such as SortBy apply)."""
+        with self._lock:
+            job = self._jobs[job_id]
+            result_set = job.result_set
+        if result_set is None:
+            return []
+        api = by_start(job.api)
+        options = api.get_options(get_params)
+        return result_set.all(api.sort_of(options), options)
+
+    @property
+    def calls(self) -> list[Call]:
+        """Every request received, in arrival order, as (operation, params)."""
+        with self._lock:
+            return [Call(call.operation, copy.deepcopy(call.params)) for call in self._calls]
+
+    @property
+    def errors(self) -> list[tuple[str, str]]:
+        """(operation, error code) of every request answered with an error, in order."""
+        with self._lock:
+            return list(self._errors)
+
+    @property
+    def in_progress_count(self) -> int:
+        with self._lock:
+            return self._in_progress
+
+    @property
+    def max_in_progress(self) -> int:
+        with self._lock:
+            return self._max_in_progress
+
+    @property
+    def lost_notifications(self) -> list[LostNotification]:
+        with self._lock:
+            return list(self._lost)
+
+
+def _check_elements(api: VideoApi, elements: Sequence[Mapping[str, Any]]) -> None:
+    """Reject scripted elements the service could never return, before a test builds on them."""
+    response = output_shape(api.get_operation)
+    results = response.members.get(api.result_key) if isinstance(response, StructureShape) else None
+    if not isinstance(results, ListShape):
+        raise TypeError(f"{api.get_operation} has no list member {api.result_key} in the model")
+    found = [violation.describe() for violation in violations(list(elements), results, api.result_key)]
+    if found:
+        raise ValueError("scripted elements do not match the model: " + "; ".join(found[:5]))
+    json.dumps(list(elements))  # must survive the wire

@@ -1,0 +1,223 @@
+"""Typed pipeline configuration, validated on construction and parsed from CDK context.
+
+`PipelineConfig` is the props object of the `RekognitionVideoPipeline` construct, so another CDK
+app gets the same validation as `cdk synth -c key=value` does here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_logs as logs
+from constructs import Node
+from video_pipeline.analyses import DEFAULT_ANALYSES, FACE_ATTRIBUTE_CHOICES, by_name
+
+from infra.constructs.pipeline_function import POWERTOOLS_LAYER_VERSION
+
+FaceAttributes = Literal["DEFAULT", "ALL"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+DEFAULT_STACK_NAME = "RekognitionVideoPipeline"
+# S3 suffix filters are case-sensitive; upper-case variants are added by the bucket construct.
+DEFAULT_VIDEO_SUFFIXES: tuple[str, ...] = (".mp4", ".mov", ".m4v")
+
+_SUFFIX = re.compile(r"^\.[A-Za-z0-9]+$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
+# The retention periods CloudWatch Logs accepts. "Never expire" is deliberately not offered:
+# unbounded log storage is a cost nobody chose.
+RETENTION_DAYS: Mapping[int, logs.RetentionDays] = {
+    1: logs.RetentionDays.ONE_DAY,
+    3: logs.RetentionDays.THREE_DAYS,
+    5: logs.RetentionDays.FIVE_DAYS,
+    7: logs.RetentionDays.ONE_WEEK,
+    14: logs.RetentionDays.TWO_WEEKS,
+    30: logs.RetentionDays.ONE_MONTH,
+    60: logs.RetentionDays.TWO_MONTHS,
+    90: logs.RetentionDays.THREE_MONTHS,
+    120: logs.RetentionDays.FOUR_MONTHS,
+    150: logs.RetentionDays.FIVE_MONTHS,
+    180: logs.RetentionDays.SIX_MONTHS,
+    365: logs.RetentionDays.ONE_YEAR,
+    400: logs.RetentionDays.THIRTEEN_MONTHS,
+    545: logs.RetentionDays.EIGHTEEN_MONTHS,
+    731: logs.RetentionDays.TWO_YEARS,
+    1096: logs.RetentionDays.THREE_YEARS,
+    1827: logs.RetentionDays.FIVE_YEARS,
+    2192: logs.RetentionDays.SIX_YEARS,
+    2557: logs.RetentionDays.SEVEN_YEARS,
+    2922: logs.RetentionDays.EIGHT_YEARS,
+    3288: logs.RetentionDays.NINE_YEARS,
+    3653: logs.RetentionDays.TEN_YEARS,
+}
+
+
+class ConfigError(ValueError):
+    """A configuration value is invalid; the message names the setting and what it accepts."""
+
+    def __init__(self, setting: str, problem: str) -> None:
+        super().__init__(f"{setting}: {problem}")
+        self.setting = setting
+        self.problem = problem
+
+
+@dataclass(frozen=True, kw_only=True)
+class PipelineConfig:
+    """What varies between deployments of the pipeline; every field has a production default."""
+
+    enabled_analyses: tuple[str, ...] = DEFAULT_ANALYSES
+    face_attributes: FaceAttributes = "ALL"
+    input_prefix: str = ""
+    video_suffixes: tuple[str, ...] = DEFAULT_VIDEO_SUFFIXES
+    log_retention_days: int = 30
+    log_level: LogLevel = "INFO"
+    deletion_protection: bool = True
+    alarm_email: str | None = None
+    powertools_layer_version: int = POWERTOOLS_LAYER_VERSION
+
+    def __post_init__(self) -> None:
+        _check_analyses(self.enabled_analyses)
+        _require_choice("face_attributes", self.face_attributes, FACE_ATTRIBUTE_CHOICES)
+        _require_choice("log_level", self.log_level, get_args(LogLevel))
+        if self.input_prefix.startswith("/"):
+            raise ConfigError("input_prefix", f"S3 keys do not start with '/': {self.input_prefix!r}")
+        if not self.video_suffixes or not all(_SUFFIX.match(suffix) for suffix in self.video_suffixes):
+            raise ConfigError(
+                "video_suffixes", f"need one or more extensions like '.mp4', got {list(self.video_suffixes)}"
+            )
+        if self.log_retention_days not in RETENTION_DAYS:
+            raise ConfigError(
+                "log_retention_days",
+                f"{self.log_retention_days} is not a CloudWatch Logs retention; use one of {list(RETENTION_DAYS)}",
+            )
+        if self.alarm_email is not None and not _EMAIL.match(self.alarm_email):
+            raise ConfigError("alarm_email", f"not an e-mail address: {self.alarm_email!r}")
+        if self.powertools_layer_version < 1:
+            raise ConfigError("powertools_layer_version", f"must be positive, got {self.powertools_layer_version}")
+
+    @property
+    def log_retention(self) -> logs.RetentionDays:
+        return RETENTION_DAYS[self.log_retention_days]
+
+    @property
+    def removal_policy(self) -> RemovalPolicy:
+        """What happens to tables and log groups when the stack is deleted."""
+        return RemovalPolicy.RETAIN if self.deletion_protection else RemovalPolicy.DESTROY
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppConfig:
+    stack_name: str = DEFAULT_STACK_NAME
+    pipeline: PipelineConfig = field(default_factory=PipelineConfig)
+
+    def __post_init__(self) -> None:
+        if not _STACK_NAME.match(self.stack_name):
+            raise ConfigError("stack_name", f"not a CloudFormation stack name: {self.stack_name!r}")
+
+
+def _check_analyses(names: tuple[str, ...]) -> None:
+    if not names:
+        raise ConfigError("enabled_analyses", "at least one analysis must be enabled")
+    if len(set(names)) != len(names):
+        raise ConfigError("enabled_analyses", f"duplicate names in {list(names)}")
+    for name in names:
+        try:
+            by_name(name)
+        except ValueError as error:
+            raise ConfigError("enabled_analyses", str(error)) from None
+
+
+def _require_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ConfigError(name, f"{value!r} is not one of {', '.join(choices)}")
+
+
+# Context values arrive as JSON values from cdk.json and as strings from `cdk synth -c key=value`;
+# each parser accepts both spellings and raises ValueError with the problem.
+def _as_str(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {value!r}")
+    return value.strip()
+
+
+def _as_upper(value: object) -> str:
+    return _as_str(value).upper()
+
+
+def _as_optional_str(value: object) -> str | None:
+    return _as_str(value) or None
+
+
+def _as_list(value: object) -> tuple[str, ...]:
+    items = value
+    if isinstance(value, str):
+        text = value.strip()
+        items = json.loads(text) if text.startswith("[") else text.split(",")
+    if not isinstance(items, list | tuple) or not all(isinstance(item, str) for item in items):
+        raise ValueError(f"expected a list of strings or a comma-separated string, got {value!r}")
+    return tuple(item.strip() for item in items if item.strip())
+
+
+def _as_int(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    raise ValueError(f"expected a whole number, got {value!r}")
+
+
+def _as_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in {"true", "false"}:
+        return value.strip().lower() == "true"
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+# Context key -> (PipelineConfig field, parser). The keys are the documented interface (docs/deploy.md).
+PIPELINE_CONTEXT_KEYS: Mapping[str, tuple[str, Callable[[object], object]]] = {
+    "enabledAnalyses": ("enabled_analyses", _as_list),
+    "faceAttributes": ("face_attributes", _as_upper),
+    "inputPrefix": ("input_prefix", _as_str),
+    "videoSuffixes": ("video_suffixes", _as_list),
+    "logRetentionDays": ("log_retention_days", _as_int),
+    "logLevel": ("log_level", _as_upper),
+    "deletionProtection": ("deletion_protection", _as_bool),
+    "alarmEmail": ("alarm_email", _as_optional_str),
+    "powertoolsLayerVersion": ("powertools_layer_version", _as_int),
+}
+STACK_NAME_CONTEXT_KEY = "stackName"
+
+
+def config_from_context(node: Node) -> AppConfig:
+    """Read the app configuration from CDK context; absent keys keep their defaults.
+
+    Errors name the context key, so `cdk synth -c enabledAnalyses=facez` says what to fix.
+    """
+    key_of = {name: key for key, (name, _) in PIPELINE_CONTEXT_KEYS.items()}
+    values: dict[str, Any] = {}
+    for key, (name, parse) in PIPELINE_CONTEXT_KEYS.items():
+        raw = node.try_get_context(key)
+        if raw is not None:
+            try:
+                values[name] = parse(raw)
+            except ValueError as error:  # json.JSONDecodeError is a ValueError too
+                raise ConfigError(f"context {key!r}", str(error)) from None
+    try:
+        pipeline = PipelineConfig(**values)
+    except ConfigError as error:
+        raise ConfigError(f"context {key_of[error.setting]!r}", error.problem) from None
+    raw_stack_name = node.try_get_context(STACK_NAME_CONTEXT_KEY)
+    setting = f"context {STACK_NAME_CONTEXT_KEY!r}"
+    try:
+        stack_name = DEFAULT_STACK_NAME if raw_stack_name is None else _as_str(raw_stack_name)
+        return AppConfig(stack_name=stack_name, pipeline=pipeline)
+    except ConfigError as error:
+        raise ConfigError(setting, error.problem) from None
+    except ValueError as error:
+        raise ConfigError(setting, str(error)) from None

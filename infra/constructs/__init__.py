@@ -1,0 +1,19 @@
+"""Building blocks of the pipeline: each owns its resources and exposes them to the composer."""
+
+from infra.constructs.alarms import PipelineAlarms
+from infra.constructs.ingest_queue import IngestQueue
+from infra.constructs.notifications import RekognitionNotifications
+from infra.constructs.pipeline_function import POWERTOOLS_LAYER_VERSION, PipelineFunction, RuntimeDefaults
+from infra.constructs.tables import ResultsTables
+from infra.constructs.video_bucket import VideoInputBucket
+
+__all__ = [
+    "POWERTOOLS_LAYER_VERSION",
+    "IngestQueue",
+    "PipelineAlarms",
+    "PipelineFunction",
+    "RekognitionNotifications",
+    "ResultsTables",
+    "RuntimeDefaults",
+    "VideoInputBucket",
+]

@@ -1,0 +1,61 @@
+"""CloudWatch alarms for the conditions that need a human, sent to one SNS topic."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+_PERIOD = Duration.minutes(5)
+
+
+class PipelineAlarms(Construct):
+    """An alarm topic (with an optional e-mail subscription) and the alarms that notify it.
+
+    Partial batch failures are retried by SQS and are not Lambda errors, so the signals worth a
+    page are messages reaching a dead-letter queue and invocations failing as a whole.
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, email: str | None) -> None:
+        super().__init__(scope, construct_id)
+        # Unencrypted on purpose: CloudWatch cannot publish to a topic encrypted with the AWS
+        # managed SNS key, and alarm names and states do not warrant a customer managed key.
+        self.topic = sns.Topic(self, "Topic", display_name="Rekognition video pipeline alarms", enforce_ssl=True)
+        if email:
+            self.topic.add_subscription(subscriptions.EmailSubscription(email))
+        self._action = cloudwatch_actions.SnsAction(self.topic)
+
+    def on_dead_letters(self, construct_id: str, queue: sqs.IQueue, *, what: str) -> cloudwatch.Alarm:
+        """Alarm as soon as `queue` (a dead-letter queue) holds a message."""
+        return self._alarm(
+            construct_id,
+            queue.metric_approximate_number_of_messages_visible(period=_PERIOD, statistic="Maximum"),
+            f"{what} reached the dead-letter queue {queue.queue_name}: inspect, fix and redrive.",
+        )
+
+    def on_errors(self, construct_id: str, function: lambda_.IFunction, *, what: str) -> cloudwatch.Alarm:
+        """Alarm when an invocation of `function` fails as a whole (crash, timeout, bad deployment)."""
+        return self._alarm(
+            construct_id,
+            function.metric_errors(period=_PERIOD, statistic="Sum"),
+            f"The {what} function failed whole invocations; its batches are being retried.",
+        )
+
+    def _alarm(self, construct_id: str, metric: cloudwatch.Metric, description: str) -> cloudwatch.Alarm:
+        alarm = metric.create_alarm(
+            self,
+            construct_id,
+            alarm_description=description,
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        alarm.add_alarm_action(self._action)
+        alarm.add_ok_action(self._action)
+        return alarm

@@ -1,0 +1,173 @@
+"""Fixtures for the Rekognition Video fake's own tests: moto for S3/SNS/SQS, the fake for Rekognition."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+from botocore.client import BaseClient
+from botocore.config import Config
+from moto import mock_aws
+
+from emulator import RekognitionVideoFake, sample_video_bytes
+
+REGION = "us-east-1"
+BUCKET = "fake-videos"
+KEY = "clips/clip one.mp4"
+ROLE_ARN = "arn:aws:iam::123456789012:role/rekognition-publish"
+SINGLE_ATTEMPT = Config(retries={"total_max_attempts": 1, "mode": "standard"})
+# One session for the whole tier: a fresh session re-reads every service model, ~0.1 s per client.
+# Made after moto and the emulator are imported, so it carries both of their request hooks.
+SESSION = boto3.session.Session(region_name=REGION)
+UNVALIDATED = SINGLE_ATTEMPT.merge(Config(parameter_validation=False))
+
+
+_CLIENTS: dict[tuple[str, int], Any] = {}
+
+
+def client(service: str, config: Config | None = None) -> Any:
+    """A client shared by every test: moto's and the emulator's hooks make it safe across mocks."""
+    key = (service, id(config))
+    if key not in _CLIENTS:
+        _CLIENTS[key] = SESSION.client(service, config=config)  # type: ignore[call-overload]
+    return _CLIENTS[key]
+
+
+START_METHODS = {
+    "StartFaceDetection": "start_face_detection",
+    "StartCelebrityRecognition": "start_celebrity_recognition",
+    "StartPersonTracking": "start_person_tracking",
+    "StartLabelDetection": "start_label_detection",
+}
+GET_METHODS = {
+    "StartFaceDetection": ("get_face_detection", "GetFaceDetection", "Faces"),
+    "StartCelebrityRecognition": ("get_celebrity_recognition", "GetCelebrityRecognition", "Celebrities"),
+    "StartPersonTracking": ("get_person_tracking", "GetPersonTracking", "Persons"),
+    "StartLabelDetection": ("get_label_detection", "GetLabelDetection", "Labels"),
+}
+
+
+@dataclass(frozen=True)
+class Channel:
+    topic_arn: str
+    queue_url: str
+
+    @property
+    def notification_channel(self) -> dict[str, str]:
+        return {"SNSTopicArn": self.topic_arn, "RoleArn": ROLE_ARN}
+
+    def messages(self) -> list[dict[str, Any]]:
+        """Every completion message delivered so far, unwrapped from its SNS envelope."""
+        sqs = client("sqs")
+        found: list[dict[str, Any]] = []
+        while True:
+            batch = sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get("Messages", [])
+            if not batch:
+                return found
+            for message in batch:
+                found.append(json.loads(json.loads(message["Body"])["Message"]))
+                sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+@pytest.fixture(autouse=True)
+def aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials and a fixed region, so nothing can sign a request real AWS would accept."""
+    for name, value in {
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def fake(aws: None) -> Iterator[RekognitionVideoFake]:
+    instance = RekognitionVideoFake()
+    with instance.activate():
+        yield instance
+
+
+@pytest.fixture
+def s3(aws: None) -> BaseClient:
+    return client("s3")
+
+
+@pytest.fixture
+def video(s3: BaseClient) -> tuple[str, str]:
+    s3.create_bucket(Bucket=BUCKET)
+    s3.put_object(Bucket=BUCKET, Key=KEY, Body=sample_video_bytes())
+    return BUCKET, KEY
+
+
+@pytest.fixture
+def rekognition(fake: RekognitionVideoFake) -> BaseClient:
+    """A client that reports the first error instead of retrying it away."""
+    return client("rekognition", SINGLE_ATTEMPT)
+
+
+@pytest.fixture
+def unvalidated(fake: RekognitionVideoFake) -> BaseClient:
+    """A client that sends what it is given, so the service's own validation is what answers."""
+    return client("rekognition", UNVALIDATED)
+
+
+@pytest.fixture
+def channel(aws: None) -> Channel:
+    sns = client("sns")
+    sqs = client("sqs")
+    topic_arn = sns.create_topic(Name="AmazonRekognitionFakeTests")["TopicArn"]
+    queue_url = sqs.create_queue(QueueName="fake-completions")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+    return Channel(topic_arn, queue_url)
+
+
+def upload(key: str, body: bytes | None = None, bucket: str = BUCKET) -> None:
+    client("s3").put_object(Bucket=bucket, Key=key, Body=sample_video_bytes() if body is None else body)
+
+
+def video_param(bucket: str = BUCKET, key: str = KEY, version: str | None = None) -> dict[str, Any]:
+    s3_object = {"Bucket": bucket, "Name": key}
+    if version:
+        s3_object["Version"] = version
+    return {"S3Object": s3_object}
+
+
+def start(client: BaseClient, api: str = "StartFaceDetection", key: str = KEY, **params: Any) -> str:
+    response = getattr(client, START_METHODS[api])(Video=video_param(key=key), **params)
+    return str(response["JobId"])
+
+
+def get(client: BaseClient, api: str, job_id: str, **params: Any) -> dict[str, Any]:
+    method, _, _ = GET_METHODS[api]
+    response: dict[str, Any] = getattr(client, method)(JobId=job_id, **params)
+    return response
+
+
+def get_all(client: BaseClient, api: str, job_id: str, **params: Any) -> tuple[list[dict[str, Any]], list[int]]:
+    """Page through a job's results; returns the elements and each page's size."""
+    _, _, result_key = GET_METHODS[api]
+    elements: list[dict[str, Any]] = []
+    sizes: list[int] = []
+    token: str | None = None
+    while True:
+        page = get(client, api, job_id, **params, **({"NextToken": token} if token else {}))
+        elements.extend(page[result_key])
+        sizes.append(len(page[result_key]))
+        token = page.get("NextToken")
+        if not token:
+            return elements, sizes

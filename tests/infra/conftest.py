@@ -1,0 +1,37 @@
+"""Synthesized apps shared by the infra tests: synthesis is the slow part, so once per session.
+
+Both are synthesized as `cdk synth` does it (cdk.json context, cdk-nag enabled), so a nag finding
+fails every test that uses them, as it would fail the deploy.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from infra.config import PipelineConfig
+from tests.infra.synth import Synthesized, synthesize
+
+# Everything that can differ from the defaults, differently.
+VARIANT = PipelineConfig(
+    enabled_analyses=("faces",),
+    face_attributes="DEFAULT",
+    input_prefix="incoming/videos/",
+    video_suffixes=(".mp4",),
+    log_retention_days=90,
+    log_level="DEBUG",
+    deletion_protection=False,
+    alarm_email="ops@example.com",
+    powertools_layer_version=7,
+)
+
+
+@pytest.fixture(scope="session")
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The default configuration, from cdk.json."""
+    return synthesize(tmp_path_factory.mktemp("default"), nag=True)
+
+
+@pytest.fixture(scope="session")
+def variant(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """`VARIANT`: one analysis, a prefix, no deletion protection, an alarm e-mail."""
+    return synthesize(tmp_path_factory.mktemp("variant"), config=VARIANT, nag=True)

@@ -1,0 +1,59 @@
+"""cdk-nag AwsSolutions: no unacknowledged finding, and every acknowledgement narrow and reasoned."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.infra.synth import Synthesized
+
+pytestmark = pytest.mark.infra
+
+# The complete list of acknowledged findings, by construct path below the stack. A new one must be
+# added here on purpose, next to the reason in the code.
+EXPECTED_ACKNOWLEDGEMENTS = {
+    ("Pipeline/Starter/Function/Resource", "AwsSolutions-L1"),
+    ("Pipeline/Collector/Function/Resource", "AwsSolutions-L1"),
+    ("Pipeline/Starter/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5[Resource::*]"),
+    ("Pipeline/Collector/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5[Resource::*]"),
+    ("Pipeline/Starter/StartJobs/Resource", "AwsSolutions-IAM5[Resource::*]"),
+    ("Pipeline/Collector/GetResults/Resource", "AwsSolutions-IAM5[Resource::*]"),
+    ("Pipeline/Starter/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5[Resource::<{bucket}.Arn>/{prefix}*]"),
+    (
+        "BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role/Resource",
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+    ),
+}
+
+
+def acknowledgements(synth: Synthesized) -> set[tuple[str, str]]:
+    found = set()
+    for resource in synth.stack.node.find_all():
+        metadata: dict[str, Any] = synth.resources.get(_logical_id(synth, resource), {}).get("Metadata", {})
+        for rule in metadata.get("cdk_nag", {}).get("rules_to_suppress", []):
+            assert len(rule["reason"]) > 40, rule  # a reason, not a placeholder
+            found.add((resource.node.path.removeprefix(f"{synth.stack.node.id}/"), rule["id"]))
+    return found
+
+
+def _logical_id(synth: Synthesized, construct: Any) -> str:
+    if not hasattr(construct, "cfn_resource_type"):
+        return ""
+    return str(synth.stack.resolve(synth.stack.get_logical_id(construct)))
+
+
+@pytest.mark.parametrize("fixture", ["synthesized", "variant"])
+def test_cdk_nag_reports_no_unacknowledged_finding(fixture: str, request: pytest.FixtureRequest) -> None:
+    synth: Synthesized = request.getfixturevalue(fixture)
+    # Synthesis itself fails on a finding; the report says so too.
+    assert synth.validation_report()["pluginReports"] == []
+
+
+@pytest.mark.parametrize("fixture", ["synthesized", "variant"])
+def test_acknowledgements_are_exactly_the_reviewed_ones(fixture: str, request: pytest.FixtureRequest) -> None:
+    synth: Synthesized = request.getfixturevalue(fixture)
+    bucket = synth.logical_id(synth.stack.pipeline.input.bucket)
+    prefix = synth.stack.pipeline.config.input_prefix
+    expected = {(path, rule.format(bucket=bucket, prefix=prefix)) for path, rule in EXPECTED_ACKNOWLEDGEMENTS}
+    assert acknowledgements(synth) == expected
