@@ -14,7 +14,7 @@ from video_pipeline.dal import clients
 from video_pipeline.dal.detections_store import DetectionsStore
 from video_pipeline.dal.jobs_store import JobsStore
 from video_pipeline.dal.rekognition import RekognitionGateway
-from video_pipeline.handlers.observability import count, logger, metrics, tracer
+from video_pipeline.handlers.observability import count, drop_malformed, logger, metrics, tracer
 from video_pipeline.logic.collecting import CollectOutcome, CollectReport, ResultCollector
 from video_pipeline.logic.envelope import MalformedMessageError
 from video_pipeline.logic.notifications import parse_notice
@@ -45,13 +45,7 @@ def record_handler(record: SQSRecord) -> None:
     try:
         notice = parse_notice(record.body)
     except MalformedMessageError as error:
-        logger.error(
-            "dropping malformed notification",
-            message_id=record.message_id,
-            reason=str(error),
-            body=record.body[:2000],
-        )
-        count("MalformedMessages")
+        drop_malformed(record.message_id, record.body, str(error))
         return
     logger.append_keys(job_id=notice.job_id)
     report = result_collector().handle(notice)

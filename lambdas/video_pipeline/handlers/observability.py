@@ -29,3 +29,9 @@ def count(name: str, value: int = 1, *, analysis: str | None = None) -> None:
         default_dimensions=metrics.default_dimensions,
     ) as metric:
         metric.add_dimension(name="analysis", value=analysis)
+
+
+def drop_malformed(message_id: str, body: str, reason: str) -> None:
+    """Log and count a message that retrying cannot fix; its body stays in the log for its sender."""
+    logger.error("dropping malformed message", extra={"message_id": message_id, "reason": reason, "body": body[:2000]})
+    count("MalformedMessages")

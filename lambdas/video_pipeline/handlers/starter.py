@@ -15,7 +15,7 @@ from video_pipeline.dal import clients
 from video_pipeline.dal.jobs_store import JobsStore
 from video_pipeline.dal.objects import ObjectReader
 from video_pipeline.dal.rekognition import RekognitionGateway
-from video_pipeline.handlers.observability import count, logger, metrics, tracer
+from video_pipeline.handlers.observability import count, drop_malformed, logger, metrics, tracer
 from video_pipeline.logic.admission import Verdict
 from video_pipeline.logic.envelope import MalformedMessageError
 from video_pipeline.logic.s3_events import uploads_in
@@ -43,14 +43,7 @@ def record_handler(record: SQSRecord) -> None:
     try:
         uploads = uploads_in(record.body)
     except MalformedMessageError as error:
-        # Retrying cannot fix it; the body stays in the log for whoever sent it.
-        logger.error(
-            "dropping malformed message",
-            message_id=record.message_id,
-            reason=str(error),
-            body=record.body[:2000],
-        )
-        count("MalformedMessages")
+        drop_malformed(record.message_id, record.body, str(error))
         return
     reports = [job_starter().handle(upload) for upload in uploads]
     for report in reports:
