@@ -125,6 +125,7 @@ class _Router:
         if operation is None:
             return None
         setattr(request, _ANSWERED, True)
+        _quiet_moto()  # moto may have been imported after activation
         return respond(dispatcher, operation, request)
 
 

@@ -1,8 +1,8 @@
 """The registry of Rekognition Video analyses: one entry describes everything about an analysis.
 
 Adding an analysis is adding one `Analysis` to `REGISTRY`; the starter, the collector, the
-repository, the Rekognition fake and the CDK stack all read it. Free of third-party imports so the
-infrastructure code can import it.
+repository and the CDK stack all read it (the Rekognition fake follows the service model instead).
+Free of third-party imports so the infrastructure code can import it.
 """
 
 from __future__ import annotations
