@@ -3,8 +3,8 @@
 A `before-send` handler sees each fully built request just before it would go on the wire and may
 answer it instead. It is registered first on every botocore session created after this module is
 imported (through BUILTIN_HANDLERS), so its response is the one botocore uses. botocore still calls
-the remaining before-send handlers, though, and moto's stubber among them would raise
-NotImplementedError for the Rekognition operations moto lacks; so moto's stubber is also told to
+the remaining before-send handlers, though, and moto's stubber among them would fail the
+Rekognition operations moto lacks as not implemented; so moto's stubber is also told to
 leave alone the requests this router answers. With no fake active the router answers nothing, and
 requests to every other service always pass through untouched (to moto, when `mock_aws` is active).
 """

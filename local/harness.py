@@ -7,7 +7,7 @@ first imported, so `LocalPipeline.environment()` must be in `os.environ` before 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
@@ -33,8 +33,6 @@ class PipelineHarness:
     fake: RekognitionVideoFake
     starter: ModuleType
     collector: ModuleType
-    starter_stats: DeliveryStats = field(default_factory=DeliveryStats)
-    collector_stats: DeliveryStats = field(default_factory=DeliveryStats)
 
     def __post_init__(self) -> None:
         region = self.resources.region
@@ -43,12 +41,18 @@ class PipelineHarness:
         self._collector_poller = QueuePoller(
             self.resources.results_queue_url, self.collector.handler, region=region, batch_size=5
         )
-        self.starter_stats = self._starter_poller.stats
-        self.collector_stats = self._collector_poller.stats
         dynamodb = clients.dynamodb_resource()
         self.repository = PipelineRepository(
             dynamodb.Table(self.resources.jobs_table), dynamodb.Table(self.resources.detections_table)
         )
+
+    @property
+    def starter_stats(self) -> DeliveryStats:
+        return self._starter_poller.stats
+
+    @property
+    def collector_stats(self) -> DeliveryStats:
+        return self._collector_poller.stats
 
     def upload(self, key: str, body: bytes | None = None) -> dict[str, Any]:
         """Put an object into the input bucket; S3 notifies the starter queue."""

@@ -70,7 +70,10 @@ def test_deployed_environment_satisfies_the_settings_model(
 ) -> None:
     synth: Synthesized = request.getfixturevalue(fixture)
     environment = deployed_environment(pipeline_functions(synth)[handler])
-    SETTINGS_BY_HANDLER[handler].model_validate(environment)
+    settings = SETTINGS_BY_HANDLER[handler].model_validate(environment)
+    # Every field the handler reads came from the deployed variables, none from a silent default.
+    parsed = settings.model_dump(by_alias=True)
+    assert set(parsed) <= set(environment), set(parsed) - set(environment)
 
 
 def test_variables_point_at_the_right_resources(synthesized: Synthesized) -> None:

@@ -68,7 +68,7 @@ class JobsStore:
             item["version_id"] = upload.version_id
         if upload.etag:
             item["etag"] = upload.etag
-        self._put_if(item, "attribute_not_exists(pk)", {})
+        self._put_if(item, "attribute_not_exists(pk)")
 
     def claim(self, record: JobRecord, video: Video, now: str) -> bool:
         """Record a job about to start. False when this exact job is already started or finished.
@@ -80,7 +80,8 @@ class JobsStore:
         return self._put_if(
             item,
             "attribute_not_exists(pk) OR #token <> :token OR #status = :starting",
-            {":token": record.token, ":starting": JobStatus.STARTING.value},
+            names={"#token": "token", "#status": "status"},
+            values={":token": record.token, ":starting": JobStatus.STARTING.value},
         )
 
     def mark_started(self, record: JobRecord, job_id: str, now: str) -> None:
@@ -174,8 +175,14 @@ class JobsStore:
             item["version_id"] = video.upload.version_id
         return item
 
-    def _put_if(self, item: dict[str, Any], condition: str, values: dict[str, Any]) -> bool:
-        names = {name: name[1:] for name in ("#token", "#status") if name in condition}
+    def _put_if(
+        self,
+        item: dict[str, Any],
+        condition: str,
+        *,
+        names: dict[str, str] | None = None,
+        values: dict[str, Any] | None = None,
+    ) -> bool:
         arguments: dict[str, Any] = {"Item": item, "ConditionExpression": condition}
         if names:
             arguments["ExpressionAttributeNames"] = names
