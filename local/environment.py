@@ -22,6 +22,7 @@ ACCOUNT_ID = "123456789012"
 class LocalPipeline:
     region: str
     bucket: str
+    archive_bucket: str
     jobs_table: str
     detections_table: str
     topic_arn: str
@@ -29,10 +30,16 @@ class LocalPipeline:
     starter_queue_url: str
     results_queue_url: str
 
-    def environment(self, analyses: tuple[str, ...] = DEFAULT_ANALYSES, face_attributes: str = "ALL") -> dict[str, str]:
+    def environment(
+        self, analyses: tuple[str, ...] = DEFAULT_ANALYSES, face_attributes: str = "ALL", job_quota: int = 20
+    ) -> dict[str, str]:
         """The variables the stack sets on the Lambda functions."""
         return {
             "JOBS_TABLE_NAME": self.jobs_table,
+            "UPLOADS_QUEUE_URL": self.starter_queue_url,
+            "RESULTS_QUEUE_URL": self.results_queue_url,
+            "ARCHIVE_BUCKET_NAME": self.archive_bucket,
+            "JOB_QUOTA": str(job_quota),
             "DETECTIONS_TABLE_NAME": self.detections_table,
             "REKOGNITION_TOPIC_ARN": self.topic_arn,
             "REKOGNITION_ROLE_ARN": self.role_arn,
@@ -76,6 +83,8 @@ def provision(region: str = "us-east-1", *, prefix: str = "local", raw_delivery:
     bucket = f"{prefix}-videos"
     s3.create_bucket(Bucket=bucket)
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    archive_bucket = f"{prefix}-results-archive"
+    s3.create_bucket(Bucket=archive_bucket)
 
     jobs_table, detections_table = f"{prefix}-jobs", f"{prefix}-detections"
     create_table(jobs_table, JOBS_TABLE, region)
@@ -113,6 +122,7 @@ def provision(region: str = "us-east-1", *, prefix: str = "local", raw_delivery:
     return LocalPipeline(
         region=region,
         bucket=bucket,
+        archive_bucket=archive_bucket,
         jobs_table=jobs_table,
         detections_table=detections_table,
         topic_arn=topic_arn,

@@ -41,8 +41,14 @@ def to_sqs_event(messages: Sequence[Mapping[str, Any]], queue_arn: str, region: 
                 "messageId": message["MessageId"],
                 "receiptHandle": message["ReceiptHandle"],
                 "body": message["Body"],
-                "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "0"},
-                "messageAttributes": {},
+                "attributes": {
+                    "ApproximateReceiveCount": message.get("Attributes", {}).get("ApproximateReceiveCount", "1"),
+                    "SentTimestamp": message.get("Attributes", {}).get("SentTimestamp", "0"),
+                },
+                "messageAttributes": {
+                    name: {"stringValue": value.get("StringValue"), "dataType": value["DataType"]}
+                    for name, value in message.get("MessageAttributes", {}).items()
+                },
                 "md5OfBody": message.get("MD5OfBody", ""),
                 "eventSource": "aws:sqs",
                 "eventSourceARN": queue_arn,
@@ -68,7 +74,11 @@ class QueuePoller:
     def poll_once(self, *, retry_failed_now: bool = True) -> int:
         """One invocation with up to `batch_size` messages; returns how many were delivered."""
         messages = self._sqs.receive_message(
-            QueueUrl=self._queue_url, MaxNumberOfMessages=self._batch_size, VisibilityTimeout=30
+            QueueUrl=self._queue_url,
+            MaxNumberOfMessages=self._batch_size,
+            VisibilityTimeout=30,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
         ).get("Messages", [])
         if not messages:
             return 0

@@ -20,6 +20,10 @@ _TEST_ENVIRONMENT = {
     "DETECTIONS_TABLE_NAME": "local-detections",
     "REKOGNITION_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:AmazonRekognition-local",
     "REKOGNITION_ROLE_ARN": "arn:aws:iam::123456789012:role/local-rekognition-publish",
+    "UPLOADS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/local-uploads",
+    "RESULTS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/local-results",
+    "ARCHIVE_BUCKET_NAME": "local-results-archive",
+    "JOB_QUOTA": "20",
 }
 for _name, _value in _TEST_ENVIRONMENT.items():
     os.environ[_name] = _value

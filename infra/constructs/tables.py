@@ -5,10 +5,7 @@ from __future__ import annotations
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
-from video_pipeline.schema import DETECTIONS_TABLE, JOBS_TABLE, TableSpec
-
-# The data model reserves this attribute for optional retention of detections (epoch seconds).
-DETECTIONS_TTL_ATTRIBUTE = "expires_at"
+from video_pipeline.schema import DETECTIONS_TABLE, EXPIRY_ATTRIBUTE, JOBS_TABLE, TableSpec
 
 
 class ResultsTables(Construct):
@@ -26,7 +23,7 @@ class ResultsTables(Construct):
         self._deletion_protection = deletion_protection
         self._removal_policy = removal_policy
         self.jobs = self._table("Jobs", JOBS_TABLE)
-        self.detections = self._table("Detections", DETECTIONS_TABLE, ttl_attribute=DETECTIONS_TTL_ATTRIBUTE)
+        self.detections = self._table("Detections", DETECTIONS_TABLE, ttl_attribute=EXPIRY_ATTRIBUTE)
 
     def _table(self, construct_id: str, spec: TableSpec, *, ttl_attribute: str | None = None) -> dynamodb.Table:
         table = dynamodb.Table(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class JobStatus(StrEnum):
@@ -12,10 +13,13 @@ class JobStatus(StrEnum):
     SUCCEEDED = "SUCCEEDED"
     FAILED = "FAILED"
     ERROR = "ERROR"
+    # Rekognition no longer holds the job's results (they are kept for a limited time) and the
+    # pipeline never stored them: the video has to be analysed again.
+    EXPIRED = "EXPIRED"
 
     @property
     def is_final(self) -> bool:
-        return self in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.ERROR)
+        return self in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.ERROR, JobStatus.EXPIRED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +42,34 @@ class UploadedObject:
 
 
 @dataclass(frozen=True, slots=True)
+class RemovedObject:
+    """One S3 ObjectRemoved record: a version deleted for good, or a delete marker (versioned buckets)."""
+
+    bucket: str
+    key: str
+    version_id: str | None
+    delete_marker: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Video:
     """An accepted upload with its stable identifier."""
 
     video_id: str
     upload: UploadedObject
     size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """How far a collector got through a job's results before it handed over to a fresh invocation."""
+
+    next_token: str
+    detections: int
+    pages: int
+    entities: tuple[str, ...]
+    saved_at: str
+    video_metadata: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +85,6 @@ class JobRecord:
     key: str
     uploaded_at: str
     job_id: str | None = None
+    started_at: str | None = None
+    updated_at: str | None = None
+    checkpoint: Checkpoint | None = None

@@ -24,8 +24,17 @@ class _EnvModel(BaseModel):
         return cls.model_validate(dict(os.environ if environ is None else environ))
 
 
+# Rekognition Video's default quota of concurrent stored-video jobs per account and region.
+DEFAULT_JOB_QUOTA = 20
+
+
 class StarterSettings(_EnvModel):
     jobs_table_name: str = Field(alias="JOBS_TABLE_NAME", min_length=3)
+    uploads_queue_url: str = Field(alias="UPLOADS_QUEUE_URL", min_length=1)
+    # Deleting a video deletes its results, so the starter reaches them too.
+    detections_table_name: str = Field(alias="DETECTIONS_TABLE_NAME", min_length=3)
+    archive_bucket_name: str = Field(alias="ARCHIVE_BUCKET_NAME", min_length=3)
+    job_quota: int = Field(alias="JOB_QUOTA", default=DEFAULT_JOB_QUOTA, ge=1, le=10_000)
     topic_arn: ArnString = Field(alias="REKOGNITION_TOPIC_ARN")
     role_arn: ArnString = Field(alias="REKOGNITION_ROLE_ARN")
     enabled_analyses: tuple[str, ...] = Field(alias="ENABLED_ANALYSES", default=DEFAULT_ANALYSES)
@@ -44,3 +53,6 @@ class StarterSettings(_EnvModel):
 class CollectorSettings(_EnvModel):
     jobs_table_name: str = Field(alias="JOBS_TABLE_NAME", min_length=3)
     detections_table_name: str = Field(alias="DETECTIONS_TABLE_NAME", min_length=3)
+    results_queue_url: str = Field(alias="RESULTS_QUEUE_URL", min_length=1)
+    archive_bucket_name: str = Field(alias="ARCHIVE_BUCKET_NAME", min_length=3)
+    job_quota: int = Field(alias="JOB_QUOTA", default=DEFAULT_JOB_QUOTA, ge=1, le=10_000)

@@ -27,8 +27,16 @@ def harness(sleeps: list[float]) -> Iterator[PipelineHarness]:
 
     with mock_aws():
         clients.reset()
-        starter.job_starter.cache_clear()
-        collector.result_collector.cache_clear()
+        for cached in (
+            starter.job_starter,
+            starter.job_slots,
+            starter.uploads_queue,
+            starter.video_eraser,
+            collector.result_collector,
+            collector.job_slots,
+            collector.results_queue,
+        ):
+            cached.cache_clear()
         resources = provision(prefix="local")
         for name, value in resources.environment().items():
             assert os.environ.get(name, value) == value, f"tests/conftest.py sets {name} unlike provision()"

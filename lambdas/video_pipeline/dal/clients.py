@@ -15,11 +15,13 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient, DynamoDBServiceResource
     from mypy_boto3_rekognition import RekognitionClient
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sqs import SQSClient
 
 # Rekognition retries are owned by the pipeline's own back-off (logic/retry.py) so that every
 # transient error, LimitExceededException included, follows one policy instead of two stacked ones.
 _REKOGNITION_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=5, read_timeout=30)
 _DYNAMODB_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 8}, connect_timeout=5, read_timeout=10)
+_SQS_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 5}, connect_timeout=5, read_timeout=10)
 _S3_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 4}, connect_timeout=5, read_timeout=10)
 
 
@@ -43,7 +45,12 @@ def s3() -> S3Client:
     return boto3.client("s3", config=_S3_CONFIG)
 
 
+@cache
+def sqs() -> SQSClient:
+    return boto3.client("sqs", config=_SQS_CONFIG)
+
+
 def reset() -> None:
     """Forget cached clients (tests switch regions or doubles between cases)."""
-    for factory in (rekognition, dynamodb, dynamodb_resource, s3):
+    for factory in (rekognition, dynamodb, dynamodb_resource, s3, sqs):
         factory.cache_clear()

@@ -6,6 +6,9 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import ClientError
+
+from video_pipeline.dal.errors import is_throttling
 from video_pipeline.logic.errors import RetryLaterError
 from video_pipeline.logic.retry import Backoff
 
@@ -36,15 +39,40 @@ class DetectionsStore:
     def write(self, items: Sequence[DynamoItem]) -> None:
         """Write every item (puts are idempotent: keys are deterministic) or raise RetryLaterError."""
         for start in range(0, len(items), BATCH_LIMIT):
-            self._write_batch(items[start : start + BATCH_LIMIT])
+            self._apply([{"PutRequest": {"Item": item}} for item in items[start : start + BATCH_LIMIT]])
 
-    def _write_batch(self, batch: Sequence[DynamoItem]) -> None:
-        pending: list[Any] = [{"PutRequest": {"Item": item}} for item in batch]
+    def delete_job(self, job_id: str, time_left: Callable[[], float], reserve_seconds: float) -> bool:
+        """Delete a job's detections; False if time ran short first (call again: progress is kept)."""
+        query: dict[str, Any] = {
+            "TableName": self._table_name,
+            "KeyConditionExpression": "pk = :job",
+            "ExpressionAttributeValues": {":job": {"S": job_id}},
+            "ProjectionExpression": "pk, sk",
+        }
+        while True:
+            if time_left() < reserve_seconds:
+                return False
+            response = self._client.query(**query)
+            keys = response.get("Items", [])
+            for start in range(0, len(keys), BATCH_LIMIT):
+                self._apply([{"DeleteRequest": {"Key": key}} for key in keys[start : start + BATCH_LIMIT]])
+            if "LastEvaluatedKey" not in response:
+                return True
+            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def _apply(self, requests: list[Any]) -> None:
+        """One BatchWriteItem, retrying unprocessed items and throttling until all are written."""
+        pending = requests
         for attempt in range(1, self._backoff.attempts + 1):
             self.requests += 1
-            response = self._client.batch_write_item(RequestItems={self._table_name: pending})
-            pending = list(response.get("UnprocessedItems", {}).get(self._table_name, []))
-            if not pending:
-                return
+            try:
+                response = self._client.batch_write_item(RequestItems={self._table_name: pending})
+            except ClientError as error:
+                if not is_throttling(error):
+                    raise
+            else:
+                pending = list(response.get("UnprocessedItems", {}).get(self._table_name, []))
+                if not pending:
+                    return
             (self._sleep or time.sleep)(self._backoff.delay(attempt))
-        raise RetryLaterError(f"{len(pending)} detections still unprocessed after {self._backoff.attempts} attempts")
+        raise RetryLaterError(f"{len(pending)} detections still unwritten after {self._backoff.attempts} attempts")

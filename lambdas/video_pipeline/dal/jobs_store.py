@@ -7,14 +7,17 @@ can race freely: the first writer wins and the others see a condition failure th
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from video_pipeline.models import JobRecord, JobStatus, Video
-from video_pipeline.schema import JOB_ID_INDEX, RECENT_PARTITION
+from video_pipeline.dal.errors import is_condition_failure
+from video_pipeline.models import Checkpoint, JobRecord, JobStatus, Video
+from video_pipeline.schema import JOB_ID_INDEX, OBJECT_INDEX, RECENT_PARTITION, STATUS_INDEX
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -25,6 +28,10 @@ def video_pk(video_id: str) -> str:
 
 
 META_SK = "META"
+
+
+def object_ref(bucket: str, key: str) -> str:
+    return f"{bucket}/{key}"
 
 
 def job_sk(analysis: str) -> str:
@@ -38,10 +45,6 @@ def recent_sk(uploaded_at: str, video_id: str, sk: str) -> str:
 def to_dynamo(value: Any) -> Any:
     """Floats become Decimals, as DynamoDB requires."""
     return json.loads(json.dumps(value), parse_float=Decimal)
-
-
-def _is_condition_failure(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
 
 
 class JobsStore:
@@ -61,6 +64,7 @@ class JobsStore:
             "size": video.size,
             "uploaded_at": upload.event_time,
             "analyses": list(analyses),
+            "object_ref": object_ref(upload.bucket, upload.key),
             "recent_pk": RECENT_PARTITION,
             "recent_sk": recent_sk(upload.event_time, video.video_id, META_SK),
         }
@@ -110,6 +114,41 @@ class JobsStore:
         items = response.get("Items", [])
         return _job_record(items[0]) if items else None
 
+    def jobs_in_status(self, status: JobStatus) -> Iterator[JobRecord]:
+        """Every job in `status` (the by-status index is eventually consistent), oldest first."""
+        query: dict[str, Any] = {
+            "IndexName": STATUS_INDEX.name,
+            "KeyConditionExpression": Key(STATUS_INDEX.partition_key).eq(status.value),
+        }
+        while True:
+            response = self._table.query(**query)
+            for item in response.get("Items", []):
+                yield _job_record(item)
+            if "LastEvaluatedKey" not in response:
+                return
+            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def videos_of_object(self, bucket: str, key: str) -> list[StoredVideo]:
+        """Every stored video (one per uploaded revision) of an S3 object."""
+        response = self._table.query(
+            IndexName=OBJECT_INDEX.name,
+            KeyConditionExpression=Key(OBJECT_INDEX.partition_key).eq(object_ref(bucket, key)),
+        )
+        return [StoredVideo(str(item["video_id"]), _optional_str(item.get("version_id"))) for item in response["Items"]]
+
+    def jobs_of_video(self, video_id: str) -> list[JobRecord]:
+        response = self._table.query(
+            KeyConditionExpression=Key("pk").eq(video_pk(video_id)) & Key("sk").begins_with("JOB#"),
+            ConsistentRead=True,
+        )
+        return [_job_record(item) for item in response.get("Items", [])]
+
+    def delete_video(self, video_id: str) -> None:
+        """Remove the video's META and JOB items (after its results are gone)."""
+        for record in self.jobs_of_video(video_id):
+            self._table.delete_item(Key={"pk": video_pk(video_id), "sk": job_sk(record.analysis)})
+        self._table.delete_item(Key={"pk": video_pk(video_id), "sk": META_SK})
+
     def complete(
         self,
         record: JobRecord,
@@ -138,16 +177,47 @@ class JobsStore:
         if video_metadata:
             expression += ", video_metadata = :metadata"
             values[":metadata"] = to_dynamo(video_metadata)
+        expression += " REMOVE #checkpoint"
         try:
             self._table.update_item(
                 Key={"pk": video_pk(record.video_id), "sk": job_sk(record.analysis)},
                 UpdateExpression=expression,
                 ConditionExpression="job_id = :job_id AND #status = :in_progress",
-                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeNames={"#status": "status", "#checkpoint": "checkpoint"},
                 ExpressionAttributeValues=values,
             )
         except ClientError as error:
-            if _is_condition_failure(error):
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def save_checkpoint(self, record: JobRecord, checkpoint: Checkpoint) -> bool:
+        """Remember how far collection got; False if the job is no longer in progress."""
+        value: dict[str, Any] = {
+            "next_token": checkpoint.next_token,
+            "detections": checkpoint.detections,
+            "pages": checkpoint.pages,
+            "entities": list(checkpoint.entities),
+            "saved_at": checkpoint.saved_at,
+        }
+        if checkpoint.video_metadata:
+            value["video_metadata"] = to_dynamo(checkpoint.video_metadata)
+        try:
+            self._table.update_item(
+                Key={"pk": video_pk(record.video_id), "sk": job_sk(record.analysis)},
+                UpdateExpression="SET #checkpoint = :checkpoint, updated_at = :now",
+                ConditionExpression="job_id = :job_id AND #status = :in_progress",
+                ExpressionAttributeNames={"#status": "status", "#checkpoint": "checkpoint"},
+                ExpressionAttributeValues={
+                    ":checkpoint": value,
+                    ":now": checkpoint.saved_at,
+                    ":job_id": record.job_id,
+                    ":in_progress": JobStatus.IN_PROGRESS.value,
+                },
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
                 return False
             raise
         return True
@@ -191,7 +261,7 @@ class JobsStore:
         try:
             self._table.put_item(**arguments)
         except ClientError as error:
-            if _is_condition_failure(error):
+            if is_condition_failure(error):
                 return False
             raise
         return True
@@ -211,8 +281,14 @@ class JobsStore:
                 },
             )
         except ClientError as error:
-            if not _is_condition_failure(error):
+            if not is_condition_failure(error):
                 raise
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVideo:
+    video_id: str
+    version_id: str | None
 
 
 def _job_record(item: dict[str, Any]) -> JobRecord:
@@ -226,4 +302,31 @@ def _job_record(item: dict[str, Any]) -> JobRecord:
         key=str(item["key"]),
         uploaded_at=str(item["uploaded_at"]),
         job_id=str(item["job_id"]) if item.get("job_id") else None,
+        started_at=_optional_str(item.get("started_at")),
+        updated_at=_optional_str(item.get("updated_at")),
+        checkpoint=_checkpoint(item.get("checkpoint")),
     )
+
+
+def _optional_str(value: Any) -> str | None:
+    return str(value) if value else None
+
+
+def _checkpoint(value: Any) -> Checkpoint | None:
+    if not isinstance(value, dict) or not value.get("next_token"):
+        return None
+    metadata = value.get("video_metadata")
+    return Checkpoint(
+        next_token=str(value["next_token"]),
+        detections=int(value.get("detections", 0)),
+        pages=int(value.get("pages", 0)),
+        entities=tuple(str(entity) for entity in value.get("entities", [])),
+        saved_at=str(value.get("saved_at", "")),
+        video_metadata=json.loads(json.dumps(metadata, default=_plain_number)) if metadata else None,
+    )
+
+
+def _plain_number(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")

@@ -11,10 +11,13 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from video_pipeline.dal import clients
+from video_pipeline.dal.archive import ResultsArchive
 from video_pipeline.dal.detections_store import DetectionsStore
+from video_pipeline.dal.job_slots import JobSlots
 from video_pipeline.dal.jobs_store import JobsStore
+from video_pipeline.dal.queues import MessageQueue
 from video_pipeline.dal.rekognition import RekognitionGateway
-from video_pipeline.handlers.observability import count, drop_malformed, logger, metrics, tracer
+from video_pipeline.handlers.observability import count, drop_malformed, gauge, logger, metrics, tracer
 from video_pipeline.logic.collecting import CollectOutcome, CollectReport, ResultCollector
 from video_pipeline.logic.envelope import MalformedMessageError
 from video_pipeline.logic.notifications import parse_notice
@@ -27,9 +30,21 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 _METRIC_BY_OUTCOME = {
     CollectOutcome.SUCCEEDED: "JobsSucceeded",
     CollectOutcome.FAILED: "JobsFailed",
+    CollectOutcome.EXPIRED: "JobsExpired",
+    CollectOutcome.CONTINUED: "CollectionsContinued",
     CollectOutcome.DUPLICATE: "NotificationsDuplicate",
     CollectOutcome.UNKNOWN_JOB: "NotificationsUnknownJob",
 }
+
+
+@cache
+def job_slots() -> JobSlots:
+    return JobSlots(clients.dynamodb_resource().Table(settings.jobs_table_name), settings.job_quota)
+
+
+@cache
+def results_queue() -> MessageQueue:
+    return MessageQueue(clients.sqs(), settings.results_queue_url)
 
 
 @cache
@@ -38,17 +53,22 @@ def result_collector() -> ResultCollector:
         jobs=JobsStore(clients.dynamodb_resource().Table(settings.jobs_table_name)),
         detections=DetectionsStore(clients.dynamodb(), settings.detections_table_name),
         rekognition=RekognitionGateway(clients.rekognition()),
+        slots=job_slots(),
+        archive=ResultsArchive(clients.s3(), settings.archive_bucket_name),
     )
 
 
-def record_handler(record: SQSRecord) -> None:
+def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
     try:
         notice = parse_notice(record.body)
     except MalformedMessageError as error:
         drop_malformed(record.message_id, record.body, str(error))
         return
     logger.append_keys(job_id=notice.job_id)
-    report = result_collector().handle(notice)
+    report = result_collector().handle(notice, time_left=lambda: lambda_context.get_remaining_time_in_millis() / 1000)
+    if report.outcome is CollectOutcome.CONTINUED:
+        # The checkpoint is saved; the same notice, queued again, resumes from it in a fresh invocation.
+        results_queue().send_later(record.body, delay_seconds=0)
     _report(report)
 
 
@@ -62,15 +82,18 @@ def _report(report: CollectReport) -> None:
     if report.outcome is CollectOutcome.UNKNOWN_JOB:
         logger.warning("dropping notification for an unknown job", extra=fields)
     else:
-        logger.info(
-            "notification processed", extra={**fields, "detections": report.detections, "reason": report.reason}
-        )
+        logger.info("notification processed", extra={**fields, "detections": report.detections})
     count(_METRIC_BY_OUTCOME[report.outcome], analysis=report.analysis)
-    count("DetectionsStored", report.detections, analysis=report.analysis)
+    if report.outcome is not CollectOutcome.CONTINUED:
+        count("DetectionsStored", report.detections, analysis=report.analysis)
 
 
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+    response = process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )
+    gauge("JobsInFlight", job_slots().last_in_flight)
+    return response

@@ -35,3 +35,9 @@ def drop_malformed(message_id: str, body: str, reason: str) -> None:
     """Log and count a message that retrying cannot fix; its body stays in the log for its sender."""
     logger.error("dropping malformed message", extra={"message_id": message_id, "reason": reason, "body": body[:2000]})
     count("MalformedMessages")
+
+
+def gauge(name: str, value: int | None) -> None:
+    """A level (jobs in flight), emitted even when it is zero, because zero is information."""
+    if value is not None:
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)

@@ -1,4 +1,7 @@
-"""Starter Lambda: S3 ObjectCreated notifications (through SQS) -> one Rekognition job per analysis."""
+"""Starter Lambda: S3 notifications (through SQS) -> one Rekognition job per analysis, within the quota.
+
+ObjectRemoved notifications arrive on the same queue: deleting a video erases its results.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +15,27 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from video_pipeline.analyses import by_name
 from video_pipeline.dal import clients
+from video_pipeline.dal.archive import ResultsArchive
+from video_pipeline.dal.detections_store import DetectionsStore
+from video_pipeline.dal.job_slots import JobSlots
 from video_pipeline.dal.jobs_store import JobsStore
 from video_pipeline.dal.objects import ObjectReader
+from video_pipeline.dal.queues import WAITS_ATTRIBUTE, MessageQueue
 from video_pipeline.dal.rekognition import RekognitionGateway
-from video_pipeline.handlers.observability import count, drop_malformed, logger, metrics, tracer
+from video_pipeline.handlers.observability import count, drop_malformed, gauge, logger, metrics, tracer
 from video_pipeline.logic.admission import Verdict
 from video_pipeline.logic.envelope import MalformedMessageError
-from video_pipeline.logic.s3_events import uploads_in
-from video_pipeline.logic.starting import JobStarter, NotificationChannel, UploadReport, raise_if_deferred
+from video_pipeline.logic.erasing import VideoEraser
+from video_pipeline.logic.pacing import redelivery_seconds, slot_wait_seconds
+from video_pipeline.logic.s3_events import parse_s3_event, removals_of, uploads_of
+from video_pipeline.logic.starting import (
+    JobStarter,
+    NotificationChannel,
+    StartOutcome,
+    UploadReport,
+    is_waiting,
+    raise_if_deferred,
+)
 from video_pipeline.settings import StarterSettings
 
 settings = StarterSettings.from_environment()
@@ -28,9 +44,20 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 
 
 @cache
+def job_slots() -> JobSlots:
+    return JobSlots(clients.dynamodb_resource().Table(settings.jobs_table_name), settings.job_quota)
+
+
+@cache
+def uploads_queue() -> MessageQueue:
+    return MessageQueue(clients.sqs(), settings.uploads_queue_url)
+
+
+@cache
 def job_starter() -> JobStarter:
     return JobStarter(
         jobs=JobsStore(clients.dynamodb_resource().Table(settings.jobs_table_name)),
+        slots=job_slots(),
         objects=ObjectReader(clients.s3()),
         rekognition=RekognitionGateway(clients.rekognition()),
         channel=NotificationChannel(topic_arn=settings.topic_arn, role_arn=settings.role_arn),
@@ -39,17 +66,46 @@ def job_starter() -> JobStarter:
     )
 
 
-def record_handler(record: SQSRecord) -> None:
+@cache
+def video_eraser() -> VideoEraser:
+    return VideoEraser(
+        jobs=JobsStore(clients.dynamodb_resource().Table(settings.jobs_table_name)),
+        detections=DetectionsStore(clients.dynamodb(), settings.detections_table_name),
+        archive=ResultsArchive(clients.s3(), settings.archive_bucket_name),
+        slots=job_slots(),
+    )
+
+
+def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
     try:
-        uploads = uploads_in(record.body)
+        events = parse_s3_event(record.body)
     except MalformedMessageError as error:
         drop_malformed(record.message_id, record.body, str(error))
         return
-    reports = [job_starter().handle(upload) for upload in uploads]
+    for removed in removals_of(events):
+        erased = video_eraser().erase(removed, lambda: lambda_context.get_remaining_time_in_millis() / 1000)
+        logger.info("erased the results of a deleted video", extra={"videos": erased.videos, "key": removed.key})
+        count("VideosErased", len(erased.videos))
+    reports = [job_starter().handle(upload) for upload in uploads_of(events)]
     for report in reports:
         _report(report)
-    for report in reports:
-        raise_if_deferred(report)
+    if any(StartOutcome.DEFERRED in report.outcomes.values() for report in reports):
+        receive_count = int(record.attributes.approximate_receive_count or 1)
+        uploads_queue().hide(record.receipt_handle, redelivery_seconds(receive_count))
+        for report in reports:
+            raise_if_deferred(report)
+    if any(is_waiting(report) for report in reports):
+        _wait_for_slot(record)
+
+
+def _wait_for_slot(record: SQSRecord) -> None:
+    """Put the upload back with a delay; this receive succeeds, so waiting never counts as failing."""
+    waited = record.raw_event.get("messageAttributes", {}).get(WAITS_ATTRIBUTE, {}).get("stringValue")
+    waits = int(waited or 0) + 1
+    delay = slot_wait_seconds(waits)
+    uploads_queue().send_later(record.body, delay_seconds=delay, waits=waits)
+    logger.info("waiting for a free job slot", extra={"waits": waits, "retry_in_seconds": delay})
+    count("UploadsWaiting")
 
 
 def _report(report: UploadReport) -> None:
@@ -61,9 +117,7 @@ def _report(report: UploadReport) -> None:
         count("UploadsIgnored")
         return
     if verdict.verdict is Verdict.REJECT:
-        logger.warning(
-            "rejecting video", extra={**fields, "reason_code": verdict.reason_code, "reason": verdict.reason}
-        )
+        logger.warning("rejecting video", extra={**fields, **reason})
         count("UploadsRejected")
     else:
         count("UploadsAccepted")
@@ -77,4 +131,8 @@ def _report(report: UploadReport) -> None:
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+    response = process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )
+    gauge("JobsInFlight", job_slots().last_in_flight)
+    return response

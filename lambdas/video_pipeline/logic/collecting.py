@@ -1,9 +1,18 @@
-"""Turn a completion notification into the job's stored results and final state."""
+"""Turn a completion notification into the job's stored results and final state.
+
+Results are streamed page by page: each raw page is archived, mapped and written before the next
+one is fetched, so memory stays flat. When the invocation runs low on time, the position (the
+NextToken and the running totals) is saved on the job and the work continues in a fresh invocation;
+a position older than Rekognition's 24-hour token lifetime, or a token it refuses, restarts the
+stream from the top, which is safe because every write is idempotent.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -11,13 +20,23 @@ from video_pipeline.analyses import Analysis, by_name, by_notification_api
 from video_pipeline.logic.clock import utc_now
 from video_pipeline.logic.detections import JobContext, ResultTally, detection_items
 from video_pipeline.logic.errors import RekognitionCallError, RetryLaterError
-from video_pipeline.logic.identity import parse_job_tag
+from video_pipeline.logic.identity import holder_id, parse_job_tag
 from video_pipeline.logic.notifications import CompletionNotice
-from video_pipeline.logic.ports import DetectionsPort, JobsPort, RekognitionPort
+from video_pipeline.logic.ports import ArchivePort, DetectionsPort, JobsPort, RekognitionPort, SlotsPort
 from video_pipeline.logic.retry import DEFAULT_BACKOFF, Backoff, call_with_retries
-from video_pipeline.models import JobRecord, JobStatus
+from video_pipeline.models import Checkpoint, JobRecord, JobStatus
 
 PAGE_SIZE = 1000
+# Time a page needs at worst (Get* of 1,000 elements, archive, 40 BatchWriteItems with retries),
+# with a margin: below this much remaining time the collector hands over instead of fetching.
+HANDOVER_SECONDS = 60.0
+# Rekognition's pagination tokens live 24 hours; a checkpoint older than this is not trusted.
+TOKEN_LIFETIME = timedelta(hours=23)
+EXPIRED_MESSAGE = "Rekognition no longer holds this job's results; upload the video again to re-analyse it."
+
+
+def unlimited_time() -> float:
+    return math.inf
 
 
 class CollectOutcome(StrEnum):
@@ -25,6 +44,9 @@ class CollectOutcome(StrEnum):
     FAILED = "FAILED"
     DUPLICATE = "DUPLICATE"
     UNKNOWN_JOB = "UNKNOWN_JOB"
+    # Saved a checkpoint; the caller must schedule a continuation (the same notice again).
+    CONTINUED = "CONTINUED"
+    EXPIRED = "EXPIRED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +63,20 @@ class _PaginationExpiredError(Exception):
     pass
 
 
+class _ResultsGoneError(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class _StreamEnd:
+    """Why a result stream stopped: it ended, Rekognition reported a failure, or time ran short."""
+
+    tally: ResultTally
+    metadata: dict[str, Any] | None
+    failure: tuple[JobStatus, str] | None = None
+    handed_over: bool = False
+
+
 def _is_transient(error: Exception) -> bool:
     return isinstance(error, RekognitionCallError) and error.retryable
 
@@ -52,6 +88,8 @@ class ResultCollector:
         jobs: JobsPort,
         detections: DetectionsPort,
         rekognition: RekognitionPort,
+        slots: SlotsPort,
+        archive: ArchivePort | None = None,
         backoff: Backoff = DEFAULT_BACKOFF,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], str] = utc_now,
@@ -59,11 +97,31 @@ class ResultCollector:
         self._jobs = jobs
         self._detections = detections
         self._rekognition = rekognition
+        self._slots = slots
+        self._archive = archive
         self._backoff = backoff
         self._sleep = sleep
         self._clock = clock
 
-    def handle(self, notice: CompletionNotice) -> CollectReport:
+    def handle(self, notice: CompletionNotice, time_left: Callable[[], float] = unlimited_time) -> CollectReport:
+        """Process one notice; `time_left` says how many seconds the invocation has left."""
+        located = self._match(notice)
+        if isinstance(located, CollectReport):
+            return located
+        record, analysis = located
+        if record.status.is_final:
+            # Give the slot back again: harmless if it was, and it repairs a release that was lost.
+            self._slots.release(holder_id(record.video_id, record.analysis))
+            return CollectReport(CollectOutcome.DUPLICATE, notice.job_id, analysis.name, record.video_id)
+        try:
+            if notice.status == "SUCCEEDED":
+                return self._collect(record, analysis, time_left)
+            return self._record_failure(record, analysis, JobStatus(notice.status), notice.message or "")
+        except _ResultsGoneError:
+            return self._finish(record, analysis, JobStatus.EXPIRED, CollectOutcome.EXPIRED, message=EXPIRED_MESSAGE)
+
+    def _match(self, notice: CompletionNotice) -> tuple[JobRecord, Analysis] | CollectReport:
+        """The job a notice is about, or the report that drops it (unknown API, job or video)."""
         analysis = by_notification_api(notice.api)
         if analysis is None:
             return CollectReport(CollectOutcome.UNKNOWN_JOB, notice.job_id, reason=f"unknown API {notice.api!r}")
@@ -72,17 +130,9 @@ class ResultCollector:
             return CollectReport(CollectOutcome.UNKNOWN_JOB, notice.job_id, analysis.name, reason="no such job")
         if notice.video and (notice.video.bucket, notice.video.object_name) != (record.bucket, record.key):
             return CollectReport(
-                CollectOutcome.UNKNOWN_JOB,
-                notice.job_id,
-                analysis.name,
-                record.video_id,
-                reason="video mismatch",
+                CollectOutcome.UNKNOWN_JOB, notice.job_id, analysis.name, record.video_id, reason="video mismatch"
             )
-        if record.status.is_final:
-            return CollectReport(CollectOutcome.DUPLICATE, notice.job_id, analysis.name, record.video_id)
-        if notice.status == "SUCCEEDED":
-            return self._collect(record, analysis)
-        return self._record_failure(record, analysis, JobStatus(notice.status), notice.message or "")
+        return record, analysis
 
     def _locate(self, notice: CompletionNotice, analysis: Analysis) -> JobRecord | None:
         """Find the job by its tag (one consistent read), falling back to the JobId index."""
@@ -99,51 +149,80 @@ class ResultCollector:
             return record
         return None
 
-    def _collect(self, record: JobRecord, analysis: Analysis) -> CollectReport:
+    def _collect(self, record: JobRecord, analysis: Analysis, time_left: Callable[[], float]) -> CollectReport:
         assert record.job_id is not None
+        resume = self._usable_checkpoint(record)
         try:
-            tally, metadata, failure = self._stream(record, analysis)
+            end = self._stream(record, analysis, resume, time_left)
         except _PaginationExpiredError:
-            # A pagination token expired mid-stream: start over; the writes are idempotent.
-            tally, metadata, failure = self._stream(record, analysis)
-        if failure is not None:
-            return self._record_failure(record, analysis, failure[0], failure[1])
-        finished = self._jobs.complete(
+            end = self._stream(record, analysis, None, time_left)
+        if end.handed_over:
+            return CollectReport(
+                CollectOutcome.CONTINUED, record.job_id, analysis.name, record.video_id, end.tally.detections
+            )
+        if end.failure is not None:
+            return self._record_failure(record, analysis, end.failure[0], end.failure[1])
+        return self._finish(
             record,
+            analysis,
             JobStatus.SUCCEEDED,
-            self._clock(),
-            detection_count=tally.detections,
-            entity_count=len(tally.entities),
-            video_metadata=metadata,
+            CollectOutcome.SUCCEEDED,
+            tally=end.tally,
+            metadata=end.metadata,
         )
-        outcome = CollectOutcome.SUCCEEDED if finished else CollectOutcome.DUPLICATE
-        return CollectReport(outcome, record.job_id, analysis.name, record.video_id, tally.detections)
+
+    def _usable_checkpoint(self, record: JobRecord) -> Checkpoint | None:
+        checkpoint = record.checkpoint
+        if checkpoint is None:
+            return None
+        try:
+            age = _parse_instant(self._clock()) - _parse_instant(checkpoint.saved_at)
+        except ValueError:
+            return None
+        return checkpoint if age < TOKEN_LIFETIME else None
 
     def _stream(
-        self, record: JobRecord, analysis: Analysis
-    ) -> tuple[ResultTally, dict[str, Any] | None, tuple[JobStatus, str] | None]:
+        self,
+        record: JobRecord,
+        analysis: Analysis,
+        resume: Checkpoint | None,
+        time_left: Callable[[], float],
+    ) -> _StreamEnd:
         assert record.job_id is not None
         context = JobContext(record.job_id, record.video_id, analysis, record.uploaded_at)
         tally = ResultTally()
         metadata: dict[str, Any] | None = None
-        for page in self._pages(analysis, record.job_id):
+        number, next_token = 0, None
+        if resume is not None:
+            tally = ResultTally(resume.detections, set(resume.entities))
+            metadata, number, next_token = resume.video_metadata, resume.pages, resume.next_token
+        while True:
+            page = self._get_page(analysis, record.job_id, next_token, PAGE_SIZE)
             status = page.get("JobStatus")
             if status == "IN_PROGRESS":
                 raise RetryLaterError(f"job {record.job_id} is still in progress")
             if status in ("FAILED", "ERROR"):
-                return tally, metadata, (JobStatus(status), str(page.get("StatusMessage", "")))
+                return _StreamEnd(tally, metadata, (JobStatus(status), str(page.get("StatusMessage", ""))))
             metadata = metadata or page.get("VideoMetadata")
+            if self._archive is not None:
+                self._archive.put_page(record.video_id, analysis.name, record.job_id, number, page)
             self._detections.write(detection_items(context, page.get(analysis.result_key, []), tally))
-        return tally, metadata, None
-
-    def _pages(self, analysis: Analysis, job_id: str) -> Iterator[dict[str, Any]]:
-        next_token: str | None = None
-        while True:
-            page = self._get_page(analysis, job_id, next_token, PAGE_SIZE)
-            yield page
+            number += 1
             next_token = page.get("NextToken")
             if not next_token:
-                return
+                return _StreamEnd(tally, metadata)
+            if time_left() < HANDOVER_SECONDS:
+                checkpoint = Checkpoint(
+                    next_token=next_token,
+                    detections=tally.detections,
+                    pages=number,
+                    entities=tuple(sorted(tally.entities)),
+                    saved_at=self._clock(),
+                    video_metadata=metadata,
+                )
+                if not self._jobs.save_checkpoint(record, checkpoint):
+                    raise RetryLaterError(f"job {record.job_id} changed while its results were being collected")
+                return _StreamEnd(tally, metadata, handed_over=True)
 
     def _get_page(self, analysis: Analysis, job_id: str, next_token: str | None, size: int) -> dict[str, Any]:
         try:
@@ -156,6 +235,8 @@ class ResultCollector:
         except RekognitionCallError as error:
             if error.code == "InvalidPaginationTokenException" and next_token:
                 raise _PaginationExpiredError from error
+            if error.code == "ResourceNotFoundException":
+                raise _ResultsGoneError from error
             if error.retryable:
                 raise RetryLaterError(str(error)) from error
             raise
@@ -165,6 +246,41 @@ class ResultCollector:
         if not message:
             page = self._get_page(analysis, record.job_id, None, 1)
             message = str(page.get("StatusMessage", ""))
-        finished = self._jobs.complete(record, status, self._clock(), status_message=message)
-        outcome = CollectOutcome.FAILED if finished else CollectOutcome.DUPLICATE
-        return CollectReport(outcome, record.job_id, analysis.name, record.video_id, reason=message)
+        return self._finish(record, analysis, status, CollectOutcome.FAILED, message=message)
+
+    def _finish(
+        self,
+        record: JobRecord,
+        analysis: Analysis,
+        status: JobStatus,
+        outcome: CollectOutcome,
+        *,
+        message: str = "",
+        tally: ResultTally | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> CollectReport:
+        """Write the final state once, then give the job's quota slot back."""
+        assert record.job_id is not None
+        tally = tally or ResultTally()
+        finished = self._jobs.complete(
+            record,
+            status,
+            self._clock(),
+            status_message=message,
+            detection_count=tally.detections,
+            entity_count=len(tally.entities),
+            video_metadata=metadata,
+        )
+        self._slots.release(holder_id(record.video_id, record.analysis))
+        return CollectReport(
+            outcome if finished else CollectOutcome.DUPLICATE,
+            record.job_id,
+            analysis.name,
+            record.video_id,
+            tally.detections,
+            reason=message,
+        )
+
+
+def _parse_instant(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))

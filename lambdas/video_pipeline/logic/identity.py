@@ -58,3 +58,8 @@ def parse_job_tag(tag: str | None) -> tuple[str, str] | None:
     if len(parts) != 3 or parts[0] != _TAG_PREFIX or not parts[1] or not parts[2]:
         return None
     return parts[1], parts[2]
+
+
+def holder_id(video: str, analysis: str) -> str:
+    """How a job is named in the ledger of concurrent-job slots."""
+    return f"{video}#{analysis}"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from video_pipeline.analyses import Analysis
-from video_pipeline.models import JobRecord, JobStatus, Video
+from video_pipeline.models import Checkpoint, JobRecord, JobStatus, Video
 
 
 class ObjectHeadLike(Protocol):
@@ -33,6 +33,7 @@ class JobsPort(Protocol):
     def mark_failed(self, record: JobRecord, error_code: str, message: str, now: str) -> None: ...
     def get_job(self, video_id: str, analysis: str) -> JobRecord | None: ...
     def find_by_job_id(self, job_id: str) -> JobRecord | None: ...
+    def save_checkpoint(self, record: JobRecord, checkpoint: Checkpoint) -> bool: ...
 
     def complete(
         self,
@@ -49,3 +50,14 @@ class JobsPort(Protocol):
 
 class DetectionsPort(Protocol):
     def write(self, items: Sequence[dict[str, Any]]) -> None: ...
+
+
+class SlotsPort(Protocol):
+    """The concurrent-job quota: a job holds a slot from before its Start* until its results are in."""
+
+    def acquire(self, holder: str) -> bool: ...
+    def release(self, holder: str) -> None: ...
+
+
+class ArchivePort(Protocol):
+    def put_page(self, video_id: str, analysis: str, job_id: str, number: int, page: dict[str, Any]) -> None: ...

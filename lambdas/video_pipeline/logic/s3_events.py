@@ -8,7 +8,7 @@ from urllib.parse import unquote_plus
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from video_pipeline.logic.envelope import MalformedMessageError, decode_body
-from video_pipeline.models import UploadedObject
+from video_pipeline.models import RemovedObject, UploadedObject
 
 
 class _Lenient(BaseModel):
@@ -46,8 +46,8 @@ def is_test_event(payload: dict[str, Any]) -> bool:
     return payload.get("Event") == "s3:TestEvent"
 
 
-def uploads_in(body: str) -> list[UploadedObject]:
-    """The ObjectCreated uploads announced by one SQS message body (empty for a test event).
+def parse_s3_event(body: str) -> list[S3EventRecord]:
+    """The records of one SQS message body (none for a test event).
 
     Raises MalformedMessageError when the body is not an S3 event notification.
     """
@@ -58,7 +58,35 @@ def uploads_in(body: str) -> list[UploadedObject]:
         notification = S3EventNotification.model_validate(payload)
     except ValidationError as error:
         raise MalformedMessageError(f"not an S3 event notification: {error.error_count()} errors") from error
-    return [_upload(record) for record in notification.records if record.event_name.startswith("ObjectCreated:")]
+    return notification.records
+
+
+def uploads_in(body: str) -> list[UploadedObject]:
+    """The ObjectCreated uploads announced by one SQS message body (empty for a test event)."""
+    return uploads_of(parse_s3_event(body))
+
+
+def uploads_of(records: list[S3EventRecord]) -> list[UploadedObject]:
+    return [_upload(record) for record in records if record.event_name.startswith("ObjectCreated:")]
+
+
+def removals_of(records: list[S3EventRecord]) -> list[RemovedObject]:
+    """The ObjectRemoved events: a version deleted for good, or a delete marker hiding the object."""
+    return [
+        RemovedObject(
+            bucket=record.s3.bucket.name,
+            key=unquote_plus(record.s3.object.key),
+            version_id=_version(record.s3.object.version_id),
+            delete_marker=record.event_name == "ObjectRemoved:DeleteMarkerCreated",
+        )
+        for record in records
+        if record.event_name.startswith("ObjectRemoved:")
+    ]
+
+
+def _version(value: str | None) -> str | None:
+    # Unversioned buckets report the literal "null" version.
+    return value if value not in (None, "", "null") else None
 
 
 def _upload(record: S3EventRecord) -> UploadedObject:
@@ -68,6 +96,6 @@ def _upload(record: S3EventRecord) -> UploadedObject:
         key=unquote_plus(obj.key),
         size=obj.size,
         etag=obj.etag,
-        version_id=obj.version_id if obj.version_id not in (None, "", "null") else None,
+        version_id=_version(obj.version_id),
         event_time=record.event_time,
     )

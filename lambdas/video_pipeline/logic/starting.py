@@ -12,8 +12,8 @@ from video_pipeline.logic import admission
 from video_pipeline.logic.admission import Admission, Verdict
 from video_pipeline.logic.clock import utc_now
 from video_pipeline.logic.errors import RekognitionCallError, RetryLaterError
-from video_pipeline.logic.identity import client_request_token, job_tag, video_id
-from video_pipeline.logic.ports import JobsPort, ObjectReaderPort, RekognitionPort
+from video_pipeline.logic.identity import client_request_token, holder_id, job_tag, video_id
+from video_pipeline.logic.ports import JobsPort, ObjectReaderPort, RekognitionPort, SlotsPort
 from video_pipeline.logic.retry import DEFAULT_BACKOFF, Backoff, call_with_retries
 from video_pipeline.models import JobRecord, JobStatus, UploadedObject, Video
 
@@ -23,6 +23,8 @@ class StartOutcome(StrEnum):
     DUPLICATE = "DUPLICATE"
     FAILED = "FAILED"
     DEFERRED = "DEFERRED"
+    # Every slot of the concurrent-job quota is taken: the upload waits in the queue.
+    WAITING = "WAITING"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,7 @@ class JobStarter:
         self,
         *,
         jobs: JobsPort,
+        slots: SlotsPort,
         objects: ObjectReaderPort,
         rekognition: RekognitionPort,
         channel: NotificationChannel,
@@ -81,6 +84,7 @@ class JobStarter:
         clock: Callable[[], str] = utc_now,
     ) -> None:
         self._jobs = jobs
+        self._slots = slots
         self._objects = objects
         self._rekognition = rekognition
         self._channel = channel
@@ -135,6 +139,10 @@ class JobStarter:
             self._jobs.mark_failed(record, report.admission.reason_code, report.admission.reason, now)
             report.outcomes[analysis.name] = StartOutcome.FAILED
             return
+        holder = holder_id(record.video_id, record.analysis)
+        if not self._slots.acquire(holder):
+            report.outcomes[analysis.name] = StartOutcome.WAITING
+            return
         request = start_request(
             analysis,
             upload,
@@ -154,17 +162,24 @@ class JobStarter:
             report.errors[analysis.name] = f"{error.code}: {error.message}"
             if error.retryable:
                 report.outcomes[analysis.name] = StartOutcome.DEFERRED
-                return
-            self._jobs.mark_failed(record, error.code, error.message, self._clock())
-            report.outcomes[analysis.name] = StartOutcome.FAILED
+            else:
+                self._jobs.mark_failed(record, error.code, error.message, self._clock())
+                report.outcomes[analysis.name] = StartOutcome.FAILED
+            # No job runs: the slot goes to the next upload (a retry takes a slot again).
+            self._slots.release(holder)
             return
         self._jobs.mark_started(record, job_id, self._clock())
         report.outcomes[analysis.name] = StartOutcome.STARTED
 
 
 def raise_if_deferred(report: UploadReport) -> None:
-    """Hand the message back to the queue when any analysis could not start yet."""
+    """Hand the message back to the queue when any analysis failed to start for a transient reason."""
     deferred = [name for name, outcome in report.outcomes.items() if outcome is StartOutcome.DEFERRED]
     if deferred:
         details = "; ".join(f"{name}: {report.errors[name]}" for name in deferred)
         raise RetryLaterError(f"could not start {', '.join(deferred)} for s3://{report.bucket}/{report.key}: {details}")
+
+
+def is_waiting(report: UploadReport) -> bool:
+    """True when some analysis of the upload waits for a free slot of the job quota."""
+    return StartOutcome.WAITING in report.outcomes.values()

@@ -1,0 +1,72 @@
+"""The raw Get* pages of every job, gzip-compressed JSON in S3, one object per page.
+
+Keys are predictable - `results/{video_id}/{analysis}/{job_id}/page-00000.json.gz` - so the results
+of any video can be found and re-derived without paying Rekognition again.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+ROOT = "results"
+_LIST_PAGE = 1000
+# S3's DeleteObjects takes at most 1,000 keys.
+_DELETE_BATCH = 1000
+
+
+def video_prefix(video_id: str) -> str:
+    return f"{ROOT}/{video_id}/"
+
+
+def job_prefix(video_id: str, analysis: str, job_id: str) -> str:
+    return f"{video_prefix(video_id)}{analysis}/{job_id}/"
+
+
+def page_key(video_id: str, analysis: str, job_id: str, number: int) -> str:
+    return f"{job_prefix(video_id, analysis, job_id)}page-{number:05d}.json.gz"
+
+
+class ResultsArchive:
+    def __init__(self, client: S3Client, bucket: str) -> None:
+        self._client = client
+        self.bucket = bucket
+
+    def put_page(self, video_id: str, analysis: str, job_id: str, number: int, page: dict[str, Any]) -> None:
+        raw = {name: value for name, value in page.items() if name != "ResponseMetadata"}
+        body = gzip.compress(json.dumps(raw, separators=(",", ":"), default=str).encode("utf-8"), compresslevel=6)
+        self._client.put_object(
+            Bucket=self.bucket,
+            Key=page_key(video_id, analysis, job_id, number),
+            Body=body,
+            ContentType="application/json",
+            ContentEncoding="gzip",
+        )
+
+    def pages(self, video_id: str, analysis: str, job_id: str) -> Iterator[dict[str, Any]]:
+        """The archived pages of one job, in stream order."""
+        for key in sorted(self._keys(job_prefix(video_id, analysis, job_id))):
+            body = self._client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+            page: dict[str, Any] = json.loads(gzip.decompress(body))
+            yield page
+
+    def delete_video(self, video_id: str) -> int:
+        """Delete every archived page of a video; returns how many objects were removed."""
+        keys = list(self._keys(video_prefix(video_id)))
+        for start in range(0, len(keys), _DELETE_BATCH):
+            batch = keys[start : start + _DELETE_BATCH]
+            self._client.delete_objects(
+                Bucket=self.bucket, Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True}
+            )
+        return len(keys)
+
+    def _keys(self, prefix: str) -> Iterator[str]:
+        paginator = self._client.get_paginator("list_objects_v2")
+        for listing in paginator.paginate(Bucket=self.bucket, Prefix=prefix, PaginationConfig={"PageSize": _LIST_PAGE}):
+            for entry in listing.get("Contents", []):
+                yield entry["Key"]

@@ -1,0 +1,154 @@
+"""Repair what lost messages leave behind: jobs nobody told us had finished, and the slot ledger.
+
+Rekognition's notification can go missing (a deleted subscription, a misconfigured topic policy, an
+SNS outage). A job that stays IN_PROGRESS in the jobs table for longer than expected is checked with
+one small Get* call; if Rekognition says it finished, a notification is synthesised from the job record
+and put on the results queue, so the collector processes it exactly as it would the real one
+(expired results included: the collector marks them EXPIRED).
+
+The ledger of quota slots is then re-derived from the jobs table: holders whose job is neither running
+nor about to start are dropped, running jobs the ledger forgot are added back.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from video_pipeline.analyses import by_name
+from video_pipeline.logic.clock import utc_now
+from video_pipeline.logic.errors import RekognitionCallError
+from video_pipeline.logic.identity import holder_id
+from video_pipeline.logic.ports import RekognitionPort
+from video_pipeline.logic.retry import DEFAULT_BACKOFF, Backoff, call_with_retries
+from video_pipeline.models import JobRecord, JobStatus
+
+# Longer than most jobs take to finish and notify, so a healthy pipeline rarely needs a Get* here.
+DEFAULT_STALE_AFTER = timedelta(minutes=20)
+# A job can sit in STARTING, holding a slot, for the length of one starter invocation at most.
+STARTING_GRACE = timedelta(minutes=15)
+_FINISHED = frozenset({"SUCCEEDED", "FAILED", "ERROR"})
+
+
+class JobListingPort(Protocol):
+    def jobs_in_status(self, status: JobStatus) -> Iterator[JobRecord]: ...
+
+
+class LedgerPort(Protocol):
+    def holders(self) -> frozenset[str]: ...
+    def replace(self, stale: set[str], missing: set[str]) -> None: ...
+
+
+class NoticeSinkPort(Protocol):
+    def send_json(self, payload: dict[str, Any], *, delay_seconds: int = 0) -> None: ...
+
+
+@dataclass(slots=True)
+class ReconcileReport:
+    checked: int = 0
+    requeued: list[str] = field(default_factory=list)
+    still_running: int = 0
+    unreachable: dict[str, str] = field(default_factory=dict)
+    stale_holders: set[str] = field(default_factory=set)
+    missing_holders: set[str] = field(default_factory=set)
+    in_flight: int = 0
+
+
+def synthesized_notice(record: JobRecord, status: str, message: str, timestamp_ms: int) -> dict[str, Any]:
+    """The notification Rekognition would have sent for this job."""
+    assert record.job_id is not None
+    notice: dict[str, Any] = {
+        "JobId": record.job_id,
+        "Status": status,
+        "API": by_name(record.analysis).start_operation,
+        "JobTag": record.tag,
+        "Timestamp": timestamp_ms,
+        "Video": {"S3ObjectName": record.key, "S3Bucket": record.bucket},
+    }
+    if message:
+        notice["Message"] = message
+    return notice
+
+
+class Reconciler:
+    def __init__(
+        self,
+        *,
+        jobs: JobListingPort,
+        rekognition: RekognitionPort,
+        ledger: LedgerPort,
+        notices: NoticeSinkPort,
+        stale_after: timedelta = DEFAULT_STALE_AFTER,
+        backoff: Backoff = DEFAULT_BACKOFF,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], str] = utc_now,
+    ) -> None:
+        self._jobs = jobs
+        self._rekognition = rekognition
+        self._ledger = ledger
+        self._notices = notices
+        self._stale_after = stale_after
+        self._backoff = backoff
+        self._sleep = sleep
+        self._clock = clock
+
+    def run(self) -> ReconcileReport:
+        report = ReconcileReport()
+        now = _instant(self._clock())
+        # Holders first, then jobs: a slot taken or freed in between is then never misjudged.
+        holders = self._ledger.holders()
+        running = list(self._jobs.jobs_in_status(JobStatus.IN_PROGRESS))
+        starting = list(self._jobs.jobs_in_status(JobStatus.STARTING))
+        for record in running:
+            if record.job_id and _age(record, now) >= self._stale_after:
+                self._check(record, report)
+        live = {holder_id(r.video_id, r.analysis) for r in running}
+        about_to_start = {
+            holder_id(r.video_id, r.analysis) for r in starting if now - _instant(_last_touch(r)) < STARTING_GRACE
+        }
+        report.stale_holders = set(holders - live - about_to_start)
+        report.missing_holders = live - holders
+        self._ledger.replace(report.stale_holders, report.missing_holders)
+        report.in_flight = len((holders - report.stale_holders) | report.missing_holders)
+        return report
+
+    def _check(self, record: JobRecord, report: ReconcileReport) -> None:
+        assert record.job_id is not None
+        report.checked += 1
+        analysis = by_name(record.analysis)
+        job_id = record.job_id
+        try:
+            page = call_with_retries(
+                lambda: self._rekognition.get_page(analysis, job_id, None, 1),
+                is_transient=lambda error: isinstance(error, RekognitionCallError) and error.retryable,
+                backoff=self._backoff,
+                sleep=self._sleep,
+            )
+        except RekognitionCallError as error:
+            if error.code != "ResourceNotFoundException":
+                report.unreachable[job_id] = f"{error.code}: {error.message}"
+                return
+            # Results gone: the collector's Get* sees the same and records the job as EXPIRED.
+            page = {"JobStatus": "SUCCEEDED"}
+        status = str(page.get("JobStatus", ""))
+        if status not in _FINISHED:
+            report.still_running += 1
+            return
+        notice = synthesized_notice(record, status, str(page.get("StatusMessage", "")), int(time.time() * 1000))
+        self._notices.send_json(notice)
+        report.requeued.append(job_id)
+
+
+def _last_touch(record: JobRecord) -> str:
+    return record.updated_at or record.started_at or record.uploaded_at
+
+
+def _age(record: JobRecord, now: datetime) -> timedelta:
+    return now - _instant(record.started_at or record.uploaded_at)
+
+
+def _instant(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
