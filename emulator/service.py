@@ -48,6 +48,10 @@ _TOO_LARGE = (
     "The file size or duration of the supplied media is too large. The maximum file size is 10GB. "
     "The maximum duration is 6 hours."
 )
+# People Pathing ended on 2025-10-31; an account without it is refused as for any capability it may not
+# use. The exact wording of the real refusal is not documented; the code is the modeled one.
+PEOPLE_PATHING_OPERATIONS = frozenset({"StartPersonTracking", "GetPersonTracking"})
+PEOPLE_PATHING_REFUSAL = "Amazon Rekognition People Pathing is no longer available: support ended on October 31, 2025."
 _SCRIPTED_MESSAGES = {
     JobStatus.FAILED: "The video could not be analyzed.",
     JobStatus.ERROR: "An internal error occurred while analyzing the video.",
@@ -68,8 +72,11 @@ class RekognitionVideoFake:
         clock: Clock | None = None,
         client_factory: ClientFactory | None = None,
         video_store: VideoStore | None = None,
+        people_pathing: bool = True,
     ) -> None:
+        """`people_pathing=False` is an account as AWS has them today: StartPersonTracking is refused."""
         self.region = region
+        self.people_pathing = people_pathing
         self.concurrent_job_limit = concurrent_job_limit
         self.default_detections = default_detections
         self.clock = clock or Clock()
@@ -115,6 +122,8 @@ class RekognitionVideoFake:
             raise
 
     def _dispatch(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        if operation in PEOPLE_PATHING_OPERATIONS and not self.people_pathing:
+            raise ServiceError("AccessDeniedException", PEOPLE_PATHING_REFUSAL)
         if operation in BY_START:
             return self._start(BY_START[operation], params)
         if operation in BY_GET:

@@ -5,6 +5,8 @@ moto stands in for S3, SQS, SNS and DynamoDB, the project's Rekognition Video fa
 
     python -m local.run                 # a generated sample video
     python -m local.run my.mp4 b.mov    # your own files (their container is checked; results are synthetic)
+    python -m local.run --person-engine native   # person tracking on StartPersonTracking (an account
+                                                 # that still has People Pathing), not label detection
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from video_pipeline.analyses import DEFAULT_PERSON_ENGINE, NATIVE_ENGINE, PERSON_ENGINES
+
 from local.harness import sample_video_bytes
 
 DEFAULT_DETECTIONS = 1500
@@ -26,6 +30,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m local.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("videos", nargs="*", type=Path, help="video files to upload (default: a generated sample)")
     parser.add_argument("--detections", type=int, default=DEFAULT_DETECTIONS, help="synthetic detections per job")
+    parser.add_argument(
+        "--person-engine",
+        choices=PERSON_ENGINES,
+        default=DEFAULT_PERSON_ENGINE,
+        help="person tracking engine; the fake offers People Pathing only to the native engine",
+    )
     return parser.parse_args(argv)
 
 
@@ -50,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
 
         resources = provision()
         os.environ.update({"AWS_DEFAULT_REGION": resources.region, "POWERTOOLS_TRACE_DISABLED": "1"})
-        os.environ.update(resources.environment())
+        os.environ.update(resources.environment(person_engine=options.person_engine))
         os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
 
         from video_pipeline.handlers import collector, starter
@@ -58,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         from emulator import RekognitionVideoFake
         from local.harness import PipelineHarness
 
-        fake = RekognitionVideoFake()
+        fake = RekognitionVideoFake(people_pathing=options.person_engine == NATIVE_ENGINE)
         with fake.activate():
             harness = PipelineHarness(resources=resources, fake=fake, starter=starter, collector=collector)
             began = time.perf_counter()
@@ -79,11 +89,12 @@ def _summarize(harness: object, elapsed: float) -> None:
 
     assert isinstance(harness, PipelineHarness)
     videos = harness.repository.recent_videos(limit=100).items
-    print(f"\n{'video':40} {'analysis':12} {'status':10} {'detections':>10}  note")
+    print(f"\n{'video':40} {'analysis':12} {'engine':7} {'status':10} {'detections':>10}  note")
     for video in videos:
         for name, job in sorted(video.jobs.items()):
             note = job.status_message or job.error_code or ""
-            print(f"{video.key[:40]:40} {name:12} {job.status.value:10} {job.detection_count:>10}  {note[:50]}")
+            row = f"{video.key[:40]:40} {name:12} {job.engine:7} {job.status.value:10} {job.detection_count:>10}"
+            print(f"{row}  {note[:50]}")
     print(
         f"\n{len(videos)} video(s), {sum(len(v.jobs) for v in videos)} job(s) in {elapsed:.2f} s; "
         f"starter invocations {harness.starter_stats.invocations}, collector invocations "

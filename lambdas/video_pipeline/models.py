@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from video_pipeline.analyses import NATIVE_ENGINE
+
 
 class JobStatus(StrEnum):
     STARTING = "STARTING"
@@ -59,3 +61,5 @@ class JobRecord:
     key: str
     uploaded_at: str
     job_id: str | None = None
+    # Which Rekognition operations run the job; person tracking has more than one engine.
+    engine: str = NATIVE_ENGINE

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
+from video_pipeline.analyses import NATIVE_ENGINE
 from video_pipeline.models import JobRecord, JobStatus, Video
 from video_pipeline.schema import JOB_ID_INDEX, RECENT_PARTITION
 
@@ -87,8 +88,8 @@ class JobsStore:
     def mark_started(self, record: JobRecord, job_id: str, now: str) -> None:
         self._update_if_starting(
             record,
-            "SET #status = :status, job_id = :job_id, job_started_at = :now, updated_at = :now",
-            {":status": JobStatus.IN_PROGRESS.value, ":job_id": job_id, ":now": now},
+            "SET #status = :status, job_id = :job_id, engine = :engine, job_started_at = :now, updated_at = :now",
+            {":status": JobStatus.IN_PROGRESS.value, ":job_id": job_id, ":engine": record.engine, ":now": now},
         )
 
     def mark_failed(self, record: JobRecord, error_code: str, message: str, now: str) -> None:
@@ -160,6 +161,7 @@ class JobsStore:
             "kind": "job",
             "video_id": record.video_id,
             "analysis": record.analysis,
+            "engine": record.engine,
             "status": record.status.value,
             "token": record.token,
             "tag": record.tag,
@@ -226,4 +228,5 @@ def _job_record(item: dict[str, Any]) -> JobRecord:
         key=str(item["key"]),
         uploaded_at=str(item["uploaded_at"]),
         job_id=str(item["job_id"]) if item.get("job_id") else None,
+        engine=str(item.get("engine", NATIVE_ENGINE)),
     )

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from boto3.dynamodb.conditions import Key
 
-from video_pipeline.analyses import CELEBRITIES, PERSONS, by_name
+from video_pipeline.analyses import CELEBRITIES, NATIVE_ENGINE, PERSONS, by_name
 from video_pipeline.dal.jobs_store import META_SK, job_sk, video_pk
 from video_pipeline.logic.clock import format_instant
 from video_pipeline.logic.detections import detection_sort_key
@@ -43,6 +43,8 @@ class JobSummary:
     status: JobStatus
     started_at: str
     job_id: str | None = None
+    # Which Rekognition operations produced the results (native, or labels plus the tracker).
+    engine: str = NATIVE_ENGINE
     completed_at: str | None = None
     detection_count: int = 0
     entity_count: int = 0
@@ -114,6 +116,7 @@ def _job_summary(item: dict[str, Any]) -> JobSummary:
         status=JobStatus(item["status"]),
         started_at=item["started_at"],
         job_id=item.get("job_id"),
+        engine=item.get("engine", NATIVE_ENGINE),
         completed_at=item.get("completed_at"),
         detection_count=item.get("detection_count", 0),
         entity_count=item.get("entity_count", 0),

@@ -10,7 +10,6 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from video_pipeline.analyses import by_name
 from video_pipeline.dal import clients
 from video_pipeline.dal.jobs_store import JobsStore
 from video_pipeline.dal.objects import ObjectReader
@@ -34,7 +33,8 @@ def job_starter() -> JobStarter:
         objects=ObjectReader(clients.s3()),
         rekognition=RekognitionGateway(clients.rekognition()),
         channel=NotificationChannel(topic_arn=settings.topic_arn, role_arn=settings.role_arn),
-        analyses=tuple(by_name(name) for name in settings.enabled_analyses),
+        analyses=settings.engines.primary,
+        fallbacks=settings.engines.fallbacks,
         settings=settings.job_settings,
     )
 
@@ -71,6 +71,11 @@ def _report(report: UploadReport) -> None:
         details = {"analysis": analysis, "outcome": outcome.value, "error": report.errors.get(analysis)}
         logger.info("job start", extra={**fields, **details})
         count(f"Jobs{outcome.value.title()}", analysis=analysis)
+    for analysis, engine in report.fallbacks.items():
+        logger.warning(
+            "engine refused as unavailable; fell back", extra={**fields, "analysis": analysis, "engine": engine}
+        )
+        count("JobsFellBack", analysis=analysis)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from video_pipeline.analyses import Analysis, by_name, by_notification_api
+from video_pipeline.analyses import Analysis, by_notification_api
 from video_pipeline.logic.clock import utc_now
 from video_pipeline.logic.detections import JobContext, ResultTally, detection_items
 from video_pipeline.logic.errors import RekognitionCallError, RetryLaterError
 from video_pipeline.logic.identity import parse_job_tag
 from video_pipeline.logic.notifications import CompletionNotice
 from video_pipeline.logic.ports import DetectionsPort, JobsPort, RekognitionPort
+from video_pipeline.logic.result_streams import result_stream
 from video_pipeline.logic.retry import DEFAULT_BACKOFF, Backoff, call_with_retries
 from video_pipeline.models import JobRecord, JobStatus
 
@@ -95,7 +96,7 @@ class ResultCollector:
                 # Rekognition answered the starter but its write has not landed yet.
                 raise RetryLaterError(f"job {notice.job_id} is not recorded yet")
         record = self._jobs.find_by_job_id(notice.job_id)
-        if record and by_name(record.analysis) is analysis:
+        if record and record.analysis == analysis.name:
             return record
         return None
 
@@ -126,6 +127,7 @@ class ResultCollector:
         context = JobContext(record.job_id, record.video_id, analysis, record.uploaded_at)
         tally = ResultTally()
         metadata: dict[str, Any] | None = None
+        stream = result_stream(analysis)
         for page in self._pages(analysis, record.job_id):
             status = page.get("JobStatus")
             if status == "IN_PROGRESS":
@@ -133,7 +135,8 @@ class ResultCollector:
             if status in ("FAILED", "ERROR"):
                 return tally, metadata, (JobStatus(status), str(page.get("StatusMessage", "")))
             metadata = metadata or page.get("VideoMetadata")
-            self._detections.write(detection_items(context, page.get(analysis.result_key, []), tally))
+            self._detections.write(detection_items(context, stream.feed(page.get(analysis.result_key, [])), tally))
+        self._detections.write(detection_items(context, stream.finish(), tally))
         return tally, metadata, None
 
     def _pages(self, analysis: Analysis, job_id: str) -> Iterator[dict[str, Any]]:
