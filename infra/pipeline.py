@@ -15,7 +15,7 @@ from typing import cast
 from aws_cdk import CfnElement, Duration, Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct
-from video_pipeline.analyses import Analysis, by_name
+from video_pipeline.analyses import Analysis
 from video_pipeline.schema import JOB_ID_INDEX
 
 from infra.config import PipelineConfig
@@ -77,7 +77,7 @@ class RekognitionVideoPipeline(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, config: PipelineConfig | None = None) -> None:
         super().__init__(scope, construct_id)
         self.config = config = config or PipelineConfig()
-        analyses = [by_name(name) for name in config.enabled_analyses]
+        analyses = config.engines.every_analysis
 
         self.tables = ResultsTables(
             self,
@@ -115,6 +115,8 @@ class RekognitionVideoPipeline(Construct):
                 "REKOGNITION_ROLE_ARN": self.notifications.role.role_arn,
                 "ENABLED_ANALYSES": ",".join(config.enabled_analyses),
                 "FACE_ATTRIBUTES": config.face_attributes,
+                "PERSON_TRACKING_ENGINE": config.person_tracking_engine,
+                "PERSON_TRACKING_FALLBACK": str(config.person_tracking_fallback).lower(),
             },
             timeout=STARTER_TIMEOUT,
             memory_size=STARTER_MEMORY_MB,

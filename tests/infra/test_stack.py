@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from aws_cdk.assertions import Match
-from video_pipeline.analyses import REGISTRY, by_name
+from video_pipeline.analyses import by_name
 from video_pipeline.schema import DETECTIONS_TABLE, JOB_ID_INDEX, JOBS_TABLE, TableSpec
 
 from infra.constructs.ingest_queue import VISIBILITY_TIMEOUT_FACTOR
@@ -131,13 +131,37 @@ def rekognition_actions(synth: Synthesized, function: Any) -> set[str]:
 
 
 def test_starter_may_call_exactly_the_start_actions(synthesized: Synthesized) -> None:
+    # Person tracking defaults to the labels engine: StartLabelDetection, never StartPersonTracking.
     starter = synthesized.stack.pipeline.starter
-    assert rekognition_actions(synthesized, starter) == {analysis.iam_start_action for analysis in REGISTRY.values()}
+    assert rekognition_actions(synthesized, starter) == {
+        "rekognition:StartFaceDetection",
+        "rekognition:StartCelebrityRecognition",
+        "rekognition:StartLabelDetection",
+    }
 
 
 def test_collector_may_call_exactly_the_get_actions(synthesized: Synthesized) -> None:
     collector = synthesized.stack.pipeline.collector
-    assert rekognition_actions(synthesized, collector) == {analysis.iam_get_action for analysis in REGISTRY.values()}
+    assert rekognition_actions(synthesized, collector) == {
+        "rekognition:GetFaceDetection",
+        "rekognition:GetCelebrityRecognition",
+        "rekognition:GetLabelDetection",
+    }
+
+
+def test_native_person_engine_with_fallback_may_use_both_engines(native_persons: Synthesized) -> None:
+    pipeline = native_persons.stack.pipeline
+    assert rekognition_actions(native_persons, pipeline.starter) == {
+        "rekognition:StartPersonTracking",
+        "rekognition:StartLabelDetection",
+    }
+    assert rekognition_actions(native_persons, pipeline.collector) == {
+        "rekognition:GetPersonTracking",
+        "rekognition:GetLabelDetection",
+    }
+    properties = native_persons.resources[native_persons.logical_id(pipeline.starter.function)]["Properties"]
+    variables = properties["Environment"]["Variables"]
+    assert (variables["PERSON_TRACKING_ENGINE"], variables["PERSON_TRACKING_FALLBACK"]) == ("native", "true")
 
 
 def test_only_enabled_analyses_are_allowed(variant: Synthesized) -> None:
