@@ -24,7 +24,9 @@ VARIANT = PipelineConfig(
     powertools_layer_version=7,
 )
 # People Pathing on an account that still has it, falling back to label detection when refused.
-NATIVE_PERSONS = PipelineConfig(enabled_analyses=("persons",), person_tracking_engine="native", person_tracking_fallback=True)
+NATIVE_PERSONS = PipelineConfig(
+    enabled_analyses=("persons",), person_tracking_engine="native", person_tracking_fallback=True
+)
 
 
 @pytest.fixture(scope="session")
