@@ -1,0 +1,197 @@
+"""Real analyzers: decode the stored video, sample frames, detect, answer in the service's units.
+
+Timestamps are the sampled frames' presentation times in milliseconds, boxes are ratios of the
+frame, confidences 0-100 and VideoMetadata comes from the container. `real_analyzers()` builds the
+set `make local` uses.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from emulator.analyzers import AnalysisFailed, AnalysisRequest, Analyzer
+from emulator.catalog import CELEBRITIES, FACES, PERSONS, by_start
+from emulator.errors import S3_UNREADABLE_MESSAGE, TOO_LARGE_MESSAGE, ServiceError, invalid_parameter
+from emulator.results import Element, ElementSource, ScriptedSource
+from emulator.vision.celebrities import FaceGallery
+from emulator.vision.decode import MediaError, MediaInfo, MediaProblem, SampledFrame, probe, sample
+from emulator.vision.detectors import FaceDetector, Found, PersonDetector, quality
+from emulator.vision.tracking import IouTracker
+
+# Rekognition Video reports stored-video detections a few times per second.
+DEFAULT_SAMPLE_EVERY_MS = 200
+MAX_DURATION_MS = 6 * 60 * 60 * 1000
+
+_LOG = logging.getLogger("emulator.vision")
+FrameExaminer = Callable[[SampledFrame], list[Element]]
+
+
+def media_rejection(error: MediaError) -> ServiceError:
+    """The Start error the service answers a video it cannot read, or will not analyse, with."""
+    if error.problem is MediaProblem.UNSUPPORTED:
+        return invalid_parameter(f"Unsupported codec/format: {error.message}")
+    return ServiceError("InvalidS3ObjectException", f"Unable to process the video: {error.message}")
+
+
+class VideoAnalyzer:
+    """Shared by every real analyzer: admission by probing, then frame sampling with progress."""
+
+    note: str | None = None
+
+    def __init__(self, *, sample_every_ms: int = DEFAULT_SAMPLE_EVERY_MS, max_duration_ms: int = MAX_DURATION_MS) -> None:
+        if sample_every_ms <= 0:
+            raise ValueError("sample_every_ms must be positive")
+        self.sample_every_ms = sample_every_ms
+        self.max_duration_ms = max_duration_ms
+
+    def _open(self, request: AnalysisRequest) -> BinaryIO:
+        stream = request.open_video()
+        if stream is None:
+            raise ServiceError("InvalidS3ObjectException", S3_UNREADABLE_MESSAGE)
+        return stream
+
+    def _probe(self, stream: BinaryIO) -> MediaInfo:
+        try:
+            info = probe(stream)
+        except MediaError as error:
+            raise media_rejection(error) from None
+        if info.duration_ms > self.max_duration_ms:
+            raise ServiceError("VideoTooLargeException", TOO_LARGE_MESSAGE)
+        return info
+
+    def admit(self, request: AnalysisRequest) -> None:
+        with self._open(request) as stream:
+            self._probe(stream)
+
+    def analyze(self, request: AnalysisRequest) -> ElementSource:
+        examine = self.examiner(request)
+        elements: list[Element] = []
+        try:
+            with self._open(request) as stream:
+                info = self._probe(stream)
+                stream.seek(0)
+                for frame in sample(stream, self.sample_every_ms):
+                    elements.extend(examine(frame))
+                    if info.duration_ms > 0:
+                        request.report_progress(min(1.0, frame.timestamp_ms / info.duration_ms))
+        except (ServiceError, MediaError) as error:
+            # Admitted at Start but unreadable now (replaced, truncated): the job fails, as in the service.
+            raise AnalysisFailed(error.message) from None
+        request.report_progress(1.0)
+        return ScriptedSource(elements, info.video_metadata(), by_start(request.start_operation).sort_keys)
+
+    def examiner(self, request: AnalysisRequest) -> FrameExaminer:
+        """A function from one sampled frame to its result elements; may keep state across frames."""
+        raise NotImplementedError
+
+
+def _face_detail(frame: SampledFrame, found: Found) -> dict[str, Any]:
+    return {"BoundingBox": found.box, "Confidence": found.confidence, "Quality": quality(frame.image, found.box)}
+
+
+class FaceAnalyzer(VideoAnalyzer):
+    """Frontal faces. Attributes (age, emotions, pose) have no offline model and are left out."""
+
+    note = "faces: OpenCV Haar cascade; box, confidence and quality only (no attributes)"
+
+    def __init__(self, detector: FaceDetector | None = None, **options: int) -> None:
+        super().__init__(**options)
+        self._detector = detector or FaceDetector()
+
+    def examiner(self, request: AnalysisRequest) -> FrameExaminer:
+        def examine(frame: SampledFrame) -> list[Element]:
+            return [
+                {"Timestamp": frame.timestamp_ms, "Face": _face_detail(frame, found)}
+                for found in self._detector.detect(frame.image)
+            ]
+
+        return examine
+
+
+class PersonAnalyzer(VideoAnalyzer):
+    """Standing people, each given a stable index by an IoU tracker over the sampled frames."""
+
+    note = "persons: OpenCV HOG people detector with an IoU tracker"
+
+    def __init__(self, detector: PersonDetector | None = None, **options: int) -> None:
+        super().__init__(**options)
+        self._detector = detector or PersonDetector()
+
+    def examiner(self, request: AnalysisRequest) -> FrameExaminer:
+        tracker = IouTracker()
+
+        def examine(frame: SampledFrame) -> list[Element]:
+            found = self._detector.detect(frame.image)
+            indexes = tracker.update([person.box for person in found])
+            return [
+                {"Timestamp": frame.timestamp_ms, "Person": {"Index": index, "BoundingBox": person.box}}
+                for index, person in zip(indexes, found, strict=True)
+            ]
+
+        return examine
+
+
+class CelebrityAnalyzer(VideoAnalyzer):
+    """Known faces from a configured gallery; without one, a valid empty result."""
+
+    def __init__(
+        self, gallery: FaceGallery | None = None, detector: FaceDetector | None = None, **options: int
+    ) -> None:
+        super().__init__(**options)
+        self._gallery = gallery
+        self._detector = detector or FaceDetector()
+        if gallery is None:
+            self.note = "celebrities: no offline model; empty results unless a gallery of known faces is configured"
+        else:
+            self.note = f"celebrities: matched against a gallery of {len(gallery.known)} known face(s)"
+
+    def analyze(self, request: AnalysisRequest) -> ElementSource:
+        if self._gallery is None:
+            _LOG.warning("%s (s3://%s/%s)", self.note, request.bucket, request.key)
+        return super().analyze(request)
+
+    def examiner(self, request: AnalysisRequest) -> FrameExaminer:
+        gallery = self._gallery
+
+        def examine(frame: SampledFrame) -> list[Element]:
+            if gallery is None:
+                return []
+            elements: list[Element] = []
+            height, width = frame.image.shape[:2]
+            for found in self._detector.detect(frame.image):
+                box = found.box
+                top, left = int(box["Top"] * height), int(box["Left"] * width)
+                crop = frame.image[top : top + int(box["Height"] * height), left : left + int(box["Width"] * width)]
+                match = gallery.match(crop)
+                if match is None:
+                    continue
+                known, score = match
+                celebrity = {
+                    "Urls": [],
+                    "Name": known.name,
+                    "Id": known.id,
+                    "Confidence": round(score * 100, 3),
+                    "BoundingBox": box,
+                    "Face": _face_detail(frame, found),
+                }
+                elements.append({"Timestamp": frame.timestamp_ms, "Celebrity": celebrity})
+            return elements
+
+        return examine
+
+
+def real_analyzers(
+    *, sample_every_ms: int = DEFAULT_SAMPLE_EVERY_MS, gallery: Path | None = None, max_duration_ms: int = MAX_DURATION_MS
+) -> Mapping[str, Analyzer]:
+    """Real analyzers for faces, people and celebrities, keyed by Start operation."""
+    options = {"sample_every_ms": sample_every_ms, "max_duration_ms": max_duration_ms}
+    faces = FaceDetector()
+    known = FaceGallery.from_directory(gallery, faces) if gallery is not None else None
+    return {
+        FACES.start_operation: FaceAnalyzer(faces, **options),
+        PERSONS.start_operation: PersonAnalyzer(**options),
+        CELEBRITIES.start_operation: CelebrityAnalyzer(known, faces, **options),
+    }
