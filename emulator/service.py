@@ -503,9 +503,9 @@ class RekognitionVideoFake:
             return [JobProgress(job.job_id, job.api, job.key, job.status, job.progress) for job in self._jobs.values()]
 
     @property
-    def notes(self) -> list[str]:
-        """Caveats of the configured analyzers a user should hear about."""
-        return [analyzer.note for analyzer in self._analyzers.values() if analyzer.note]
+    def notes(self) -> dict[str, str]:
+        """Caveats of the configured analyzers a user should hear about, by Start operation."""
+        return {operation: analyzer.note for operation, analyzer in self._analyzers.items() if analyzer.note}
 
     def wait_until_idle(
         self,

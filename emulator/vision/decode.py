@@ -134,3 +134,17 @@ def sample(source: Source, every_ms: int) -> Iterator[SampledFrame]:
             raise MediaError(MediaProblem.UNREADABLE, f"the video stream cannot be decoded ({_reason(error)})") from None
     finally:
         container.close()
+
+
+def frames_at(source: Source, timestamps_ms: set[int]) -> dict[int, NDArray[np.uint8]]:
+    """The frames shown at each of `timestamps_ms` (as reported in detections), decoded in one pass."""
+    wanted = sorted(timestamps_ms)
+    found: dict[int, NDArray[np.uint8]] = {}
+    if not wanted:
+        return found
+    for frame in sample(source, 1):
+        while wanted and wanted[0] <= frame.timestamp_ms:
+            found[wanted.pop(0)] = frame.image
+        if not wanted:
+            break
+    return found
