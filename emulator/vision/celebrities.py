@@ -2,7 +2,7 @@
 
 No offline celebrity model ships in a package, so recognition only works against faces the user
 configures: a directory of pictures named after the person (`Ada Lovelace.png`). A detected face
-matches the reference it correlates best with, above a threshold; everything else stays unknown,
+matches the reference whose gradient descriptor it is closest to, above a threshold; everything else stays unknown,
 as the service leaves unrecognized faces out of the celebrity results.
 """
 
@@ -40,10 +40,15 @@ def celebrity_id(name: str) -> str:
     return "".join(characters)
 
 
+_DESCRIPTOR = cv2.HOGDescriptor((_TEMPLATE_SIDE, _TEMPLATE_SIDE), (16, 16), (8, 8), (8, 8), 9)
+
+
 def face_template(crop: Image) -> NDArray[np.float32]:
+    """A unit-length gradient-orientation descriptor: tolerant of the few pixels detectors' boxes shift by."""
     grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
-    resized = cv2.resize(grey, (_TEMPLATE_SIDE, _TEMPLATE_SIDE), interpolation=cv2.INTER_AREA).astype(np.float32)
-    centred = resized - resized.mean()
+    resized = cv2.resize(grey, (_TEMPLATE_SIDE, _TEMPLATE_SIDE), interpolation=cv2.INTER_AREA)
+    vector = np.asarray(_DESCRIPTOR.compute(resized), dtype=np.float32).ravel()
+    centred = vector - vector.mean()
     norm = float(np.linalg.norm(centred)) or 1.0
     return (centred / norm).astype(np.float32)
 
@@ -75,7 +80,7 @@ class FaceGallery:
         return cls(known)
 
     def match(self, crop: Image) -> tuple[KnownFace, float] | None:
-        """The best-correlated known face and its correlation (0-1), if above the threshold."""
+        """The closest known face and its cosine similarity (0-1), if above the threshold."""
         template = face_template(crop)
         scored = [(float((template * known.template).sum()), known) for known in self.known]
         score, best = max(scored, key=lambda pair: pair[0])
