@@ -195,3 +195,22 @@ def real_analyzers(
         PERSONS.start_operation: PersonAnalyzer(**options),
         CELEBRITIES.start_operation: CelebrityAnalyzer(known, faces, **options),
     }
+
+
+def analyze_file(
+    analyzer: VideoAnalyzer, operation: str, path: Path, report_progress: Callable[[float], None] | None = None
+) -> list[Element]:
+    """Run one analyzer on a local file, outside any job (accuracy checks, benchmarks)."""
+    request = AnalysisRequest(
+        start_operation=operation,
+        bucket="local",
+        key=path.name,
+        version=None,
+        params={},
+        seed=0,
+        detections=0,
+        open_video=lambda: path.open("rb"),
+        report_progress=report_progress or (lambda _fraction: None),
+    )
+    source = analyzer.analyze(request)
+    return [source.element(index, {}) for index in range(source.count)]

@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 
 from emulator import RekognitionVideoFake, sample_video_bytes
-from emulator.analyzers import AnalysisRequest
-from emulator.vision.analyzers import FaceAnalyzer, real_analyzers
+from emulator.vision.analyzers import FaceAnalyzer, analyze_file, real_analyzers
 from emulator.vision.celebrities import celebrity_id
 from emulator.vision.sample_clip import FACE, PERSON, GroundTruth, actors_of
 from tests.emulator import conftest
@@ -147,18 +146,7 @@ def test_celebrities_are_recognized_from_a_configured_gallery(aws, clip, tmp_pat
 def test_progress_rises_to_complete_while_the_video_is_analysed(clip):
     path, _truth = clip
     seen: list[float] = []
-    request = AnalysisRequest(
-        start_operation="StartFaceDetection",
-        bucket=BUCKET,
-        key="clip.mp4",
-        version=None,
-        params={},
-        seed=0,
-        detections=0,
-        open_video=lambda: path.open("rb"),
-        report_progress=seen.append,
-    )
-    FaceAnalyzer(sample_every_ms=EVERY_MS).analyze(request)
+    analyze_file(FaceAnalyzer(sample_every_ms=EVERY_MS), "StartFaceDetection", path, seen.append)
     assert len(seen) > 10 and seen == sorted(seen) and seen[-1] == 1.0 and 0 < seen[len(seen) // 2] < 1
 
 
