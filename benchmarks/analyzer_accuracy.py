@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from emulator.vision.accuracy import sampled_timestamps, score
-from emulator.vision.analyzers import FaceAnalyzer, PersonAnalyzer, VideoAnalyzer, analyze_file
+from emulator.vision.analyzers import FaceAnalyzer, PersonAnalyzer, Sampling, VideoAnalyzer, analyze_file
 from emulator.vision.sample_clip import FACE, PERSON, render_sample
 
 
@@ -33,11 +33,13 @@ def main() -> None:
         path, truth = render_sample(Path(directory))
         frames = len(sampled_timestamps(truth, every_ms))
         print(f"clip: {truth.width}x{truth.height}, {truth.fps} fps, {truth.duration_ms} ms; {frames} sampled frames")
-        print(f"{'analysis':10} {'truths':>6} {'found':>6} {'precision':>9} {'recall':>7} {'mean IoU':>8} "
-              f"{'id switches':>11} {'frames/s':>8}")
+        print(
+            f"{'analysis':10} {'truths':>6} {'found':>6} {'precision':>9} {'recall':>7} {'mean IoU':>8} "
+            f"{'id switches':>11} {'frames/s':>8}"
+        )
         cases = (
-            ("faces", FACE, FaceAnalyzer(sample_every_ms=every_ms), "StartFaceDetection"),
-            ("persons", PERSON, PersonAnalyzer(sample_every_ms=every_ms), "StartPersonTracking"),
+            ("faces", FACE, FaceAnalyzer(Sampling(every_ms=every_ms)), "StartFaceDetection"),
+            ("persons", PERSON, PersonAnalyzer(Sampling(every_ms=every_ms)), "StartPersonTracking"),
         )
         for name, kind, analyzer, operation in cases:
             elements, elapsed = _analyse(analyzer, operation, path)

@@ -18,7 +18,7 @@ from emulator.video import VideoProfile
 ProgressReport = Callable[[float], None]
 
 
-class AnalysisFailed(Exception):
+class AnalysisError(Exception):
     """The analysis ran and could not succeed: the job ends FAILED with this message."""
 
 
@@ -43,7 +43,7 @@ class Analyzer(Protocol):
         """Raise ServiceError for a video the service refuses at Start (codec, limits, unreadable)."""
 
     def analyze(self, request: AnalysisRequest) -> ElementSource:
-        """The job's results; raise AnalysisFailed when the service would fail the job."""
+        """The job's results; raise AnalysisError when the service would fail the job."""
 
 
 class SyntheticAnalyzer:

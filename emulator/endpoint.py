@@ -24,7 +24,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
 
-    def do_POST(self) -> None:  # noqa: N802 - the name http.server dispatches to
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         if length > _MAX_BODY_BYTES:
             self._send(*answer(_Refuse("SerializationException", "The request body is too large"), "", None))
@@ -45,7 +45,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:
         return None  # one line per request would bury the local run's own output
 
 

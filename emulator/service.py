@@ -26,7 +26,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from botocore.model import ListShape, StructureShape
 
 from emulator import intercept
-from emulator.analyzers import AnalysisFailed, AnalysisRequest, Analyzer, SyntheticAnalyzer
+from emulator.analyzers import AnalysisError, AnalysisRequest, Analyzer, SyntheticAnalyzer
 from emulator.catalog import APIS, BY_GET, BY_START, VideoApi, by_start
 from emulator.clients import ClientFactory, Clients
 from emulator.clock import Clock
@@ -182,7 +182,8 @@ class RekognitionVideoFake:
             raise ServiceError("InvalidS3ObjectException", S3_UNREADABLE_MESSAGE)
         if size > MAX_VIDEO_BYTES:
             raise ServiceError("VideoTooLargeException", TOO_LARGE_MESSAGE)
-        self._analyzers[api.start_operation].admit(self._request(api.start_operation, params, bucket, key, version))
+        request = self._request(api.start_operation, params, bucket=bucket, key=key, version=version)
+        self._analyzers[api.start_operation].admit(request)
         with self._lock:
             # A concurrent Start with the same token may have created the job while S3 was read.
             replayed = self._replay(api, token, params)
@@ -335,10 +336,21 @@ class RekognitionVideoFake:
         count = self.default_detections
         if script is not None and script.detections is not None:
             count = script.detections
-        request = self._request(job.api, job.params, job.bucket, job.key, job.version, count, job.job_id)
+        return self._analyze(job, count)
+
+    def _analyze(self, job: Job, detections: int) -> _Outcome:
+        request = self._request(
+            job.api,
+            job.params,
+            bucket=job.bucket,
+            key=job.key,
+            version=job.version,
+            detections=detections,
+            job_id=job.job_id,
+        )
         try:
             source = self._analyzers[job.api].analyze(request)
-        except AnalysisFailed as failure:
+        except AnalysisError as failure:
             return JobStatus.FAILED, str(failure), None
         except Exception:
             _LOG.exception("analysis of job %s crashed", job.job_id)
@@ -349,6 +361,7 @@ class RekognitionVideoFake:
         self,
         operation: str,
         params: Mapping[str, Any],
+        *,
         bucket: str,
         key: str,
         version: str | None,

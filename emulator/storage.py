@@ -54,7 +54,7 @@ class S3VideoStore:
         if size is None:
             return None
         raw = _S3RangeReader(self._clients, bucket, key, version, size)
-        return io.BufferedReader(raw, buffer_size=READ_CHUNK_BYTES)  # type: ignore[return-value]
+        return io.BufferedReader(raw, buffer_size=READ_CHUNK_BYTES)
 
 
 class _S3RangeReader(io.RawIOBase):

@@ -106,7 +106,8 @@ table{border-collapse:collapse;margin:8px 0}td,th{padding:4px 10px;border-bottom
 .row{display:flex;align-items:center;gap:8px;margin:2px 0}.row span{width:90px;font-size:12px;color:#5f6b7a}
 .row svg{flex:1;height:18px;background:#eef1f4;border-radius:3px}
 .mark{fill:#ff9900}.mark:hover{fill:#c45500}
-.frames{display:flex;flex-wrap:wrap;gap:12px}figure{margin:6px 0}figure img{display:block;max-width:320px;border-radius:4px}
+.frames{display:flex;flex-wrap:wrap;gap:12px}figure{margin:6px 0}
+figure img{display:block;max-width:320px;border-radius:4px}
 figcaption{font-size:12px;color:#5f6b7a}#hover{position:fixed;bottom:10px;right:14px;background:#232f3e;color:#fff;
 padding:4px 10px;border-radius:4px;font-size:13px;visibility:hidden}
 """
@@ -150,23 +151,28 @@ def _timeline_row(label: str, detections: Sequence[Detection], view: AnalysisVie
 
 def _analysis_html(view: AnalysisView, notes: Mapping[str, str]) -> str:
     job = view.job
-    parts = [f'<div class="analysis" id="{_e(view.name)}" data-analysis="{_e(view.name)}">', f"<h3>{_e(view.name)}</h3>"]
+    parts = [
+        f'<div class="analysis" id="{_e(view.name)}" data-analysis="{_e(view.name)}">',
+        f"<h3>{_e(view.name)}</h3>",
+    ]
     parts.append(
         f'<p><span class="count" data-count="{len(view.detections)}">{len(view.detections)}</span> detections'
-        f" · status <span class=\"status-{_e(job.status.value)}\">{_e(job.status.value)}</span></p>"
+        f' · status <span class="status-{_e(job.status.value)}">{_e(job.status.value)}</span></p>'
     )
     if job.status is not JobStatus.SUCCEEDED:
         parts.append(f'<p class="note">{_e(job.status_message or job.error_code or "no results")}</p>')
     elif not view.detections:
         parts.append(f'<p class="note">No detections. {_e(notes.get(view.name, ""))}</p>')
     if view.detections:
-        parts.append(f'<p>Timeline (0 – {_seconds(view.duration_ms)})</p>')
+        parts.append(f"<p>Timeline (0 to {_seconds(view.duration_ms)})</p>")
         if view.tracks:
             parts.extend(_timeline_row(f"person {index}", track, view) for index, track in view.tracks.items())
         else:
             parts.append(_timeline_row(view.name, view.detections, view))
     if view.tracks:
-        parts.append("<table class=\"tracks\"><tr><th>person</th><th>first seen</th><th>last seen</th><th>samples</th></tr>")
+        parts.append(
+            '<table class="tracks"><tr><th>person</th><th>first seen</th><th>last seen</th><th>samples</th></tr>'
+        )
         for index, track in view.tracks.items():
             times = [detection.timestamp_ms for detection in track]
             parts.append(
@@ -181,7 +187,9 @@ def _analysis_html(view: AnalysisView, notes: Mapping[str, str]) -> str:
             counts[detection.timestamp_ms] += 1
         for timestamp, uri in sorted(view.frames.items()):
             caption = f"{_seconds(timestamp)} · {counts[timestamp]} {view.name}"
-            parts.append(f'<figure><img src="{uri}" alt="{_e(caption)}"><figcaption>{_e(caption)}</figcaption></figure>')
+            parts.append(
+                f'<figure><img src="{uri}" alt="{_e(caption)}"><figcaption>{_e(caption)}</figcaption></figure>'
+            )
         parts.append("</div>")
     parts.append("</div>")
     return "".join(parts)
@@ -195,7 +203,7 @@ def _video_html(video: VideoSummary, views: Sequence[AnalysisView], notes: Mappi
         if key in metadata
     )
     rows = "".join(
-        f"<tr><td>{_e(view.name)}</td><td class=\"status-{_e(view.job.status.value)}\">{_e(view.job.status.value)}</td>"
+        f'<tr><td>{_e(view.name)}</td><td class="status-{_e(view.job.status.value)}">{_e(view.job.status.value)}</td>'
         f"<td>{view.job.detection_count}</td><td>{view.job.entity_count}</td></tr>"
         for view in views
     )
@@ -216,7 +224,7 @@ def render(videos: Sequence[tuple[VideoSummary, list[AnalysisView]]], notes: Map
         "<title>Rekognition Video pipeline: local run</title>"
         f"<style>{_STYLE}</style></head><body>"
         f"<header><h1>Rekognition Video pipeline: local run</h1><p>{len(videos)} video(s) · generated {generated}</p>"
-        f"</header><main>{body}</main><div id=\"hover\"></div><script>{_SCRIPT}</script></body></html>"
+        f'</header><main>{body}</main><div id="hover"></div><script>{_SCRIPT}</script></body></html>'
     )
 
 

@@ -48,9 +48,10 @@ def annotated_frames(
             right, bottom = left + int(box["Width"] * width), top + int(box["Height"] * height)
             cv2.rectangle(canvas, (left, top), (right, bottom), colour, 2)
             cv2.putText(canvas, caption, (left, max(12, top - 4)), cv2.FONT_HERSHEY_SIMPLEX, 0.45, colour, 1)
+        shown: Any = canvas
         if width > _MAX_WIDTH:
-            canvas = cv2.resize(canvas, (_MAX_WIDTH, int(height * _MAX_WIDTH / width)), interpolation=cv2.INTER_AREA)
-        ok, encoded = cv2.imencode(".jpg", canvas, [cv2.IMWRITE_JPEG_QUALITY, 80])
+            shown = cv2.resize(canvas, (_MAX_WIDTH, int(height * _MAX_WIDTH / width)), interpolation=cv2.INTER_AREA)
+        ok, encoded = cv2.imencode(".jpg", shown, [cv2.IMWRITE_JPEG_QUALITY, 80])
         if ok:
             uris[timestamp] = "data:image/jpeg;base64," + base64.b64encode(encoded.tobytes()).decode()
     return uris

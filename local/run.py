@@ -98,7 +98,9 @@ class ProgressPrinter:
                 continue
             self._shown[job.job_id] = state
             bar = "#" * int(job.fraction * 20)
-            print(f"  {job.api:28} {job.key[-30:]:30} [{bar:20}] {job.fraction:4.0%} {job.status.value}", file=self._out)
+            print(
+                f"  {job.api:28} {job.key[-30:]:30} [{bar:20}] {job.fraction:4.0%} {job.status.value}", file=self._out
+            )
         self._out.flush()
 
 
@@ -106,9 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     options = _arguments(argv)
     try:
         inputs = _inputs(options)
-        from emulator.vision.analyzers import real_analyzers
+        from emulator.vision.analyzers import Sampling, real_analyzers
 
-        analyzers = real_analyzers(sample_every_ms=options.sample_every_ms, gallery=options.celebrity_gallery)
+        analyzers = real_analyzers(Sampling(every_ms=options.sample_every_ms), options.celebrity_gallery)
     except (UserError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -127,7 +129,9 @@ def _run(options: argparse.Namespace, inputs: list[Input], analyzers: object) ->
         os.environ.update({"POWERTOOLS_TRACE_DISABLED": "1", **resources.environment()})
         os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
         os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "rekognition-video-pipeline")
-        print(f"moto (S3, SQS, SNS, DynamoDB) at {cloud.aws_url}; Rekognition Video emulator at {cloud.rekognition_url}")
+        print(
+            f"moto (S3, SQS, SNS, DynamoDB) at {cloud.aws_url}; Rekognition Video emulator at {cloud.rekognition_url}"
+        )
 
         from video_pipeline.handlers import collector, starter
 
@@ -176,7 +180,7 @@ def _summarize(harness: object, elapsed: float, notes: dict[str, str]) -> None:
             )
     jobs = sum(len(video.jobs) for video in videos)
     print(f"\n{len(videos)} video(s), {jobs} job(s) in {elapsed:.1f} s")
-    for name, note in sorted(notes.items()):
+    for note in sorted(notes.values()):
         print(f"  note: {note}")
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from emulator.analyzers import AnalysisFailed, AnalysisRequest, Analyzer
+from emulator.analyzers import AnalysisError, AnalysisRequest, Analyzer
 from emulator.catalog import CELEBRITIES, FACES, PERSONS, by_start
 from emulator.errors import S3_UNREADABLE_MESSAGE, TOO_LARGE_MESSAGE, ServiceError, invalid_parameter
 from emulator.results import Element, ElementSource, ScriptedSource
@@ -36,16 +37,25 @@ def media_rejection(error: MediaError) -> ServiceError:
     return ServiceError("InvalidS3ObjectException", f"Unable to process the video: {error.message}")
 
 
+@dataclass(frozen=True, slots=True)
+class Sampling:
+    """How often frames are analysed, and the longest video accepted."""
+
+    every_ms: int = DEFAULT_SAMPLE_EVERY_MS
+    max_duration_ms: int = MAX_DURATION_MS
+
+    def __post_init__(self) -> None:
+        if self.every_ms <= 0:
+            raise ValueError("frames must be sampled at a positive interval")
+
+
 class VideoAnalyzer:
     """Shared by every real analyzer: admission by probing, then frame sampling with progress."""
 
     note: str | None = None
 
-    def __init__(self, *, sample_every_ms: int = DEFAULT_SAMPLE_EVERY_MS, max_duration_ms: int = MAX_DURATION_MS) -> None:
-        if sample_every_ms <= 0:
-            raise ValueError("sample_every_ms must be positive")
-        self.sample_every_ms = sample_every_ms
-        self.max_duration_ms = max_duration_ms
+    def __init__(self, sampling: Sampling | None = None) -> None:
+        self.sampling = sampling or Sampling()
 
     def _open(self, request: AnalysisRequest) -> BinaryIO:
         stream = request.open_video()
@@ -58,7 +68,7 @@ class VideoAnalyzer:
             info = probe(stream)
         except MediaError as error:
             raise media_rejection(error) from None
-        if info.duration_ms > self.max_duration_ms:
+        if info.duration_ms > self.sampling.max_duration_ms:
             raise ServiceError("VideoTooLargeException", TOO_LARGE_MESSAGE)
         return info
 
@@ -73,13 +83,13 @@ class VideoAnalyzer:
             with self._open(request) as stream:
                 info = self._probe(stream)
                 stream.seek(0)
-                for frame in sample(stream, self.sample_every_ms):
+                for frame in sample(stream, self.sampling.every_ms):
                     elements.extend(examine(frame))
                     if info.duration_ms > 0:
                         request.report_progress(min(1.0, frame.timestamp_ms / info.duration_ms))
         except (ServiceError, MediaError) as error:
             # Admitted at Start but unreadable now (replaced, truncated): the job fails, as in the service.
-            raise AnalysisFailed(error.message) from None
+            raise AnalysisError(error.message) from None
         request.report_progress(1.0)
         return ScriptedSource(elements, info.video_metadata(), by_start(request.start_operation).sort_keys)
 
@@ -95,10 +105,10 @@ def _face_detail(frame: SampledFrame, found: Found) -> dict[str, Any]:
 class FaceAnalyzer(VideoAnalyzer):
     """Frontal faces. Attributes (age, emotions, pose) have no offline model and are left out."""
 
-    note = "faces: OpenCV Haar cascade; box, confidence and quality only (no attributes)"
+    note: str | None = "faces: OpenCV Haar cascade; box, confidence and quality only (no attributes)"
 
-    def __init__(self, detector: FaceDetector | None = None, **options: int) -> None:
-        super().__init__(**options)
+    def __init__(self, sampling: Sampling | None = None, detector: FaceDetector | None = None) -> None:
+        super().__init__(sampling)
         self._detector = detector or FaceDetector()
 
     def examiner(self, request: AnalysisRequest) -> FrameExaminer:
@@ -114,10 +124,10 @@ class FaceAnalyzer(VideoAnalyzer):
 class PersonAnalyzer(VideoAnalyzer):
     """Standing people, each given a stable index by an IoU tracker over the sampled frames."""
 
-    note = "persons: OpenCV HOG people detector with an IoU tracker"
+    note: str | None = "persons: OpenCV HOG people detector with an IoU tracker"
 
-    def __init__(self, detector: PersonDetector | None = None, **options: int) -> None:
-        super().__init__(**options)
+    def __init__(self, sampling: Sampling | None = None, detector: PersonDetector | None = None) -> None:
+        super().__init__(sampling)
         self._detector = detector or PersonDetector()
 
     def examiner(self, request: AnalysisRequest) -> FrameExaminer:
@@ -138,9 +148,9 @@ class CelebrityAnalyzer(VideoAnalyzer):
     """Known faces from a configured gallery; without one, a valid empty result."""
 
     def __init__(
-        self, gallery: FaceGallery | None = None, detector: FaceDetector | None = None, **options: int
+        self, sampling: Sampling | None = None, gallery: FaceGallery | None = None, detector: FaceDetector | None = None
     ) -> None:
-        super().__init__(**options)
+        super().__init__(sampling)
         self._gallery = gallery
         self._detector = detector or FaceDetector()
         if gallery is None:
@@ -183,17 +193,14 @@ class CelebrityAnalyzer(VideoAnalyzer):
         return examine
 
 
-def real_analyzers(
-    *, sample_every_ms: int = DEFAULT_SAMPLE_EVERY_MS, gallery: Path | None = None, max_duration_ms: int = MAX_DURATION_MS
-) -> Mapping[str, Analyzer]:
+def real_analyzers(sampling: Sampling | None = None, gallery: Path | None = None) -> Mapping[str, Analyzer]:
     """Real analyzers for faces, people and celebrities, keyed by Start operation."""
-    options = {"sample_every_ms": sample_every_ms, "max_duration_ms": max_duration_ms}
     faces = FaceDetector()
     known = FaceGallery.from_directory(gallery, faces) if gallery is not None else None
     return {
-        FACES.start_operation: FaceAnalyzer(faces, **options),
-        PERSONS.start_operation: PersonAnalyzer(**options),
-        CELEBRITIES.start_operation: CelebrityAnalyzer(known, faces, **options),
+        FACES.start_operation: FaceAnalyzer(sampling, faces),
+        PERSONS.start_operation: PersonAnalyzer(sampling),
+        CELEBRITIES.start_operation: CelebrityAnalyzer(sampling, known, faces),
     }
 
 

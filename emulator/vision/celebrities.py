@@ -47,10 +47,11 @@ def face_template(crop: Image) -> NDArray[np.float32]:
     """A unit-length gradient-orientation descriptor: tolerant of the few pixels detectors' boxes shift by."""
     grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
     resized = cv2.resize(grey, (_TEMPLATE_SIDE, _TEMPLATE_SIDE), interpolation=cv2.INTER_AREA)
-    vector = np.asarray(_DESCRIPTOR.compute(resized), dtype=np.float32).ravel()
+    vector: NDArray[np.float32] = np.asarray(_DESCRIPTOR.compute(resized), dtype=np.float32).ravel()
     centred = vector - vector.mean()
     norm = float(np.linalg.norm(centred)) or 1.0
-    return (centred / norm).astype(np.float32)
+    unit: NDArray[np.float32] = (centred / norm).astype(np.float32)
+    return unit
 
 
 class FaceGallery:
@@ -67,9 +68,10 @@ class FaceGallery:
         for path in sorted(directory.iterdir()):
             if path.suffix.lower() not in _IMAGE_SUFFIXES:
                 continue
-            image = cv2.imread(str(path))
-            if image is None:
+            read = cv2.imread(str(path))
+            if read is None:
                 raise ValueError(f"celebrity gallery picture {path} cannot be read")
+            image: Image = np.asarray(read, dtype=np.uint8)
             boxes = detector.pixel_boxes(image)
             if boxes:
                 (x, y, w, h), _ = max(boxes, key=lambda found: found[0][2] * found[0][3])

@@ -131,7 +131,9 @@ def sample(source: Source, every_ms: int) -> Iterator[SampledFrame]:
                 next_ms = timestamp + every_ms
                 yield SampledFrame(timestamp, frame.to_ndarray(format="bgr24"))
         except av.error.FFmpegError as error:
-            raise MediaError(MediaProblem.UNREADABLE, f"the video stream cannot be decoded ({_reason(error)})") from None
+            raise MediaError(
+                MediaProblem.UNREADABLE, f"the video stream cannot be decoded ({_reason(error)})"
+            ) from None
     finally:
         container.close()
 

@@ -50,7 +50,7 @@ def ratio_box(left: float, top: float, width: float, height: float, frame: Image
 
 
 def gray(frame: Image) -> Image:
-    return cv2.equalizeHist(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))
+    return np.asarray(cv2.equalizeHist(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)), dtype=np.uint8)
 
 
 class FaceDetector:
@@ -93,7 +93,7 @@ class PersonDetector:
         hog = getattr(self._local, "hog", None)
         if hog is None:
             hog = cv2.HOGDescriptor()
-            hog.setSVMDetector(cv2.HOGDescriptor.getDefaultPeopleDetector())
+            hog.setSVMDetector(np.asarray(cv2.HOGDescriptor.getDefaultPeopleDetector(), dtype=np.float32))
             self._local.hog = hog
         return hog
 
@@ -114,7 +114,7 @@ def _non_max_suppression(boxes: Any, weights: Any) -> list[int]:
         return []
     scores = [float(w) for w in np.ravel(weights)]
     rects = [[int(v) for v in box] for box in boxes]
-    kept = cv2.dnn.NMSBoxes(rects, scores, _MIN_PERSON_SCORE, 0.3)  # type: ignore[arg-type]
+    kept = cv2.dnn.NMSBoxes(rects, scores, _MIN_PERSON_SCORE, 0.3)
     return sorted((int(i) for i in np.ravel(kept)), key=lambda i: rects[i][0])
 
 

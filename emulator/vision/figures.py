@@ -34,7 +34,9 @@ def draw_face(frame: Frame, center_x: int, center_y: int, width: int) -> PixelBo
     """Draw a frontal face `width` pixels wide; returns its square box (the way detectors frame faces)."""
     height = int(width * 1.3)
     cv2.ellipse(frame, (center_x, center_y), (width // 2, height // 2), 0, 0, 360, SKIN, -1)
-    cv2.ellipse(frame, (center_x, center_y - height // 2 + width // 8), (width // 2 + 2, width // 4), 0, 180, 360, HAIR, -1)
+    cv2.ellipse(
+        frame, (center_x, center_y - height // 2 + width // 8), (width // 2 + 2, width // 4), 0, 180, 360, HAIR, -1
+    )
     eye_y = center_y - height // 10
     eye_dx = width // 5
     stroke = max(2, width // 30)
@@ -42,8 +44,16 @@ def draw_face(frame: Frame, center_x: int, center_y: int, width: int) -> PixelBo
         eye_x = center_x + side * eye_dx
         cv2.ellipse(frame, (eye_x, eye_y), (width // 9, width // 16), 0, 0, 360, (255, 255, 255), -1)
         cv2.circle(frame, (eye_x, eye_y), width // 18, (40, 30, 20), -1)
-        cv2.line(frame, (eye_x - width // 8, eye_y - width // 8), (eye_x + width // 8, eye_y - width // 8), HAIR, stroke)
-    cv2.line(frame, (center_x, eye_y + width // 12), (center_x - width // 20, center_y + height // 10), (110, 140, 190), stroke)
+        cv2.line(
+            frame, (eye_x - width // 8, eye_y - width // 8), (eye_x + width // 8, eye_y - width // 8), HAIR, stroke
+        )
+    cv2.line(
+        frame,
+        (center_x, eye_y + width // 12),
+        (center_x - width // 20, center_y + height // 10),
+        (110, 140, 190),
+        stroke,
+    )
     cv2.ellipse(frame, (center_x, center_y + height // 4), (width // 6, width // 16), 0, 0, 180, (60, 60, 150), stroke)
     return PixelBox(center_x - height / 2, center_y - height / 2, height, height)
 
@@ -73,7 +83,9 @@ def draw_person(frame: Frame, center_x: int, top: int, height: int, stride_phase
     cv2.fillPoly(frame, [torso], SHIRT)
     for side in (-1, 1):
         hand = (center_x + side * int(unit * 1.0) - side * swing // 2, int(top + unit * 4.0))
-        cv2.line(frame, (center_x + side * int(unit * 0.85), int(top + unit * 1.5)), hand, SHIRT, max(2, int(unit * 0.35)))
+        cv2.line(
+            frame, (center_x + side * int(unit * 0.85), int(top + unit * 1.5)), hand, SHIRT, max(2, int(unit * 0.35))
+        )
         cv2.circle(frame, hand, max(1, int(unit * 0.2)), SKIN, -1)
     cv2.line(frame, (center_x, int(top + unit)), (center_x, int(top + unit * 1.4)), SKIN, max(2, int(unit * 0.35)))
     head = (center_x, int(top + unit * 0.55))

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import av
 import numpy as np
@@ -135,7 +135,7 @@ def render(path: Path, spec: ClipSpec = DEFAULT_CLIP, codec: str = "libx264") ->
     truth = GroundTruth(spec.width, spec.height, spec.fps, int(spec.seconds * 1000))
     path.parent.mkdir(parents=True, exist_ok=True)
     with av.open(str(path), mode="w", format="mp4") as container:
-        stream = container.add_stream(codec, rate=spec.fps)
+        stream = cast("av.VideoStream", container.add_stream(codec, rate=spec.fps))
         stream.width, stream.height = spec.width, spec.height
         stream.pix_fmt = "yuv420p"
         stream.time_base = Fraction(1, spec.fps)

@@ -1,11 +1,11 @@
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
 from tests.integration.conftest import harness, sleeps  # noqa: F401  (the same fixtures)
-
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -17,8 +17,11 @@ from local.harness import PipelineHarness
 from tests.e2e.test_pipeline import all_detections
 
 KEYS = ["a.mp4", "b/with space.mov"]
-GETS = {"faces": ("get_face_detection", "Faces"), "celebrities": ("get_celebrity_recognition", "Celebrities"),
-        "persons": ("get_person_tracking", "Persons")}
+GETS = {
+    "faces": ("get_face_detection", "Faces"),
+    "celebrities": ("get_celebrity_recognition", "Celebrities"),
+    "persons": ("get_person_tracking", "Persons"),
+}
 
 
 @pytest.fixture

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from emulator.vision.accuracy import score
-from emulator.vision.analyzers import FaceAnalyzer, PersonAnalyzer, analyze_file
+from emulator.vision.analyzers import FaceAnalyzer, PersonAnalyzer, Sampling, analyze_file
 from emulator.vision.sample_clip import FACE, PERSON
-from tests.emulator.vision_fixtures import clip  # noqa: F401  (fixture)
 
 EVERY_MS = 200
 
 
 def test_faces_are_found_where_they_were_drawn(clip):
     path, truth = clip
-    result = score(FACE, truth, analyze_file(FaceAnalyzer(sample_every_ms=EVERY_MS), "StartFaceDetection", path), EVERY_MS)
+    result = score(
+        FACE, truth, analyze_file(FaceAnalyzer(Sampling(every_ms=EVERY_MS)), "StartFaceDetection", path), EVERY_MS
+    )
     assert result.truths > 20
     assert result.recall >= 0.85, result
     assert result.precision >= 0.95, result
@@ -21,7 +22,9 @@ def test_faces_are_found_where_they_were_drawn(clip):
 
 def test_people_are_found_and_tracked_where_they_walk(clip):
     path, truth = clip
-    result = score(PERSON, truth, analyze_file(PersonAnalyzer(sample_every_ms=EVERY_MS), "StartPersonTracking", path), EVERY_MS)
+    result = score(
+        PERSON, truth, analyze_file(PersonAnalyzer(Sampling(every_ms=EVERY_MS)), "StartPersonTracking", path), EVERY_MS
+    )
     assert result.truths > 20
     assert result.recall >= 0.85, result
     assert result.precision >= 0.95, result

@@ -50,7 +50,9 @@ def test_jobs_start_page_and_repeat_through_the_socket(served):
     fake.complete_jobs()
     elements, token_count, next_token = [], 0, None
     while True:
-        page = client.get_person_tracking(JobId=job_id, MaxResults=5, **({"NextToken": next_token} if next_token else {}))
+        page = client.get_person_tracking(
+            JobId=job_id, MaxResults=5, **({"NextToken": next_token} if next_token else {})
+        )
         elements.extend(page["Persons"])
         next_token = page.get("NextToken")
         if not next_token:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import cv2
@@ -11,12 +12,11 @@ import numpy as np
 import pytest
 
 from emulator import RekognitionVideoFake, sample_video_bytes
-from emulator.vision.analyzers import FaceAnalyzer, analyze_file, real_analyzers
+from emulator.vision.analyzers import FaceAnalyzer, Sampling, analyze_file, real_analyzers
 from emulator.vision.celebrities import celebrity_id
-from emulator.vision.sample_clip import FACE, PERSON, GroundTruth, actors_of
+from emulator.vision.sample_clip import FACE, PERSON, actors_of
 from tests.emulator import conftest
 from tests.emulator.conftest import BUCKET, SINGLE_ATTEMPT, get_all, upload
-from tests.emulator.vision_fixtures import clip, mpeg4_clip  # noqa: F401  (fixtures)
 
 EVERY_MS = 200
 
@@ -24,7 +24,7 @@ EVERY_MS = 200
 @pytest.fixture
 def real(aws: None) -> Iterator[RekognitionVideoFake]:
     conftest.client("s3").create_bucket(Bucket=BUCKET)
-    with RekognitionVideoFake(analyzers=real_analyzers(sample_every_ms=EVERY_MS)) as instance, instance.activate():
+    with RekognitionVideoFake(analyzers=real_analyzers(Sampling(every_ms=EVERY_MS))) as instance, instance.activate():
         yield instance
 
 
@@ -59,7 +59,7 @@ def test_faces_are_in_service_units_at_sampled_frames(real, clip):
     _, faces = _run(real, "StartFaceDetection", "clip.mp4")
     assert faces, "the drawn faces must be found"
     timestamps = sorted({face["Timestamp"] for face in faces})
-    assert all(later - earlier >= EVERY_MS for earlier, later in zip(timestamps, timestamps[1:], strict=False))
+    assert all(later - earlier >= EVERY_MS for earlier, later in pairwise(timestamps))
     for face in faces:
         detail = face["Face"]
         box = detail["BoundingBox"]
@@ -79,7 +79,7 @@ def test_each_person_keeps_one_index_across_frames(real, clip):
     for index in indexes:
         lefts = [e["Person"]["BoundingBox"]["Left"] for e in persons if e["Person"]["Index"] == index]
         # A walking person's box moves steadily: one index never jumps across the frame.
-        assert max(abs(b - a) for a, b in zip(lefts, lefts[1:], strict=False)) < 0.1
+        assert max(abs(b - a) for a, b in pairwise(lefts)) < 0.1
 
 
 @pytest.mark.parametrize(
@@ -102,7 +102,7 @@ def test_videos_over_the_duration_limit_are_refused(aws, clip):
     path, truth = clip
     conftest.client("s3").create_bucket(Bucket=BUCKET)
     upload("long.mp4", path.read_bytes())
-    limited = real_analyzers(max_duration_ms=truth.duration_ms - 1)
+    limited = real_analyzers(Sampling(max_duration_ms=truth.duration_ms - 1))
     with RekognitionVideoFake(analyzers=limited).activate():
         client = conftest.client("rekognition", SINGLE_ATTEMPT)
         with pytest.raises(client.exceptions.VideoTooLargeException):
@@ -146,7 +146,7 @@ def test_celebrities_are_recognized_from_a_configured_gallery(aws, clip, tmp_pat
 def test_progress_rises_to_complete_while_the_video_is_analysed(clip):
     path, _truth = clip
     seen: list[float] = []
-    analyze_file(FaceAnalyzer(sample_every_ms=EVERY_MS), "StartFaceDetection", path, seen.append)
+    analyze_file(FaceAnalyzer(Sampling(every_ms=EVERY_MS)), "StartFaceDetection", path, seen.append)
     assert len(seen) > 10 and seen == sorted(seen) and seen[-1] == 1.0 and 0 < seen[len(seen) // 2] < 1
 
 
