@@ -6,7 +6,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 .PHONY: install test lint typecheck test-unit test-integration test-e2e test-infra synth local clean
 
-$(BIN)/activate: requirements.txt requirements-dev.txt requirements-mot.txt
+$(BIN)/activate: requirements.txt requirements-dev.txt requirements-local.txt requirements-mot.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt

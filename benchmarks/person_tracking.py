@@ -21,7 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import motmetrics as mm
+import numpy
+
+# py-motmetrics 1.4.0 (its latest release) still calls numpy.asfarray, which numpy 2 removed; the
+# local run's OpenCV needs numpy 2. This restores exactly the removed function for that one library.
+if not hasattr(numpy, "asfarray"):
+    numpy.asfarray = lambda values, dtype=numpy.float64: numpy.asarray(values, dtype=dtype)  # type: ignore[attr-defined]
+
+import motmetrics as mm  # noqa: E402
 from video_pipeline.analyses import PERSON_LABEL_MIN_CONFIDENCE
 from video_pipeline.logic import result_streams, tracking
 from video_pipeline.logic.result_streams import PersonsFromLabels
