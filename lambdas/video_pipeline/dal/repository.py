@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
 
 from video_pipeline.analyses import CELEBRITIES, PERSONS, by_name
 from video_pipeline.dal.jobs_store import META_SK, job_sk, video_pk
@@ -31,9 +32,17 @@ from video_pipeline.schema import ENTITY_INDEX, RECENT_INDEX, RECENT_PARTITION, 
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
+    from mypy_boto3_dynamodb.type_defs import QueryOutputTableTypeDef
 
 MAX_TIMESTAMP_MS = 10**12 - 1
 T = TypeVar("T")
+
+
+class InvalidCursorError(ValueError):
+    """A cursor that this repository did not hand out, or one handed out for another list."""
+
+    def __init__(self) -> None:
+        super().__init__("invalid cursor: pass back the cursor of the previous page unchanged")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +109,9 @@ def _decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     try:
         value = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, TypeError) as error:
-        raise ValueError("invalid cursor") from error
-    if not isinstance(value, dict):
-        raise ValueError("invalid cursor")
+        raise InvalidCursorError from error
+    if not isinstance(value, dict) or not value:
+        raise InvalidCursorError
     return value
 
 
@@ -261,21 +270,29 @@ class PipelineRepository:
     def _limited(
         self, table: Table, query: dict[str, Any], limit: int, cursor: str | None
     ) -> tuple[list[dict[str, Any]], str | None]:
-        response = table.query(**query, Limit=limit, **_start(_decode_cursor(cursor)))
+        response = _query(table, {**query, "Limit": limit}, _decode_cursor(cursor))
         return list(response.get("Items", [])), _encode_cursor(response.get("LastEvaluatedKey"))
 
     @staticmethod
     def _items(table: Table, query: dict[str, Any], start: dict[str, Any] | None) -> Iterator[dict[str, Any]]:
         while True:
-            response = table.query(**query, **_start(start))
+            response = _query(table, query, start)
             yield from response.get("Items", [])
             start = response.get("LastEvaluatedKey")
             if not start:
                 return
 
 
-def _start(key: dict[str, Any] | None) -> dict[str, Any]:
-    return {"ExclusiveStartKey": key} if key else {}
+def _query(table: Table, query: dict[str, Any], start: dict[str, Any] | None) -> QueryOutputTableTypeDef:
+    if not start:
+        return table.query(**query)
+    try:
+        return table.query(**query, ExclusiveStartKey=start)
+    except ClientError as error:
+        # A decodable cursor whose key does not fit this query (tampered, or from another list).
+        if error.response.get("Error", {}).get("Code") == "ValidationException":
+            raise InvalidCursorError from error
+        raise
 
 
 def _index_key(item: dict[str, Any]) -> dict[str, Any]:
