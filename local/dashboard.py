@@ -74,9 +74,14 @@ class _Server(ThreadingMixIn, WSGIServer):
     daemon_threads = True
 
 
-class _QuietHandler(WSGIRequestHandler):
+class _RequestHandler(WSGIRequestHandler):
+    def get_environ(self) -> dict[str, Any]:
+        environ = super().get_environ()
+        environ["RAW_URI"] = self.path  # the request target exactly as sent, for `rawPath`
+        return environ
+
     def log_message(self, format: str, *args: Any) -> None:
-        pass
+        pass  # a quiet console: the dashboard prints its URL and nothing per request
 
 
 def _serialized(app: DashboardApp) -> Any:
@@ -93,7 +98,7 @@ def _serialized(app: DashboardApp) -> Any:
 @contextmanager
 def serving(app: DashboardApp, host: str = DEFAULT_HOST, port: int = 0) -> Iterator[str]:
     """Serve `app` on a background thread (port 0: any free port); yields the base URL."""
-    server = make_server(host, port, _serialized(app), server_class=_Server, handler_class=_QuietHandler)
+    server = make_server(host, port, _serialized(app), server_class=_Server, handler_class=_RequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="dashboard", daemon=True)
     thread.start()
     try:

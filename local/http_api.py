@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 from local.lambda_runtime import FakeLambdaContext
 
@@ -80,7 +80,7 @@ class DashboardApp:
     static_dir: Path = DASHBOARD_DIR
 
     def __call__(self, environ: WsgiEnviron, start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO") or "/"
+        path = raw_path(environ)
         if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
             status, headers, body = self._api(environ, path[len(API_PREFIX) :] or "/")
         elif path == "/config.json":
@@ -116,6 +116,18 @@ class DashboardApp:
             return _json(HTTPStatus.NOT_FOUND, {"statusCode": 404, "message": f"no file {path}"})
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         return HTTPStatus.OK, [("Content-Type", content_type), ("Cache-Control", "no-cache")], target.read_bytes()
+
+
+def raw_path(environ: WsgiEnviron) -> str:
+    """The path as the client sent it, still percent-encoded, as HTTP API puts it in `rawPath`.
+
+    WSGI decodes PATH_INFO, which would turn an encoded `/` inside a path parameter into a separator;
+    servers that keep the raw request target pass it as RAW_URI.
+    """
+    raw = environ.get("RAW_URI")
+    if raw:
+        return str(raw).split("?", 1)[0]
+    return quote(str(environ.get("PATH_INFO") or "/").encode("latin-1"), safe="/:@!$&'()*+,;=-._~")
 
 
 def _json(status: HTTPStatus, value: Any) -> tuple[HTTPStatus, list[tuple[str, str]], bytes]:

@@ -28,13 +28,23 @@ from video_pipeline.dal.jobs_store import META_SK, job_sk, video_pk
 from video_pipeline.logic.clock import format_instant
 from video_pipeline.logic.detections import detection_sort_key
 from video_pipeline.models import JobStatus
-from video_pipeline.schema import ENTITY_INDEX, RECENT_INDEX, RECENT_PARTITION, STATUS_INDEX
+from video_pipeline.schema import (
+    DETECTIONS_TABLE,
+    ENTITY_INDEX,
+    JOBS_TABLE,
+    PARTITION_KEY,
+    RECENT_INDEX,
+    RECENT_PARTITION,
+    SORT_KEY,
+    STATUS_INDEX,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
     from mypy_boto3_dynamodb.type_defs import QueryOutputTableTypeDef
 
 MAX_TIMESTAMP_MS = 10**12 - 1
+_INDEXES = {index.name: index for index in (*JOBS_TABLE.indexes, *DETECTIONS_TABLE.indexes)}
 T = TypeVar("T")
 
 
@@ -286,6 +296,8 @@ class PipelineRepository:
 def _query(table: Table, query: dict[str, Any], start: dict[str, Any] | None) -> QueryOutputTableTypeDef:
     if not start:
         return table.query(**query)
+    if set(start) != _key_attributes(query.get("IndexName")) or not all(isinstance(v, str) for v in start.values()):
+        raise InvalidCursorError
     try:
         return table.query(**query, ExclusiveStartKey=start)
     except ClientError as error:
@@ -293,6 +305,12 @@ def _query(table: Table, query: dict[str, Any], start: dict[str, Any] | None) ->
         if error.response.get("Error", {}).get("Code") == "ValidationException":
             raise InvalidCursorError from error
         raise
+
+
+def _key_attributes(index_name: str | None) -> set[str]:
+    """The attributes of a LastEvaluatedKey: the table's key, plus the index's when querying one."""
+    index = _INDEXES.get(index_name or "")
+    return {PARTITION_KEY, SORT_KEY} | ({index.partition_key, index.sort_key} if index else set())
 
 
 def _index_key(item: dict[str, Any]) -> dict[str, Any]:
