@@ -1,7 +1,7 @@
 """`make openapi`: write the read API's OpenAPI document, generated from the handler's routes.
 
-    python -m local.openapi            # rewrites docs/openapi.json
-    python -m local.openapi --check    # exit 1 if docs/openapi.json is out of date
+python -m local.openapi            # rewrites docs/openapi.json
+python -m local.openapi --check    # exit 1 if docs/openapi.json is out of date
 """
 
 from __future__ import annotations

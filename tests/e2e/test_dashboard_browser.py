@@ -89,7 +89,7 @@ def test_videos_list_shows_every_video_with_its_statuses(page: Page, dashboard_u
     expect(damaged.locator("[data-analysis=faces] [data-status=SUCCEEDED]")).to_have_count(1)
 
 
-def test_video_timeline_scrubs_to_celebrity_and_celebrity_page_lists_appearances(page: Page, dashboard_url: str) -> None:
+def test_video_timeline_scrubs_to_a_celebrity_whose_page_lists_appearances(page: Page, dashboard_url: str) -> None:
     page.goto(dashboard_url + "/")
     page.locator("#videos a.video-link", has_text="red-carpet.mp4").click()
     expect(page.locator("#video-title")).to_have_text("samples/red-carpet.mp4")
