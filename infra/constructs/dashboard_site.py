@@ -68,7 +68,7 @@ class DashboardSite(Construct):
                 "and certificate to set minimumProtocolVersion.",
             ),
         ):
-            acknowledge(self.distribution, rule, reason)
+            acknowledge(cast(CfnElement, self.distribution.node.default_child), rule, reason)
 
     @property
     def url(self) -> str:
@@ -99,8 +99,9 @@ class DashboardSite(Construct):
             "CDK's BucketDeployment custom resource runs only while the stack deploys; its code and role are CDK's."
         )
         bucket_id = stack.resolve(stack.get_logical_id(cast(CfnElement, self.bucket.node.default_child)))
+        role = handler.node.find_child("ServiceRole")
         acknowledge(
-            handler,
+            role.node.find_child("Resource"),
             "AwsSolutions-IAM4",
             reason,
             finding="Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
@@ -115,5 +116,5 @@ class DashboardSite(Construct):
             f"Resource::<{bucket_id}.Arn>/*",
             "Resource::*",
         ):
-            acknowledge(handler, "AwsSolutions-IAM5", reason, finding=finding)
-        acknowledge(handler, "AwsSolutions-L1", f"{reason} CDK picks its Python runtime.")
+            acknowledge(role.node.find_child("DefaultPolicy"), "AwsSolutions-IAM5", reason, finding=finding)
+        acknowledge(handler.node.find_child("Resource"), "AwsSolutions-L1", f"{reason} CDK picks its Python runtime.")

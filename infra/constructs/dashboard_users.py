@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from aws_cdk import Aws, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
@@ -32,7 +34,7 @@ class DashboardUsers(Construct):
             removal_policy=removal_policy,
         )
         acknowledge(
-            self.user_pool,
+            cast(cognito.CfnUserPool, self.user_pool.node.default_child),
             "AwsSolutions-COG8",
             "Threat protection needs the Plus feature plan; the pool has no self sign-up, MFA is required "
             "and only administrators create users.",
