@@ -16,6 +16,7 @@ import io
 import os
 import sys
 import threading
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -63,7 +64,9 @@ def local_dashboard(source: DataSource = run_samples) -> Iterator[LocalDashboard
         with fake.activate():
             harness = PipelineHarness(resources=resources, fake=fake, starter=starter, collector=collector)
             # The handlers print CloudWatch EMF metrics to stdout, as Lambda expects; keep them off the console.
-            with contextlib.redirect_stdout(io.StringIO()):
+            with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+                # Powertools warns about invocations without metrics (a message dropped, a duplicate).
+                warnings.filterwarnings("ignore", message="No application metrics to publish")
                 source(harness)
             yield LocalDashboard(app=DashboardApp(read_api.handler), harness=harness)
         clients.reset()
