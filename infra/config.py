@@ -92,6 +92,8 @@ class PipelineConfig:
     deletion_protection: bool = True
     alarm_email: str | None = None
     powertools_layer_version: int = POWERTOOLS_LAYER_VERSION
+    # Rekognition Video's concurrent-job quota of the account (20 by default); the in-flight alarm's threshold.
+    job_quota: int = 20
 
     def __post_init__(self) -> None:
         _check_analyses(self.enabled_analyses)
@@ -118,6 +120,8 @@ class PipelineConfig:
             raise ConfigError("alarm_email", f"not an e-mail address: {self.alarm_email!r}")
         if self.powertools_layer_version < 1:
             raise ConfigError("powertools_layer_version", f"must be positive, got {self.powertools_layer_version}")
+        if self.job_quota < 1:
+            raise ConfigError("job_quota", f"must be positive, got {self.job_quota}")
 
     @property
     def engines(self) -> EngineSelection:
@@ -222,6 +226,7 @@ PIPELINE_CONTEXT_KEYS: Mapping[str, tuple[str, Callable[[object], object]]] = {
     "deletionProtection": ("deletion_protection", _as_bool),
     "alarmEmail": ("alarm_email", _as_optional_str),
     "powertoolsLayerVersion": ("powertools_layer_version", _as_int),
+    "jobQuota": ("job_quota", _as_int),
 }
 STACK_NAME_CONTEXT_KEY = "stackName"
 

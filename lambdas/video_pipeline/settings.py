@@ -57,6 +57,14 @@ class StarterSettings(_EnvModel):
         )
 
 
-class CollectorSettings(_EnvModel):
+class _TablesSettings(_EnvModel):
     jobs_table_name: str = Field(alias="JOBS_TABLE_NAME", min_length=3)
     detections_table_name: str = Field(alias="DETECTIONS_TABLE_NAME", min_length=3)
+
+
+class CollectorSettings(_TablesSettings):
+    pass
+
+
+class ReadApiSettings(_TablesSettings):
+    """The read API only reads both tables."""

@@ -63,6 +63,7 @@ def test_command_line_strings_are_parsed() -> None:
         deletionProtection="false",
         alarmEmail="ops@example.com",
         powertoolsLayerVersion="41",
+        jobQuota="25",
     ).pipeline
     assert config == PipelineConfig(
         enabled_analyses=("faces", "persons"),
@@ -76,6 +77,7 @@ def test_command_line_strings_are_parsed() -> None:
         deletion_protection=False,
         alarm_email="ops@example.com",
         powertools_layer_version=41,
+        job_quota=25,
     )
     assert config.removal_policy == RemovalPolicy.DESTROY
 
@@ -102,6 +104,8 @@ def test_empty_alarm_email_means_none() -> None:
         ("inputPrefix", "/videos/", "S3 keys do not start with '/'"),
         ("videoSuffixes", "mp4", "need one or more extensions like '.mp4'"),
         ("powertoolsLayerVersion", 0, "must be positive"),
+        ("jobQuota", 0, "must be positive"),
+        ("jobQuota", "many", "expected a whole number"),
         ("stackName", "my stack", "not a CloudFormation stack name"),
     ],
 )

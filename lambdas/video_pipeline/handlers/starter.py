@@ -56,6 +56,7 @@ def _report(report: UploadReport) -> None:
     verdict = report.admission
     fields = {"bucket": report.bucket, "key": report.key, "video_id": report.video_id}
     reason = {"reason_code": verdict.reason_code, "reason": verdict.reason}
+    count("UploadsReceived")
     if verdict.verdict is Verdict.IGNORE:
         logger.info("ignoring object", extra={**fields, **reason})
         count("UploadsIgnored")

@@ -36,6 +36,7 @@ class CollectReport:
     video_id: str | None = None
     detections: int = 0
     reason: str = ""
+    uploaded_at: str | None = None  # set when results were stored, for the upload-to-results latency
 
 
 class _PaginationExpiredError(Exception):
@@ -118,7 +119,9 @@ class ResultCollector:
             video_metadata=metadata,
         )
         outcome = CollectOutcome.SUCCEEDED if finished else CollectOutcome.DUPLICATE
-        return CollectReport(outcome, record.job_id, analysis.name, record.video_id, tally.detections)
+        return CollectReport(
+            outcome, record.job_id, analysis.name, record.video_id, tally.detections, uploaded_at=record.uploaded_at
+        )
 
     def _stream(
         self, record: JobRecord, analysis: Analysis
