@@ -4,9 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: install test lint typecheck test-unit test-integration test-e2e test-infra synth local clean
+.PHONY: install test lint typecheck test-unit test-integration test-e2e test-infra synth local dashboard openapi clean
 
-$(BIN)/activate: requirements.txt requirements-dev.txt
+$(BIN)/activate: requirements.txt requirements-dev.txt requirements-local.txt requirements-mot.txt requirements-dashboard.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
@@ -49,5 +49,13 @@ test: lint typecheck
 local: install
 	$(BIN)/python -m local.run $(ARGS)
 
+## The results dashboard and its read API on http://127.0.0.1:8000/, over tables the local pipeline fills.
+dashboard: install
+	$(BIN)/python -m local.dashboard $(ARGS)
+
+## Regenerate docs/openapi.json from the read API's routes (a unit test checks it is current).
+openapi: install
+	$(BIN)/python -m local.openapi
+
 clean:
-	rm -rf $(VENV) node_modules cdk.out .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules cdk.out .mypy_cache .ruff_cache .pytest_cache test-artifacts

@@ -51,6 +51,10 @@ class Draw:
     def uniform(self, low: float, high: float) -> float:
         return low + (high - low) * self._random.random()
 
+    def gauss(self, sigma: float) -> float:
+        """Normally distributed around zero."""
+        return self._random.gauss(0.0, sigma)
+
     def integer(self, low: int, high: int) -> int:
         """Inclusive on both ends, like `random.randint`."""
         return low + self.bits() % (high - low + 1)

@@ -9,6 +9,13 @@ from emulator.model import error_http_status
 NOT_IMPLEMENTED_CODE = "NotImplementedByFake"
 NOT_IMPLEMENTED_STATUS = 501
 
+# The service's own wording for the rejections every analyzer shares.
+S3_UNREADABLE_MESSAGE = "Unable to get object metadata from S3. Check object key, region and/or access permissions."
+TOO_LARGE_MESSAGE = (
+    "The file size or duration of the supplied media is too large. The maximum file size is 10GB. "
+    "The maximum duration is 6 hours."
+)
+
 
 class ServiceError(Exception):
     """An error response: the wire code, the human message, and the HTTP status."""

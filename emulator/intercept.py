@@ -91,13 +91,14 @@ def _body_of(request: AWSPreparedRequest) -> bytes | str | None:
     return body.read()
 
 
-def respond(dispatcher: Dispatcher, operation: str, request: AWSPreparedRequest) -> AWSResponse:
-    """Answer `request` with the JSON 1.1 protocol's body and headers, errors included."""
-    headers = HTTPHeaders()
-    headers["x-amzn-RequestId"] = str(uuid.uuid4())
-    headers["Content-Type"] = _CONTENT_TYPE
+def answer(dispatcher: Dispatcher, operation: str, body: bytes | str | None) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and body of the JSON 1.1 protocol's answer to one request, errors included.
+
+    Shared by the in-process router and the HTTP endpoint, so both speak exactly the same protocol.
+    """
+    headers = {"x-amzn-RequestId": str(uuid.uuid4()), "Content-Type": _CONTENT_TYPE}
     try:
-        payload = dispatcher.handle(operation, _decode(_body_of(request)))
+        payload = dispatcher.handle(operation, _decode(body))
         status = 200
     except ServiceError as error:
         status = error.http_status
@@ -106,6 +107,15 @@ def respond(dispatcher: Dispatcher, operation: str, request: AWSPreparedRequest)
     encoded = json.dumps(payload).encode()
     headers["Content-Length"] = str(len(encoded))
     headers["Date"] = formatdate(usegmt=True)
+    return status, headers, encoded
+
+
+def respond(dispatcher: Dispatcher, operation: str, request: AWSPreparedRequest) -> AWSResponse:
+    """Answer `request` in-process, as botocore would have received it from the service."""
+    status, fields, encoded = answer(dispatcher, operation, _body_of(request))
+    headers = HTTPHeaders()
+    for name, value in fields.items():
+        headers[name] = value
     return AWSResponse(request.url, status, headers, _RawBody(encoded))
 
 

@@ -38,6 +38,7 @@ class Job:
     status: JobStatus = JobStatus.IN_PROGRESS
     status_message: str | None = None
     completed_at: float | None = None
+    progress: float = 0.0  # fraction of the video analysed
     result_set: ResultSet | None = field(default=None, repr=False)
 
     def video(self) -> dict[str, Any]:
@@ -62,6 +63,14 @@ class Call(NamedTuple):
 
     operation: str
     params: dict[str, Any]
+
+
+class JobProgress(NamedTuple):
+    job_id: str
+    api: str
+    key: str
+    status: JobStatus
+    fraction: float
 
 
 @dataclass(frozen=True, slots=True)

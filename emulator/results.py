@@ -37,13 +37,19 @@ class ElementSource(ABC):
 
 
 class ScriptedSource(ElementSource):
-    """Elements a test supplied verbatim."""
+    """Elements given verbatim: a test's script, or what a real analyzer found.
+
+    `video` is either the container's own VideoMetadata, or a profile to derive one from.
+    """
 
     def __init__(
-        self, elements: Sequence[Mapping[str, Any]], profile: VideoProfile, keys: Mapping[str, ElementKey]
+        self,
+        elements: Sequence[Mapping[str, Any]],
+        video: VideoProfile | Mapping[str, Any],
+        keys: Mapping[str, ElementKey],
     ) -> None:
         self._elements = [copy.deepcopy(dict(element)) for element in elements]
-        self._profile = profile
+        self._video = video
         self._keys = keys
 
     @property
@@ -58,11 +64,13 @@ class ScriptedSource(ElementSource):
         return self._keys[sort_by](self._elements[index])
 
     def video_metadata(self) -> dict[str, Any]:
+        if not isinstance(self._video, VideoProfile):
+            return dict(self._video)
         last = max((int(element.get("Timestamp", 0)) for element in self._elements), default=-1)
-        duration = self._profile.base_duration_ms
+        duration = self._video.base_duration_ms
         if last >= 0:
-            duration = max(duration, last + self._profile.frame_ms)
-        return self._profile.metadata(duration)
+            duration = max(duration, last + self._video.frame_ms)
+        return self._video.metadata(duration)
 
 
 class ResultSet:

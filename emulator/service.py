@@ -1,32 +1,45 @@
 """The Rekognition Video state machine: operation name + request parameters -> response or error.
 
-Nothing here knows about HTTP; `intercept` puts it behind real boto3 clients and a later HTTP
-front end can put it behind a socket. Slow I/O (S3 reads, SNS publishes) happens outside the lock,
-so concurrent workers contend only for bookkeeping.
+Nothing here knows about HTTP; `intercept` puts it behind real boto3 clients in-process and
+`endpoint` behind a socket. What a job finds comes from its Start operation's analyzer (synthetic by
+default, real ones in `emulator.vision`). Jobs finish when a test says so (`complete_jobs`), or on
+their own in a worker pool (`workers=N`). Slow I/O (S3 reads, SNS publishes, analysis) happens
+outside the lock, so concurrent workers contend only for bookkeeping.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import logging
 import secrets
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
+from types import TracebackType
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.model import ListShape, StructureShape
 
 from emulator import intercept
-from emulator.catalog import BY_GET, BY_START, VideoApi, by_start
+from emulator.analyzers import AnalysisError, AnalysisRequest, Analyzer, SyntheticAnalyzer
+from emulator.catalog import APIS, BY_GET, BY_START, VideoApi, by_start
 from emulator.clients import ClientFactory, Clients
 from emulator.clock import Clock
 from emulator.draw import seed_of
-from emulator.errors import NOT_IMPLEMENTED_CODE, NOT_IMPLEMENTED_STATUS, ServiceError
+from emulator.errors import (
+    NOT_IMPLEMENTED_CODE,
+    NOT_IMPLEMENTED_STATUS,
+    S3_UNREADABLE_MESSAGE,
+    TOO_LARGE_MESSAGE,
+    ServiceError,
+)
 from emulator.faults import Faults
-from emulator.jobs import Call, Job, JobStatus, LostNotification, Script
+from emulator.jobs import Call, Job, JobProgress, JobStatus, LostNotification, Script
 from emulator.media import PREFIX_LENGTH, UNSUPPORTED_FORMAT_MESSAGE, is_supported_container
 from emulator.model import is_modeled_operation, output_shape
 from emulator.notifications import DropPolicy, completion_message
@@ -34,7 +47,6 @@ from emulator.pagination import PaginationTokens
 from emulator.results import ResultSet, ScriptedSource
 from emulator.shapes import violations
 from emulator.storage import S3VideoStore, VideoStore
-from emulator.synthetic import Synthesis
 from emulator.validation import validate_request, validate_video
 from emulator.video import VideoProfile
 
@@ -43,17 +55,17 @@ MAX_PAGE_SIZE = 1000
 DEFAULT_JOB_LIMIT = 20
 DEFAULT_DETECTIONS = 12
 
-_S3_UNREADABLE = "Unable to get object metadata from S3. Check object key, region and/or access permissions."
-_TOO_LARGE = (
-    "The file size or duration of the supplied media is too large. The maximum file size is 10GB. "
-    "The maximum duration is 6 hours."
-)
+# People Pathing ended on 2025-10-31; an account without it is refused as for any capability it may not
+# use. The exact wording of the real refusal is not documented; the code is the modeled one.
+PEOPLE_PATHING_OPERATIONS = frozenset({"StartPersonTracking", "GetPersonTracking"})
+PEOPLE_PATHING_REFUSAL = "Amazon Rekognition People Pathing is no longer available: support ended on October 31, 2025."
 _SCRIPTED_MESSAGES = {
     JobStatus.FAILED: "The video could not be analyzed.",
     JobStatus.ERROR: "An internal error occurred while analyzing the video.",
 }
 
 _Outcome = tuple[JobStatus, str | None, ResultSet | None]
+_LOG = logging.getLogger("emulator")
 
 
 class RekognitionVideoFake:
@@ -68,8 +80,21 @@ class RekognitionVideoFake:
         clock: Clock | None = None,
         client_factory: ClientFactory | None = None,
         video_store: VideoStore | None = None,
+        analyzers: Mapping[str, Analyzer] | None = None,
+        workers: int = 0,
+        people_pathing: bool = True,
     ) -> None:
+        """`analyzers` replace the synthetic one per Start operation; `workers` > 0 finishes jobs on their own.
+
+        `people_pathing=False` is an account as AWS has them today: StartPersonTracking is refused.
+        """
+        if workers < 0:
+            raise ValueError("workers must not be negative")
+        unknown = sorted(set(analyzers or {}) - set(BY_START))
+        if unknown:
+            raise ValueError(f"no such Start operation: {', '.join(unknown)}")
         self.region = region
+        self.people_pathing = people_pathing
         self.concurrent_job_limit = concurrent_job_limit
         self.default_detections = default_detections
         self.clock = clock or Clock()
@@ -88,6 +113,30 @@ class RekognitionVideoFake:
         self._pages = PaginationTokens(self.clock)
         self._in_progress = 0
         self._max_in_progress = 0
+        self._analyzers: dict[str, Analyzer] = {api.start_operation: SyntheticAnalyzer(api.synthesize) for api in APIS}
+        self._analyzers.update(analyzers or {})
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="rekognition-job") if workers else None
+        self._unreported: list[str] = []
+
+    # -- lifetime (worker pool) ---------------------------------------------------------------
+
+    @property
+    def pooled(self) -> bool:
+        """Whether jobs finish on their own, in the worker pool."""
+        return self._pool is not None
+
+    def close(self) -> None:
+        """Stop the worker pool; jobs not yet started stay IN_PROGRESS."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> RekognitionVideoFake:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
 
     # -- routing real clients here ------------------------------------------------------------
 
@@ -115,6 +164,8 @@ class RekognitionVideoFake:
             raise
 
     def _dispatch(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        if operation in PEOPLE_PATHING_OPERATIONS and not self.people_pathing:
+            raise ServiceError("AccessDeniedException", PEOPLE_PATHING_REFUSAL)
         if operation in BY_START:
             return self._start(BY_START[operation], params)
         if operation in BY_GET:
@@ -139,9 +190,11 @@ class RekognitionVideoFake:
             return {"JobId": replayed}
         size = self._object_size(bucket, key, version)
         if size is None:
-            raise ServiceError("InvalidS3ObjectException", _S3_UNREADABLE)
+            raise ServiceError("InvalidS3ObjectException", S3_UNREADABLE_MESSAGE)
         if size > MAX_VIDEO_BYTES:
-            raise ServiceError("VideoTooLargeException", _TOO_LARGE)
+            raise ServiceError("VideoTooLargeException", TOO_LARGE_MESSAGE)
+        request = self._request(api.start_operation, params, bucket=bucket, key=key, version=version)
+        self._analyzers[api.start_operation].admit(request)
         with self._lock:
             # A concurrent Start with the same token may have created the job while S3 was read.
             replayed = self._replay(api, token, params)
@@ -153,6 +206,8 @@ class RekognitionVideoFake:
                     f"The limit of {self.concurrent_job_limit} concurrent jobs has been reached",
                 )
             job = self._new_job(api, params, bucket, key, version)
+        if self._pool is not None:
+            self._pool.submit(self.complete_jobs, [job.job_id]).add_done_callback(_log_failure)
         return {"JobId": job.job_id}
 
     def _replay(self, api: VideoApi, token: str | None, params: Mapping[str, Any]) -> str | None:
@@ -259,7 +314,10 @@ class RekognitionVideoFake:
                     continue  # finished by a concurrent call meanwhile
                 job.status, job.status_message, job.result_set = outcomes[job.job_id]
                 job.completed_at = self.clock.now()
+                job.progress = 1.0
                 self._in_progress -= 1
+                if self._pool is not None:
+                    self._unreported.append(job.job_id)
                 if job.topic_arn is not None:
                     message = completion_message(job, int(job.completed_at * 1000))
                     finished.append((job, message, self._drops.should_drop()))
@@ -279,19 +337,64 @@ class RekognitionVideoFake:
             return script.status, script.status_message or _SCRIPTED_MESSAGES[script.status], None
         prefix = self._store.prefix(job.bucket, job.key, job.version, PREFIX_LENGTH)
         if prefix is None:
-            return JobStatus.FAILED, _S3_UNREADABLE, None
+            return JobStatus.FAILED, S3_UNREADABLE_MESSAGE, None
         if not is_supported_container(prefix):
             return JobStatus.FAILED, UNSUPPORTED_FORMAT_MESSAGE, None
         api = by_start(job.api)
-        profile = VideoProfile.for_video(job.bucket, job.key, job.version)
         if script is not None and script.elements is not None:
+            profile = VideoProfile.for_video(job.bucket, job.key, job.version)
             return JobStatus.SUCCEEDED, None, ResultSet(ScriptedSource(script.elements, profile, api.sort_keys))
         count = self.default_detections
         if script is not None and script.detections is not None:
             count = script.detections
-        seed = seed_of(job.bucket, job.key, job.version, job.api)
-        source = api.synthesize(Synthesis(seed, profile, count, job.params))
+        return self._analyze(job, count)
+
+    def _analyze(self, job: Job, detections: int) -> _Outcome:
+        request = self._request(
+            job.api,
+            job.params,
+            bucket=job.bucket,
+            key=job.key,
+            version=job.version,
+            detections=detections,
+            job_id=job.job_id,
+        )
+        try:
+            source = self._analyzers[job.api].analyze(request)
+        except AnalysisError as failure:
+            return JobStatus.FAILED, str(failure), None
+        except Exception:
+            _LOG.exception("analysis of job %s crashed", job.job_id)
+            return JobStatus.ERROR, _SCRIPTED_MESSAGES[JobStatus.ERROR], None
         return JobStatus.SUCCEEDED, None, ResultSet(source)
+
+    def _request(
+        self,
+        operation: str,
+        params: Mapping[str, Any],
+        *,
+        bucket: str,
+        key: str,
+        version: str | None,
+        detections: int = 0,
+        job_id: str | None = None,
+    ) -> AnalysisRequest:
+        def report(fraction: float) -> None:
+            if job_id is not None:
+                with self._lock:
+                    self._jobs[job_id].progress = max(0.0, min(1.0, fraction))
+
+        return AnalysisRequest(
+            start_operation=operation,
+            bucket=bucket,
+            key=key,
+            version=version,
+            params=params,
+            seed=seed_of(bucket, key, version, operation),
+            detections=detections,
+            open_video=lambda: self._store.open(bucket, key, version),
+            report_progress=report,
+        )
 
     def _notify(self, job: Job, message: str, dropped: bool) -> None:
         if job.topic_arn is None:
@@ -417,6 +520,44 @@ class RekognitionVideoFake:
     def lost_notifications(self) -> list[LostNotification]:
         with self._lock:
             return list(self._lost)
+
+    def progress(self) -> list[JobProgress]:
+        """Every job's status and analysed fraction, in creation order."""
+        with self._lock:
+            return [JobProgress(job.job_id, job.api, job.key, job.status, job.progress) for job in self._jobs.values()]
+
+    @property
+    def notes(self) -> dict[str, str]:
+        """Caveats of the configured analyzers a user should hear about, by Start operation."""
+        return {operation: analyzer.note for operation, analyzer in self._analyzers.items() if analyzer.note}
+
+    def wait_until_idle(
+        self,
+        timeout: float = 600.0,
+        on_progress: Callable[[list[JobProgress]], None] | None = None,
+        interval: float = 0.25,
+    ) -> list[str]:
+        """Pool mode: wait until no job is IN_PROGRESS; returns the jobs finished since the last call."""
+        if self._pool is None:
+            raise RuntimeError("jobs finish on their own only with workers; call complete_jobs()")
+        deadline = time.monotonic() + timeout
+        while True:
+            if on_progress is not None:
+                on_progress(self.progress())
+            if self.in_progress_count == 0:
+                break
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.in_progress_count} job(s) still in progress after {timeout} s")
+            time.sleep(interval)
+        with self._lock:
+            finished, self._unreported = self._unreported, []
+        return finished
+
+
+def _log_failure(future: Future[list[str]]) -> None:
+    error = future.exception() if not future.cancelled() else None
+    if error is not None:
+        _LOG.error("a job worker failed", exc_info=error)
 
 
 def _check_elements(api: VideoApi, elements: Sequence[Mapping[str, Any]]) -> None:

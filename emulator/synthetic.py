@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from emulator.crowd import Crowd, instances
 from emulator.draw import Draw
 from emulator.features import face_box_within, face_detail, tracked_box
 from emulator.gallery import CELEBRITIES, LABELS, LabelInfo
@@ -23,6 +24,7 @@ _PERSON_ASPECT = (2.2, 3.2)
 LABEL_MODEL_VERSION = "3.0"
 # Without MinConfidence the service returns labels at 50% confidence or more.
 _DEFAULT_MIN_CONFIDENCE = 50.0
+_PERSON = "Person"
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +155,8 @@ class LabelSource(_TimelineSource):
         minimum = spec.start_params.get("MinConfidence")
         self._min_confidence = min(100.0, float(_DEFAULT_MIN_CONFIDENCE if minimum is None else minimum))
         super().__init__(spec, len(self._present))
+        # People walk through the video: Person boxes move, cross, hide and leave like real ones.
+        self._crowd = Crowd(spec.seed, self._timeline.duration_ms)
 
     def _confidence(self, draw: Draw) -> float:
         return round(draw.uniform(max(self._min_confidence, 55.0), 100.0), 4)
@@ -162,10 +166,13 @@ class LabelSource(_TimelineSource):
         info = self._present[slot]
         draw = Draw(self._seed, 8, index)
         segments = options.get("AggregateBy") == "SEGMENTS"
-        instances = []
+        found: list[dict[str, Any]] = []
+        timestamp = self._timeline.timestamp(sample)
         # Segment aggregation reports spans, not per-frame boxes.
-        if info.has_instances and not segments:
-            instances = [
+        if info.name == _PERSON and not segments:
+            found = instances(self._crowd, timestamp, self._min_confidence)
+        elif info.has_instances and not segments:
+            found = [
                 {
                     "BoundingBox": tracked_box(self._seed, slot * 8 + number, sample, _FACE_ASPECT),
                     "Confidence": self._confidence(draw),
@@ -175,12 +182,11 @@ class LabelSource(_TimelineSource):
         label = {
             "Name": info.name,
             "Confidence": self._confidence(Draw(self._seed, 9, index)),
-            "Instances": instances,
+            "Instances": found,
             "Parents": [{"Name": name} for name in info.parents],
             "Aliases": [{"Name": name} for name in info.aliases],
             "Categories": [{"Name": name} for name in info.categories],
         }
-        timestamp = self._timeline.timestamp(sample)
         element: Element = {"Timestamp": timestamp, "Label": label}
         if segments:
             end = self._timeline.timestamp(sample + 1)

@@ -15,7 +15,17 @@ from typing import Any, Literal, get_args
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_logs as logs
 from constructs import Node
-from video_pipeline.analyses import DEFAULT_ANALYSES, FACE_ATTRIBUTE_CHOICES, by_name
+from video_pipeline.analyses import (
+    DEFAULT_ANALYSES,
+    DEFAULT_PERSON_ENGINE,
+    FACE_ATTRIBUTE_CHOICES,
+    NATIVE_ENGINE,
+    PERSON_ENGINES,
+    EngineSelection,
+    PersonEngine,
+    by_name,
+    select_engines,
+)
 
 from infra.constructs.pipeline_function import POWERTOOLS_LAYER_VERSION
 
@@ -72,6 +82,9 @@ class PipelineConfig:
 
     enabled_analyses: tuple[str, ...] = DEFAULT_ANALYSES
     face_attributes: FaceAttributes = "ALL"
+    person_tracking_engine: PersonEngine = DEFAULT_PERSON_ENGINE
+    # Only with the native engine: start label detection instead when People Pathing is refused.
+    person_tracking_fallback: bool = False
     input_prefix: str = ""
     video_suffixes: tuple[str, ...] = DEFAULT_VIDEO_SUFFIXES
     log_retention_days: int = 30
@@ -79,10 +92,18 @@ class PipelineConfig:
     deletion_protection: bool = True
     alarm_email: str | None = None
     powertools_layer_version: int = POWERTOOLS_LAYER_VERSION
+    # Rekognition Video's concurrent-job quota of the account (20 by default); the in-flight alarm's threshold.
+    job_quota: int = 20
 
     def __post_init__(self) -> None:
         _check_analyses(self.enabled_analyses)
         _require_choice("face_attributes", self.face_attributes, FACE_ATTRIBUTE_CHOICES)
+        _require_choice("person_tracking_engine", self.person_tracking_engine, PERSON_ENGINES)
+        if self.person_tracking_fallback and self.person_tracking_engine != NATIVE_ENGINE:
+            raise ConfigError(
+                "person_tracking_fallback",
+                f"falls back from the native engine only; the {self.person_tracking_engine!r} engine needs none",
+            )
         _require_choice("log_level", self.log_level, get_args(LogLevel))
         if self.input_prefix.startswith("/"):
             raise ConfigError("input_prefix", f"S3 keys do not start with '/': {self.input_prefix!r}")
@@ -99,6 +120,15 @@ class PipelineConfig:
             raise ConfigError("alarm_email", f"not an e-mail address: {self.alarm_email!r}")
         if self.powertools_layer_version < 1:
             raise ConfigError("powertools_layer_version", f"must be positive, got {self.powertools_layer_version}")
+        if self.job_quota < 1:
+            raise ConfigError("job_quota", f"must be positive, got {self.job_quota}")
+
+    @property
+    def engines(self) -> EngineSelection:
+        """The Rekognition operations behind the enabled analyses: the IAM grants follow from them."""
+        return select_engines(
+            self.enabled_analyses, self.person_tracking_engine, fallback=self.person_tracking_fallback
+        )
 
     @property
     def log_retention(self) -> logs.RetentionDays:
@@ -149,6 +179,10 @@ def _as_upper(value: object) -> str:
     return _as_str(value).upper()
 
 
+def _as_lower(value: object) -> str:
+    return _as_str(value).lower()
+
+
 def _as_optional_str(value: object) -> str | None:
     return _as_str(value) or None
 
@@ -183,6 +217,8 @@ def _as_bool(value: object) -> bool:
 PIPELINE_CONTEXT_KEYS: Mapping[str, tuple[str, Callable[[object], object]]] = {
     "enabledAnalyses": ("enabled_analyses", _as_list),
     "faceAttributes": ("face_attributes", _as_upper),
+    "personTrackingEngine": ("person_tracking_engine", _as_lower),
+    "personTrackingFallback": ("person_tracking_fallback", _as_bool),
     "inputPrefix": ("input_prefix", _as_str),
     "videoSuffixes": ("video_suffixes", _as_list),
     "logRetentionDays": ("log_retention_days", _as_int),
@@ -190,6 +226,7 @@ PIPELINE_CONTEXT_KEYS: Mapping[str, tuple[str, Callable[[object], object]]] = {
     "deletionProtection": ("deletion_protection", _as_bool),
     "alarmEmail": ("alarm_email", _as_optional_str),
     "powertoolsLayerVersion": ("powertools_layer_version", _as_int),
+    "jobQuota": ("job_quota", _as_int),
 }
 STACK_NAME_CONTEXT_KEY = "stackName"
 

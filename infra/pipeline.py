@@ -15,14 +15,16 @@ from typing import cast
 from aws_cdk import CfnElement, Duration, Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct
-from video_pipeline.analyses import Analysis, by_name
+from video_pipeline.analyses import Analysis
 from video_pipeline.schema import JOB_ID_INDEX
 
 from infra.config import PipelineConfig
 from infra.constructs import (
     IngestQueue,
+    OperationsDashboard,
     PipelineAlarms,
     PipelineFunction,
+    PipelineMetrics,
     RekognitionNotifications,
     ResultsTables,
     RuntimeDefaults,
@@ -67,6 +69,14 @@ COLLECTOR_MAX_CONCURRENCY = 5
 # One message is one whole job's results: a batch of one gives each job the full timeout.
 COLLECTOR_BATCH_SIZE = 1
 
+# An upload may wait while the job quota is full (each retry is a 12-minute visibility timeout), so
+# an hour of waiting means a real backlog; a completion is normally collected within minutes, and a
+# retried one reappears only after 90 minutes, so half an hour means the collector is stuck.
+INGEST_MAX_AGE = Duration.hours(1)
+RESULTS_MAX_AGE = Duration.minutes(30)
+# Six 5-minute periods at the quota: a burst of uploads fills it briefly; half an hour is a backlog.
+AT_QUOTA_PERIODS = 6
+
 
 class RekognitionVideoPipeline(Construct):
     """Everything between an uploaded video and its detections in DynamoDB.
@@ -77,7 +87,7 @@ class RekognitionVideoPipeline(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, config: PipelineConfig | None = None) -> None:
         super().__init__(scope, construct_id)
         self.config = config = config or PipelineConfig()
-        analyses = [by_name(name) for name in config.enabled_analyses]
+        analyses = config.engines.every_analysis
 
         self.tables = ResultsTables(
             self,
@@ -96,7 +106,7 @@ class RekognitionVideoPipeline(Construct):
         self.input.notify_videos(self.ingest, prefix=config.input_prefix, suffixes=config.video_suffixes)
         self.notifications.deliver_to(self.results)
 
-        defaults = RuntimeDefaults(
+        self.runtime_defaults = defaults = RuntimeDefaults(
             log_retention=config.log_retention,
             log_level=config.log_level,
             log_removal_policy=config.removal_policy,
@@ -115,6 +125,8 @@ class RekognitionVideoPipeline(Construct):
                 "REKOGNITION_ROLE_ARN": self.notifications.role.role_arn,
                 "ENABLED_ANALYSES": ",".join(config.enabled_analyses),
                 "FACE_ATTRIBUTES": config.face_attributes,
+                "PERSON_TRACKING_ENGINE": config.person_tracking_engine,
+                "PERSON_TRACKING_FALLBACK": str(config.person_tracking_fallback).lower(),
             },
             timeout=STARTER_TIMEOUT,
             memory_size=STARTER_MEMORY_MB,
@@ -149,6 +161,33 @@ class RekognitionVideoPipeline(Construct):
         self.alarms.on_dead_letters("ResultsDeadLetters", self.results.dead_letter_queue, what="A job completion")
         self.alarms.on_errors("StarterErrors", self.starter.function, what="starter")
         self.alarms.on_errors("CollectorErrors", self.collector.function, what="collector")
+        self._observe(config)
+
+    def _observe(self, config: PipelineConfig) -> None:
+        """The operations dashboard, and the alarms that need the pipeline's custom metrics."""
+        self.metrics = PipelineMetrics(
+            namespace=METRICS_NAMESPACE,
+            starter_service=self.starter.service_name,
+            collector_service=self.collector.service_name,
+            analyses=config.enabled_analyses,
+        )
+        self.alarms.on_oldest_message("IngestBacklog", self.ingest.queue, max_age=INGEST_MAX_AGE, what="An upload")
+        self.alarms.on_oldest_message(
+            "ResultsBacklog", self.results.queue, max_age=RESULTS_MAX_AGE, what="A job completion"
+        )
+        self.alarms.on_failed_jobs("FailedJobs", self.metrics.all_failed_jobs())
+        self.alarms.on_saturation(
+            "JobsAtQuota", self.metrics.jobs_in_flight(), quota=config.job_quota, periods=AT_QUOTA_PERIODS
+        )
+        self.operations = OperationsDashboard(
+            self,
+            "Operations",
+            metrics=self.metrics,
+            job_quota=config.job_quota,
+            queues=[("uploads", self.ingest), ("completions", self.results)],
+            functions=[("starter", self.starter.function), ("collector", self.collector.function)],
+            alarms=self.alarms.alarms,
+        )
 
     def _grant_starter(self, analyses: Iterable[Analysis]) -> None:
         starter = self.starter.function

@@ -7,6 +7,7 @@ from constructs import Construct
 
 from infra.config import PipelineConfig
 from infra.pipeline import RekognitionVideoPipeline
+from infra.results_dashboard import ResultsDashboard
 
 
 class RekognitionVideoPipelineStack(Stack):
@@ -28,6 +29,11 @@ class RekognitionVideoPipelineStack(Stack):
         CfnOutput(self, "DetectionsTableName", value=pipeline.tables.detections.table_name)
         CfnOutput(self, "RekognitionTopicArn", value=pipeline.notifications.topic.topic_arn)
         CfnOutput(self, "AlarmTopicArn", value=pipeline.alarms.topic.topic_arn)
+        self.results_dashboard = results = ResultsDashboard(self, "Results", pipeline=pipeline)
+        CfnOutput(self, "DashboardUrl", value=results.site.url, description="The results dashboard")
+        CfnOutput(self, "ReadApiUrl", value=results.api.url)
+        CfnOutput(self, "DashboardUserPoolId", value=results.users.user_pool.user_pool_id)
+        CfnOutput(self, "OperationsDashboardName", value=pipeline.operations.dashboard.dashboard_name)
         suffix = config.video_suffixes[0]
         CfnOutput(
             self,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
-from video_pipeline.analyses import DEFAULT_ANALYSES
+from video_pipeline.analyses import DEFAULT_ANALYSES, DEFAULT_PERSON_ENGINE
 from video_pipeline.logic.admission import NOTIFICATION_SUFFIXES
 from video_pipeline.schema import DETECTIONS_TABLE, JOBS_TABLE, TableSpec
 
@@ -31,7 +31,13 @@ class LocalPipeline:
     results_queue_url: str
 
     def environment(
-        self, analyses: tuple[str, ...] = DEFAULT_ANALYSES, face_attributes: str = "ALL", job_quota: int = 20
+        self,
+        analyses: tuple[str, ...] = DEFAULT_ANALYSES,
+        face_attributes: str = "ALL",
+        *,
+        person_engine: str = DEFAULT_PERSON_ENGINE,
+        person_fallback: bool = False,
+        job_quota: int = 20,
     ) -> dict[str, str]:
         """The variables the stack sets on the Lambda functions."""
         return {
@@ -45,6 +51,8 @@ class LocalPipeline:
             "REKOGNITION_ROLE_ARN": self.role_arn,
             "ENABLED_ANALYSES": ",".join(analyses),
             "FACE_ATTRIBUTES": face_attributes,
+            "PERSON_TRACKING_ENGINE": person_engine,
+            "PERSON_TRACKING_FALLBACK": str(person_fallback).lower(),
         }
 
 

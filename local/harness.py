@@ -7,20 +7,28 @@ first imported, so `LocalPipeline.environment()` must be in `os.environ` before 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from video_pipeline.dal import clients
 from video_pipeline.dal.repository import PipelineRepository
 
 from emulator import RekognitionVideoFake
+from emulator.jobs import JobProgress
 from local.environment import LocalPipeline
 from local.lambda_runtime import DeliveryStats, QueuePoller
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
 # The smallest header Rekognition's container check (and ours) accepts as MP4.
 MP4_SIGNATURE = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
+
+
+ProgressCallback = Callable[[list[JobProgress]], None]
 
 
 def sample_video_bytes(size: int = 4096) -> bytes:
@@ -41,10 +49,12 @@ class PipelineHarness:
         self._collector_poller = QueuePoller(
             self.resources.results_queue_url, self.collector.handler, region=region, batch_size=5
         )
+        self.repository = PipelineRepository(*self.tables())
+
+    def tables(self) -> tuple[Table, Table]:
+        """The jobs and detections tables."""
         dynamodb = clients.dynamodb_resource()
-        self.repository = PipelineRepository(
-            dynamodb.Table(self.resources.jobs_table), dynamodb.Table(self.resources.detections_table)
-        )
+        return dynamodb.Table(self.resources.jobs_table), dynamodb.Table(self.resources.detections_table)
 
     @property
     def starter_stats(self) -> DeliveryStats:
@@ -64,17 +74,20 @@ class PipelineHarness:
     def run_starter(self) -> DeliveryStats:
         return self._starter_poller.drain()
 
-    def complete_jobs(self) -> list[str]:
+    def complete_jobs(self, on_progress: ProgressCallback | None = None) -> list[str]:
+        """Finish the started jobs: at once in-process, or by waiting for the fake's worker pool."""
+        if self.fake.pooled:
+            return self.fake.wait_until_idle(on_progress=on_progress)
         return list(self.fake.complete_jobs())
 
     def run_collector(self) -> DeliveryStats:
         return self._collector_poller.drain()
 
-    def run_until_idle(self, rounds: int = 10) -> None:
+    def run_until_idle(self, rounds: int = 10, on_progress: ProgressCallback | None = None) -> None:
         """Start jobs, let the fake finish them, collect results, until nothing is left to do."""
         for _ in range(rounds):
             self.run_starter()
-            finished = self.complete_jobs()
+            finished = self.complete_jobs(on_progress)
             self.run_collector()
             if not finished and self.fake.in_progress_count == 0:
                 return

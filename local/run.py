@@ -1,10 +1,13 @@
-"""`make local`: the pipeline end to end on this machine, no AWS account needed.
+"""`make local`: the whole pipeline on this machine, with real video analysis, no AWS account needed.
 
-moto stands in for S3, SQS, SNS and DynamoDB, the project's Rekognition Video fake for Rekognition
-(synthetic detections, shaped exactly like the service's). The handlers are the Lambda code itself.
+moto's server stands in for S3, SQS, SNS and DynamoDB and the project's Rekognition Video emulator
+for Rekognition, both as HTTP endpoints; the handlers are the Lambda code itself, reaching them
+through boto3's endpoint variables. The emulator decodes each video and looks at it (OpenCV).
 
-    python -m local.run                 # a generated sample video
-    python -m local.run my.mp4 b.mov    # your own files (their container is checked; results are synthetic)
+    python -m local.run                 # a generated sample video with known faces and people
+    python -m local.run my.mp4 b.mov    # your own H.264 MP4/MOV files
+    python -m local.run --person-engine native   # person tracking on StartPersonTracking (an account
+                                                 # that still has People Pathing), not label detection
 """
 
 from __future__ import annotations
@@ -15,86 +18,218 @@ import io
 import os
 import sys
 import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
-from local.harness import sample_video_bytes
+from video_pipeline.analyses import DEFAULT_PERSON_ENGINE, NATIVE_ENGINE, PERSON_ENGINES
 
-DEFAULT_DETECTIONS = 1500
+from emulator.jobs import JobProgress, JobStatus
+from emulator.vision.decode import MediaError, probe
+
+DEFAULT_OUTPUT = Path("build/local-run")
+DEFAULT_SAMPLE_EVERY_MS = 200
+_VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v")
+
+
+class UserError(Exception):
+    """A mistake in what the user asked for: reported as one line, exit status 2."""
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    path: Path
+    key: str
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m local.run", description=__doc__.split("\n\n")[0])
-    parser.add_argument("videos", nargs="*", type=Path, help="video files to upload (default: a generated sample)")
-    parser.add_argument("--detections", type=int, default=DEFAULT_DETECTIONS, help="synthetic detections per job")
+    parser = argparse.ArgumentParser(prog="python -m local.run", description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("videos", nargs="*", type=Path, help="H.264 MP4/MOV files (default: a generated sample)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUTPUT, help=f"output directory (default {DEFAULT_OUTPUT})")
+    parser.add_argument(
+        "--sample-every-ms", type=int, default=DEFAULT_SAMPLE_EVERY_MS, help="analyse one frame per this many ms"
+    )
+    parser.add_argument("--celebrity-gallery", type=Path, help="directory of pictures named after known people")
+    parser.add_argument("--workers", type=int, default=2, help="analysis jobs run at once")
+    parser.add_argument(
+        "--person-engine",
+        choices=PERSON_ENGINES,
+        default=DEFAULT_PERSON_ENGINE,
+        help="person tracking engine; the emulator offers People Pathing only to the native engine",
+    )
     return parser.parse_args(argv)
 
 
-def _inputs(paths: list[Path]) -> list[tuple[str, bytes]]:
-    if not paths:
-        return [("samples/sample video.mp4", sample_video_bytes(64 * 1024))]
+def check_video(path: Path) -> None:
+    """Refuse, with a reason, a file the pipeline would not analyse."""
+    if not path.exists():
+        raise UserError(f"{path}: no such file")
+    if not path.is_file():
+        raise UserError(f"{path}: not a file")
+    if path.suffix.lower() not in _VIDEO_SUFFIXES:
+        raise UserError(f"{path}: the pipeline analyses {', '.join(_VIDEO_SUFFIXES)} files")
+    try:
+        probe(str(path))
+    except MediaError as error:
+        raise UserError(f"{path}: {error.message}") from None
+
+
+def _inputs(options: argparse.Namespace) -> list[Input]:
+    if options.sample_every_ms <= 0 or options.workers <= 0:
+        raise UserError("--sample-every-ms and --workers must be positive")
+    if options.celebrity_gallery is not None and not options.celebrity_gallery.is_dir():
+        raise UserError(f"{options.celebrity_gallery}: the celebrity gallery must be a directory of pictures")
+    if not options.videos:
+        from emulator.vision.sample_clip import render_sample
+
+        print("generating the sample video (drawn faces and people, H.264)...", flush=True)
+        path, _truth = render_sample(options.out)
+        return [Input(path, f"samples/{path.name}")]
     inputs = []
-    for path in paths:
-        if not path.is_file():
-            raise SystemExit(f"error: {path} is not a file")
-        inputs.append((f"uploads/{path.name}", path.read_bytes()))
+    for path in options.videos:
+        check_video(path)
+        inputs.append(Input(path, f"uploads/{path.name}"))
     return inputs
+
+
+class ProgressPrinter:
+    """One line per job each time it crosses another quarter of its video, and when it ends."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._shown: dict[str, tuple[int, JobStatus]] = {}
+
+    def __call__(self, jobs: list[JobProgress]) -> None:
+        for job in jobs:
+            state = (int(job.fraction * 4), job.status)
+            if self._shown.get(job.job_id) == state:
+                continue
+            self._shown[job.job_id] = state
+            bar = "#" * int(job.fraction * 20)
+            print(
+                f"  {job.api:28} {job.key[-30:]:30} [{bar:20}] {job.fraction:4.0%} {job.status.value}", file=self._out
+            )
+        self._out.flush()
 
 
 def main(argv: list[str] | None = None) -> int:
     options = _arguments(argv)
-    inputs = _inputs(options.videos)
-    from moto import mock_aws
+    try:
+        inputs = _inputs(options)
+        from emulator.vision.analyzers import Sampling, real_analyzers
 
-    with mock_aws():
-        from local.environment import provision
-
-        resources = provision()
-        os.environ.update({"AWS_DEFAULT_REGION": resources.region, "POWERTOOLS_TRACE_DISABLED": "1"})
-        os.environ.update(resources.environment())
-        os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
-
-        from video_pipeline.handlers import collector, starter
-
-        from emulator import RekognitionVideoFake
-        from local.harness import PipelineHarness
-
-        fake = RekognitionVideoFake()
-        with fake.activate():
-            harness = PipelineHarness(resources=resources, fake=fake, starter=starter, collector=collector)
-            began = time.perf_counter()
-            for key, body in inputs:
-                fake.script(resources.bucket, key, detections=options.detections)
-                harness.upload(key, body)
-                print(f"uploaded s3://{resources.bucket}/{key} ({len(body)} bytes)")
-            # The handlers print CloudWatch EMF metrics to stdout, as Lambda expects; keep them out of the summary.
-            with contextlib.redirect_stdout(io.StringIO()):
-                harness.run_until_idle()
-            elapsed = time.perf_counter() - began
-            _summarize(harness, elapsed)
+        analyzers = real_analyzers(Sampling(every_ms=options.sample_every_ms), options.celebrity_gallery)
+    except (UserError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    _run(options, inputs, analyzers)
     return 0
 
 
-def _summarize(harness: object, elapsed: float) -> None:
+def _run(options: argparse.Namespace, inputs: list[Input], analyzers: object) -> None:
+    from local.cloud import local_cloud
+
+    began = time.perf_counter()
+    people_pathing = options.person_engine == NATIVE_ENGINE
+    with local_cloud(analyzers, workers=options.workers, people_pathing=people_pathing) as cloud:  # type: ignore[arg-type]
+        from local.environment import provision
+
+        resources = provision(cloud.region)
+        os.environ.update(
+            {"POWERTOOLS_TRACE_DISABLED": "1", **resources.environment(person_engine=options.person_engine)}
+        )
+        os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
+        os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "rekognition-video-pipeline")
+        print(
+            f"moto (S3, SQS, SNS, DynamoDB) at {cloud.aws_url}; Rekognition Video emulator at {cloud.rekognition_url}"
+        )
+
+        from video_pipeline.handlers import collector, starter
+
+        from local.harness import PipelineHarness
+
+        harness = PipelineHarness(resources=resources, fake=cloud.fake, starter=starter, collector=collector)
+        for item in inputs:
+            harness.upload(item.key, item.path.read_bytes())
+            print(f"uploaded s3://{resources.bucket}/{item.key} ({item.path.stat().st_size:,} bytes)")
+        print("analysing (progress per job):", flush=True)
+        # Powertools warns when an invocation published no metric; in Lambda that goes to the log, here it is noise.
+        warnings.filterwarnings("ignore", message="No application metrics to publish")
+        progress = ProgressPrinter(sys.stdout)
+        # The handlers print CloudWatch EMF metrics to stdout, as Lambda expects; keep them out of the summary.
+        with contextlib.redirect_stdout(io.StringIO()):
+            harness.run_until_idle(on_progress=progress)
+        elapsed = time.perf_counter() - began
+        notes = _analysis_notes(cloud.fake.notes)
+        _summarize(harness, elapsed, notes)
+        _write_outputs(options.out, harness, {item.key: item.path for item in inputs}, notes)
+
+
+def _analysis_notes(by_operation: dict[str, str]) -> dict[str, str]:
+    from video_pipeline.analyses import by_notification_api
+
+    notes = {}
+    for operation, note in by_operation.items():
+        analysis = by_notification_api(operation)
+        if analysis is not None:
+            notes[analysis.name] = note
+    return notes
+
+
+def _summarize(harness: object, elapsed: float, notes: dict[str, str]) -> None:
     from local.harness import PipelineHarness
 
     assert isinstance(harness, PipelineHarness)
     videos = harness.repository.recent_videos(limit=100).items
-    print(f"\n{'video':40} {'analysis':12} {'status':10} {'detections':>10}  note")
+    print(
+        f"\n{'video':32} {'analysis':12} {'engine':7} {'status':10} {'detections':>10} {'entities':>8} {'time':>7} note"
+    )
     for video in videos:
         for name, job in sorted(video.jobs.items()):
             note = job.status_message or job.error_code or ""
-            print(f"{video.key[:40]:40} {name:12} {job.status.value:10} {job.detection_count:>10}  {note[:50]}")
-    print(
-        f"\n{len(videos)} video(s), {sum(len(v.jobs) for v in videos)} job(s) in {elapsed:.2f} s; "
-        f"starter invocations {harness.starter_stats.invocations}, collector invocations "
-        f"{harness.collector_stats.invocations}"
-    )
-    print("Next: `make test` runs every test tier; docs/data-model.md shows how dashboards query these tables;")
-    print("      docs/deploy.md deploys the same handlers to your AWS account with `cdk deploy`.")
+            print(
+                f"{video.key[-32:]:32} {name:12} {job.engine:7} {job.status.value:10} {job.detection_count:>10} "
+                f"{job.entity_count:>8} {_job_seconds(job.started_at, job.completed_at):>7}  {note[:60]}"
+            )
+    jobs = sum(len(video.jobs) for video in videos)
+    print(f"\n{len(videos)} video(s), {jobs} job(s) in {elapsed:.1f} s")
+    for note in sorted(notes.values()):
+        print(f"  note: {note}")
+
+
+def _job_seconds(started: str | None, completed: str | None) -> str:
+    from datetime import datetime
+
+    if not started or not completed:
+        return "-"
+    seconds = (datetime.fromisoformat(completed) - datetime.fromisoformat(started)).total_seconds()
+    return f"{seconds:.1f}s"
+
+
+def _write_outputs(out: Path, harness: object, sources: dict[str, Path], notes: dict[str, str]) -> None:
+    from local import snapshot
+    from local.harness import PipelineHarness
+    from local.report import write_report
+
+    assert isinstance(harness, PipelineHarness)
+    report = write_report(out / "report.html", harness.repository, sources, notes)
+    tables = harness.tables()
+    counts = snapshot.save(out / "tables.json", *tables)
+    print("\nWhere to look next:")
+    print(f"  {report.path}   the report: timelines, annotated frames, person tracks (open it in a browser)")
+    print(f"  {out / 'tables.json'}   both DynamoDB tables ({counts.jobs} job items, {counts.detections} detections)")
+    print("  docs/data-model.md   how dashboards query these tables; docs/deploy.md deploys the same handlers")
+    print("  make test            every test tier, the accuracy check included")
+
+
+def run_cli(main_function: Callable[[list[str] | None], int]) -> None:
+    try:
+        sys.exit(main_function(None))
+    except KeyboardInterrupt:
+        sys.exit(130)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        sys.exit(130)
+    run_cli(main)

@@ -3,6 +3,7 @@
 from infra.constructs.alarms import PipelineAlarms
 from infra.constructs.ingest_queue import IngestQueue
 from infra.constructs.notifications import RekognitionNotifications
+from infra.constructs.operations_dashboard import OperationsDashboard, PipelineMetrics
 from infra.constructs.pipeline_function import POWERTOOLS_LAYER_VERSION, PipelineFunction, RuntimeDefaults
 from infra.constructs.tables import ResultsTables
 from infra.constructs.video_bucket import VideoInputBucket
@@ -10,8 +11,10 @@ from infra.constructs.video_bucket import VideoInputBucket
 __all__ = [
     "POWERTOOLS_LAYER_VERSION",
     "IngestQueue",
+    "OperationsDashboard",
     "PipelineAlarms",
     "PipelineFunction",
+    "PipelineMetrics",
     "RekognitionNotifications",
     "ResultsTables",
     "RuntimeDefaults",

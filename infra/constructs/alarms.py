@@ -29,6 +29,7 @@ class PipelineAlarms(Construct):
         if email:
             self.topic.add_subscription(subscriptions.EmailSubscription(email))
         self._action = cloudwatch_actions.SnsAction(self.topic)
+        self.alarms: list[cloudwatch.Alarm] = []
 
     def on_dead_letters(self, construct_id: str, queue: sqs.IQueue, *, what: str) -> cloudwatch.Alarm:
         """Alarm as soon as `queue` (a dead-letter queue) holds a message."""
@@ -46,16 +47,59 @@ class PipelineAlarms(Construct):
             f"The {what} function failed whole invocations; its batches are being retried.",
         )
 
-    def _alarm(self, construct_id: str, metric: cloudwatch.Metric, description: str) -> cloudwatch.Alarm:
-        alarm = metric.create_alarm(
+    def on_oldest_message(
+        self, construct_id: str, queue: sqs.IQueue, *, max_age: Duration, what: str
+    ) -> cloudwatch.Alarm:
+        """Alarm when the oldest message of `queue` has waited longer than `max_age` (a stalled consumer)."""
+        return self._alarm(
+            construct_id,
+            queue.metric_approximate_age_of_oldest_message(period=_PERIOD, statistic="Maximum"),
+            f"{what} has waited more than {max_age.to_human_string()} in {queue.queue_name}: is its consumer failing?",
+            threshold=max_age.to_seconds(),
+        )
+
+    def on_failed_jobs(self, construct_id: str, failed_jobs: cloudwatch.IMetric) -> cloudwatch.Alarm:
+        """Alarm when any Rekognition job fails (refused at start, or FAILED/ERROR when it ends)."""
+        return self._alarm(
+            construct_id,
+            failed_jobs,
+            "Rekognition jobs failed; the dashboard and the jobs table say which videos and why.",
+        )
+
+    def on_saturation(
+        self, construct_id: str, in_flight: cloudwatch.IMetric, *, quota: int, periods: int
+    ) -> cloudwatch.Alarm:
+        """Alarm when jobs in flight sit at the quota for `periods` five-minute periods in a row."""
+        return self._alarm(
+            construct_id,
+            in_flight,
+            f"Rekognition jobs in flight have been at the quota ({quota}) for {periods * 5} minutes: uploads are "
+            "queueing. Ask for a higher concurrent-job quota, or check for jobs that never complete.",
+            threshold=quota,
+            evaluation_periods=periods,
+        )
+
+    def _alarm(
+        self,
+        construct_id: str,
+        metric: cloudwatch.IMetric,
+        description: str,
+        *,
+        threshold: float = 1,
+        evaluation_periods: int = 1,
+    ) -> cloudwatch.Alarm:
+        alarm = cloudwatch.Alarm(
             self,
             construct_id,
+            metric=metric,
             alarm_description=description,
-            threshold=1,
-            evaluation_periods=1,
+            threshold=threshold,
+            evaluation_periods=evaluation_periods,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            # No data means nothing is happening: no messages, no jobs, no failures.
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
         alarm.add_alarm_action(self._action)
         alarm.add_ok_action(self._action)
+        self.alarms.append(alarm)
         return alarm

@@ -67,6 +67,8 @@ class PipelineFunction(Construct):
         defaults: RuntimeDefaults,
     ) -> None:
         super().__init__(scope, construct_id)
+        # Powertools adds it as the `service` dimension of every custom metric the function emits.
+        self.service_name = service_name
         self.role = iam.Role(
             self,
             "Role",

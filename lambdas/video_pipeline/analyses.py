@@ -2,6 +2,8 @@
 
 Adding an analysis is adding one `Analysis` to `REGISTRY`; the starter, the collector, the
 repository and the CDK stack all read it (the Rekognition fake follows the service model instead).
+An analysis can have more than one engine (the Rekognition operations that produce it): person
+tracking runs natively (StartPersonTracking) or from label detection plus the collector's tracker.
 Free of third-party imports so the infrastructure code can import it.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Final, Literal
 
 
 class EntityScope(Enum):
@@ -37,6 +39,16 @@ class JobSettings:
     face_attributes: str = "ALL"
 
 
+PersonEngine = Literal["labels", "native"]
+NATIVE_ENGINE: Final = "native"
+LABELS_ENGINE: Final = "labels"
+PERSON_ENGINES: tuple[PersonEngine, ...] = (LABELS_ENGINE, NATIVE_ENGINE)
+# People Pathing (StartPersonTracking) ended on 2025-10-31, so the default works on any account.
+DEFAULT_PERSON_ENGINE: PersonEngine = LABELS_ENGINE
+# Low enough that partly hidden people still reach the tracker's second association stage.
+PERSON_LABEL_MIN_CONFIDENCE = 40.0
+
+
 @dataclass(frozen=True, slots=True)
 class Analysis:
     name: str
@@ -45,8 +57,12 @@ class Analysis:
     result_key: str
     notification_api: str
     get_parameters: Mapping[str, str] = field(default_factory=dict)
-    start_options: Callable[[JobSettings], dict[str, str]] = lambda _settings: {}
+    start_options: Callable[[JobSettings], dict[str, Any]] = lambda _settings: {}
     entity: EntityRule | None = None
+    # Which Rekognition operations produce the analysis; every job records it.
+    engine: str = NATIVE_ENGINE
+    # Why the service may refuse this engine, for the message of a job it refused.
+    retirement_note: str = ""
 
     @property
     def iam_start_action(self) -> str:
@@ -100,9 +116,33 @@ PERSONS = Analysis(
     notification_api="PERSON_TRACKING",
     get_parameters={"SortBy": "TIMESTAMP"},
     entity=EntityRule(prefix="TRACK", scope=EntityScope.JOB, identity=_person_index, label=_person_index),
+    retirement_note="Rekognition People Pathing (StartPersonTracking) ended on 2025-10-31",
+)
+
+# The same analysis from what AWS still offers: Person instances per timestamp (boxes, no identity),
+# to which the collector's tracker gives stable indexes; stored exactly like PERSONS' results.
+PERSONS_FROM_LABELS = Analysis(
+    name=PERSONS.name,
+    start_operation="StartLabelDetection",
+    get_operation="GetLabelDetection",
+    result_key="Labels",
+    notification_api="LABEL_DETECTION",
+    get_parameters={"SortBy": "TIMESTAMP", "AggregateBy": "TIMESTAMPS"},
+    start_options=lambda _settings: {
+        "MinConfidence": PERSON_LABEL_MIN_CONFIDENCE,
+        "Features": ["GENERAL_LABELS"],
+        "Settings": {"GeneralLabels": {"LabelInclusionFilters": ["Person"]}},
+    },
+    entity=PERSONS.entity,
+    engine=LABELS_ENGINE,
 )
 
 REGISTRY: Mapping[str, Analysis] = {analysis.name: analysis for analysis in (FACES, CELEBRITIES, PERSONS)}
+# Engines by analysis; an analysis absent here has only its REGISTRY entry, the native engine.
+ENGINES: Mapping[str, Mapping[str, Analysis]] = {
+    PERSONS.name: {NATIVE_ENGINE: PERSONS, LABELS_ENGINE: PERSONS_FROM_LABELS},
+}
+EVERY_ENGINE: tuple[Analysis, ...] = (FACES, CELEBRITIES, PERSONS, PERSONS_FROM_LABELS)
 DEFAULT_ANALYSES: tuple[str, ...] = tuple(REGISTRY)
 FACE_ATTRIBUTE_CHOICES: tuple[str, ...] = ("DEFAULT", "ALL")
 
@@ -117,7 +157,7 @@ def by_name(name: str) -> Analysis:
 
 def by_notification_api(api: str) -> Analysis | None:
     """Find the analysis a completion notification names, in either spelling Rekognition uses."""
-    for analysis in REGISTRY.values():
+    for analysis in EVERY_ENGINE:
         if api in (analysis.start_operation, analysis.notification_api):
             return analysis
     return None
@@ -131,3 +171,34 @@ def parse_analysis_list(value: str) -> tuple[str, ...]:
     for name in names:
         by_name(name)
     return names
+
+
+def alternatives(analysis: Analysis) -> tuple[Analysis, ...]:
+    """The other engines that produce the same analysis."""
+    return tuple(other for other in ENGINES.get(analysis.name, {}).values() if other is not analysis)
+
+
+@dataclass(frozen=True, slots=True)
+class EngineSelection:
+    """The analyses a deployment starts, and the engine each falls back to when refused as unavailable."""
+
+    primary: tuple[Analysis, ...]
+    fallbacks: Mapping[str, Analysis]
+
+    @property
+    def every_analysis(self) -> tuple[Analysis, ...]:
+        """What the deployment may start and read: the IAM actions follow from this."""
+        return (*self.primary, *self.fallbacks.values())
+
+
+def select_engines(names: tuple[str, ...], person_engine: str, *, fallback: bool = False) -> EngineSelection:
+    """Resolve analysis names to engines; with `fallback`, a native person engine falls back to labels."""
+    if person_engine not in PERSON_ENGINES:
+        raise ValueError(
+            f"unknown person tracking engine {person_engine!r}; known engines: {', '.join(PERSON_ENGINES)}"
+        )
+    primary = tuple(ENGINES.get(name, {}).get(person_engine) or by_name(name) for name in names)
+    fallbacks: dict[str, Analysis] = {}
+    if fallback and person_engine == NATIVE_ENGINE and PERSONS.name in names:
+        fallbacks[PERSONS.name] = PERSONS_FROM_LABELS
+    return EngineSelection(primary, fallbacks)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from video_pipeline.analyses import NATIVE_ENGINE
+
 
 class JobStatus(StrEnum):
     STARTING = "STARTING"
@@ -70,6 +72,8 @@ class Checkpoint:
     entities: tuple[str, ...]
     saved_at: str
     video_metadata: dict[str, Any] | None = None
+    # What a stateful result stream (the person tracker) holds between pages.
+    stream_state: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,3 +92,5 @@ class JobRecord:
     started_at: str | None = None
     updated_at: str | None = None
     checkpoint: Checkpoint | None = None
+    # Which Rekognition operations run the job; person tracking has more than one engine.
+    engine: str = NATIVE_ENGINE

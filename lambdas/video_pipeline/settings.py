@@ -11,7 +11,15 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from video_pipeline.analyses import DEFAULT_ANALYSES, JobSettings, parse_analysis_list
+from video_pipeline.analyses import (
+    DEFAULT_ANALYSES,
+    DEFAULT_PERSON_ENGINE,
+    EngineSelection,
+    JobSettings,
+    PersonEngine,
+    parse_analysis_list,
+    select_engines,
+)
 
 ArnString = Annotated[str, Field(pattern=r"^arn:aws[a-zA-Z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$")]
 
@@ -39,6 +47,8 @@ class StarterSettings(_EnvModel):
     role_arn: ArnString = Field(alias="REKOGNITION_ROLE_ARN")
     enabled_analyses: tuple[str, ...] = Field(alias="ENABLED_ANALYSES", default=DEFAULT_ANALYSES)
     face_attributes: Literal["DEFAULT", "ALL"] = Field(alias="FACE_ATTRIBUTES", default="ALL")
+    person_tracking_engine: PersonEngine = Field(alias="PERSON_TRACKING_ENGINE", default=DEFAULT_PERSON_ENGINE)
+    person_tracking_fallback: bool = Field(alias="PERSON_TRACKING_FALLBACK", default=False)
 
     @field_validator("enabled_analyses", mode="before")
     @classmethod
@@ -49,10 +59,23 @@ class StarterSettings(_EnvModel):
     def job_settings(self) -> JobSettings:
         return JobSettings(face_attributes=self.face_attributes)
 
+    @property
+    def engines(self) -> EngineSelection:
+        return select_engines(
+            self.enabled_analyses, self.person_tracking_engine, fallback=self.person_tracking_fallback
+        )
 
-class CollectorSettings(_EnvModel):
+
+class _TablesSettings(_EnvModel):
     jobs_table_name: str = Field(alias="JOBS_TABLE_NAME", min_length=3)
     detections_table_name: str = Field(alias="DETECTIONS_TABLE_NAME", min_length=3)
+
+
+class CollectorSettings(_TablesSettings):
     results_queue_url: str = Field(alias="RESULTS_QUEUE_URL", min_length=1)
     archive_bucket_name: str = Field(alias="ARCHIVE_BUCKET_NAME", min_length=3)
     job_quota: int = Field(alias="JOB_QUOTA", default=DEFAULT_JOB_QUOTA, ge=1, le=10_000)
+
+
+class ReadApiSettings(_TablesSettings):
+    """The read API only reads both tables."""

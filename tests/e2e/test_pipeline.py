@@ -7,6 +7,8 @@ from __future__ import annotations
 import boto3
 from video_pipeline.models import JobStatus
 
+from tests.stored import expected_detections
+
 KEYS = ["plain.mp4", "with space/and+plus.mov", "ünïcödé/日本語 ファイル.m4v", "deep/a/b/c/clip.MP4"]
 
 
@@ -56,10 +58,11 @@ def test_uploaded_videos_end_as_complete_results_exactly_once(harness):
     for key, video in videos.items():
         for analysis, job in video.jobs.items():
             assert job.status is JobStatus.SUCCEEDED, (key, analysis)
-            expected = harness.fake.results(job.job_id)
+            expected = expected_detections(harness.fake, job)
             stored = all_detections(harness.repository, video.video_id, analysis)
             assert [d.data for d in stored] == expected, (key, analysis)
-            assert job.detection_count == len(expected) == 400 * (KEYS.index(key) + 1)
+            assert job.detection_count == len(expected) > 0
+            assert len(harness.fake.results(job.job_id)) == 400 * (KEYS.index(key) + 1)
             keys = [(d.timestamp_ms, d.job_id) for d in stored]
             assert keys == sorted(keys)
     assert harness.starter_stats.failed == 0 and harness.collector_stats.failed == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -14,6 +15,7 @@ from botocore.config import Config
 from moto import mock_aws
 
 from emulator import RekognitionVideoFake, sample_video_bytes
+from emulator.vision.sample_clip import DEFAULT_CLIP, ClipSpec, GroundTruth, render
 
 REGION = "us-east-1"
 BUCKET = "fake-videos"
@@ -171,3 +173,18 @@ def get_all(client: BaseClient, api: str, job_id: str, **params: Any) -> tuple[l
         token = page.get("NextToken")
         if not token:
             return elements, sizes
+
+
+# Generated clips for the real analyzers, rendered once per session.
+@pytest.fixture(scope="session")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, GroundTruth]:
+    path = tmp_path_factory.mktemp("clips") / "sample.mp4"
+    return path, render(path)
+
+
+@pytest.fixture(scope="session")
+def mpeg4_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A MP4 whose video is MPEG-4 Part 2, not H.264: a container Rekognition opens, a codec it refuses."""
+    path = tmp_path_factory.mktemp("clips") / "mpeg4.mp4"
+    render(path, ClipSpec(seconds=1.0, actors=DEFAULT_CLIP.actors[:1]), codec="mpeg4")
+    return path

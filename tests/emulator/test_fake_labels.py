@@ -78,3 +78,34 @@ def test_responses_echo_the_request_metadata_and_model_version(fake, video, reko
     page = rekognition.get_label_detection(JobId=job_id, SortBy="NAME")
     assert page["GetRequestMetadata"] == {"SortBy": "NAME", "AggregateBy": "TIMESTAMPS"}
     assert page["LabelModelVersion"]
+
+
+def test_person_instances_are_people_walking_through_the_video(fake, video, rekognition):
+    elements = labels(
+        fake, rekognition, detections=300, MinConfidence=40, Settings=settings(LabelInclusionFilters=["Person"])
+    )
+    assert {element["Label"]["Name"] for element in elements} == {"Person"}
+    boxes = [instance for element in elements for instance in element["Label"]["Instances"]]
+    assert boxes and all(instance["Confidence"] >= 40 for instance in boxes)
+    # People stand upright: taller than wide in frame units, whatever the frame.
+    assert all(instance["BoundingBox"]["Height"] > instance["BoundingBox"]["Width"] for instance in boxes)
+    counts = {len(element["Label"]["Instances"]) for element in elements}
+    assert max(counts) >= 3 and min(counts) < max(counts)  # crowds come and go
+    # Partly hidden people are reported with low confidence, which the tracker's second stage needs.
+    assert any(instance["Confidence"] < 70 for instance in boxes)
+
+
+def test_person_instances_respect_the_requested_minimum_confidence(fake, video, rekognition):
+    elements = labels(
+        fake, rekognition, detections=300, MinConfidence=80, Settings=settings(LabelInclusionFilters=["Person"])
+    )
+    boxes = [instance for element in elements for instance in element["Label"]["Instances"]]
+    assert boxes and min(instance["Confidence"] for instance in boxes) >= 80
+
+
+def test_an_account_without_people_pathing_is_refused_and_label_detection_still_works(fake, video, rekognition):
+    fake.people_pathing = False
+    with pytest.raises(rekognition.exceptions.AccessDeniedException, match="People Pathing is no longer available"):
+        start(rekognition, "StartPersonTracking")
+    assert start(rekognition, API)
+    assert fake.errors == [("StartPersonTracking", "AccessDeniedException")]

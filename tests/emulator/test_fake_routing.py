@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
@@ -102,6 +104,10 @@ class InMemoryVideos:
     def prefix(self, bucket, key, version, length):
         body = self.objects.get(key)
         return None if body is None else body[:length]
+
+    def open(self, bucket, key, version):
+        body = self.objects.get(key)
+        return None if body is None else io.BytesIO(body)
 
 
 def test_the_fake_works_without_moto(monkeypatch):

@@ -23,6 +23,10 @@ VARIANT = PipelineConfig(
     alarm_email="ops@example.com",
     powertools_layer_version=7,
 )
+# People Pathing on an account that still has it, falling back to label detection when refused.
+NATIVE_PERSONS = PipelineConfig(
+    enabled_analyses=("persons",), person_tracking_engine="native", person_tracking_fallback=True
+)
 
 
 @pytest.fixture(scope="session")
@@ -35,3 +39,9 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
 def variant(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     """`VARIANT`: one analysis, a prefix, no deletion protection, an alarm e-mail."""
     return synthesize(tmp_path_factory.mktemp("variant"), config=VARIANT, nag=True)
+
+
+@pytest.fixture(scope="session")
+def native_persons(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """`NATIVE_PERSONS`: person tracking only, native engine with the label-detection fallback."""
+    return synthesize(tmp_path_factory.mktemp("native-persons"), config=NATIVE_PERSONS, nag=True)

@@ -44,6 +44,9 @@ def test_no_context_means_defaults() -> None:
     assert config.pipeline.deletion_protection is True
     assert config.pipeline.removal_policy == RemovalPolicy.RETAIN
     assert config.pipeline.log_retention == logs.RetentionDays.ONE_MONTH
+    # People Pathing has ended: out of the box, person tracking must work on any account.
+    assert config.pipeline.person_tracking_engine == "labels"
+    assert config.pipeline.person_tracking_fallback is False
 
 
 def test_command_line_strings_are_parsed() -> None:
@@ -51,6 +54,8 @@ def test_command_line_strings_are_parsed() -> None:
         stackName="Videos-Dev",
         enabledAnalyses="faces, persons",
         faceAttributes="default",
+        personTrackingEngine="Native",
+        personTrackingFallback="true",
         inputPrefix="uploads/",
         videoSuffixes='[".mp4", ".mkv"]',
         logRetentionDays="90",
@@ -58,10 +63,13 @@ def test_command_line_strings_are_parsed() -> None:
         deletionProtection="false",
         alarmEmail="ops@example.com",
         powertoolsLayerVersion="41",
+        jobQuota="25",
     ).pipeline
     assert config == PipelineConfig(
         enabled_analyses=("faces", "persons"),
         face_attributes="DEFAULT",
+        person_tracking_engine="native",
+        person_tracking_fallback=True,
         input_prefix="uploads/",
         video_suffixes=(".mp4", ".mkv"),
         log_retention_days=90,
@@ -69,6 +77,7 @@ def test_command_line_strings_are_parsed() -> None:
         deletion_protection=False,
         alarm_email="ops@example.com",
         powertools_layer_version=41,
+        job_quota=25,
     )
     assert config.removal_policy == RemovalPolicy.DESTROY
 
@@ -85,6 +94,8 @@ def test_empty_alarm_email_means_none() -> None:
         ("enabledAnalyses", "faces,faces", "duplicate names"),
         ("enabledAnalyses", 42, "expected a list of strings"),
         ("faceAttributes", "SOME", "'SOME' is not one of DEFAULT, ALL"),
+        ("personTrackingEngine", "pathing", "'pathing' is not one of labels, native"),
+        ("personTrackingFallback", "true", "falls back from the native engine only"),
         ("logLevel", "LOUD", "is not one of DEBUG"),
         ("logRetentionDays", 31, "31 is not a CloudWatch Logs retention"),
         ("logRetentionDays", "a month", "expected a whole number"),
@@ -93,6 +104,8 @@ def test_empty_alarm_email_means_none() -> None:
         ("inputPrefix", "/videos/", "S3 keys do not start with '/'"),
         ("videoSuffixes", "mp4", "need one or more extensions like '.mp4'"),
         ("powertoolsLayerVersion", 0, "must be positive"),
+        ("jobQuota", 0, "must be positive"),
+        ("jobQuota", "many", "expected a whole number"),
         ("stackName", "my stack", "not a CloudFormation stack name"),
     ],
 )

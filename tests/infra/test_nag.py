@@ -10,6 +10,9 @@ from tests.infra.synth import Synthesized
 
 pytestmark = pytest.mark.infra
 
+_DEPLOYMENT = "Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C"
+_BASIC_EXECUTION = "arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+
 # The complete list of acknowledged findings, by construct path below the stack. A new one must be
 # added here on purpose, next to the reason in the code.
 EXPECTED_ACKNOWLEDGEMENTS = {
@@ -24,6 +27,26 @@ EXPECTED_ACKNOWLEDGEMENTS = {
         "BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role/Resource",
         "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
     ),
+    # The results dashboard: its read API function (like the pipeline's), the site and the user pool.
+    ("Results/Api/Reader/Function/Resource", "AwsSolutions-L1"),
+    ("Results/Api/Reader/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5[Resource::*]"),
+    *(("Results/Site/Distribution/Resource", f"AwsSolutions-CFR{n}") for n in (1, 2, 3, 4)),
+    ("Results/Users/Pool/Resource", "AwsSolutions-COG8"),
+    (_DEPLOYMENT + "/ServiceRole/Resource", "AwsSolutions-IAM4[Policy::" + _BASIC_EXECUTION + "]"),
+    *(
+        (_DEPLOYMENT + "/ServiceRole/DefaultPolicy/Resource", f"AwsSolutions-IAM5[{finding}]")
+        for finding in (
+            "Action::s3:GetBucket*",
+            "Action::s3:GetObject*",
+            "Action::s3:List*",
+            "Action::s3:Abort*",
+            "Action::s3:DeleteObject*",
+            "Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*",
+            "Resource::<{site_bucket}.Arn>/*",
+            "Resource::*",
+        )
+    ),
+    (_DEPLOYMENT + "/Resource", "AwsSolutions-L1"),
 }
 
 
@@ -55,5 +78,9 @@ def test_acknowledgements_are_exactly_the_reviewed_ones(fixture: str, request: p
     synth: Synthesized = request.getfixturevalue(fixture)
     bucket = synth.logical_id(synth.stack.pipeline.input.bucket)
     prefix = synth.stack.pipeline.config.input_prefix
-    expected = {(path, rule.format(bucket=bucket, prefix=prefix)) for path, rule in EXPECTED_ACKNOWLEDGEMENTS}
+    site_bucket = synth.logical_id(synth.stack.results_dashboard.site.bucket)
+    expected = {
+        (path, rule.format(bucket=bucket, prefix=prefix, site_bucket=site_bucket))
+        for path, rule in EXPECTED_ACKNOWLEDGEMENTS
+    }
     assert acknowledgements(synth) == expected

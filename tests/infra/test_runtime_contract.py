@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
-from video_pipeline.settings import CollectorSettings, StarterSettings
+from video_pipeline.settings import CollectorSettings, ReadApiSettings, StarterSettings
 
 from infra import LAMBDAS_DIR
 from tests.infra.synth import Synthesized
@@ -20,6 +20,7 @@ pytestmark = pytest.mark.infra
 SETTINGS_BY_HANDLER: dict[str, type[BaseModel]] = {
     "video_pipeline.handlers.starter.handler": StarterSettings,
     "video_pipeline.handlers.collector.handler": CollectorSettings,
+    "video_pipeline.handlers.read_api.handler": ReadApiSettings,
 }
 # Read by Powertools itself (and observability.py) rather than by a settings model.
 POWERTOOLS_VARIABLES = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL"}

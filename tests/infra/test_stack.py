@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from aws_cdk.assertions import Match
-from video_pipeline.analyses import REGISTRY, by_name
+from video_pipeline.analyses import by_name
 from video_pipeline.schema import DETECTIONS_TABLE, JOB_ID_INDEX, JOBS_TABLE, TableSpec
 
 from infra.constructs.ingest_queue import VISIBILITY_TIMEOUT_FACTOR
@@ -51,18 +51,22 @@ def actions_of(found: list[dict[str, Any]]) -> set[str]:
 
 def test_resource_counts(synthesized: Synthesized) -> None:
     template = synthesized.template
-    # Starter, collector, and CDK's bucket-notifications handler.
-    template.resource_count_is("AWS::Lambda::Function", 3)
+    # Starter, collector, read API, and CDK's bucket-notifications and bucket-deployment handlers.
+    template.resource_count_is("AWS::Lambda::Function", 5)
     template.resource_count_is("AWS::Lambda::EventSourceMapping", 2)
     template.resource_count_is("AWS::DynamoDB::Table", 2)
     template.resource_count_is("AWS::SQS::Queue", 4)
     template.resource_count_is("AWS::SNS::Topic", 2)
     template.resource_count_is("AWS::SNS::Subscription", 1)
-    template.resource_count_is("AWS::S3::Bucket", 2)
-    template.resource_count_is("AWS::Logs::LogGroup", 2)
-    template.resource_count_is("AWS::CloudWatch::Alarm", 4)
-    # The two Lambda roles, the Rekognition publishing role and the notifications handler's role.
-    template.resource_count_is("AWS::IAM::Role", 4)
+    # Input, access logs, dashboard site.
+    template.resource_count_is("AWS::S3::Bucket", 3)
+    # Three functions' logs, the read API's access logs, and the bucket deployment's logs.
+    template.resource_count_is("AWS::Logs::LogGroup", 5)
+    # Two dead-letter queues, two queue ages, three functions' errors, failed jobs, jobs at quota.
+    template.resource_count_is("AWS::CloudWatch::Alarm", 9)
+    template.resource_count_is("AWS::CloudWatch::Dashboard", 1)
+    # Three Lambda roles, the Rekognition publishing role and the two CDK handlers' roles.
+    template.resource_count_is("AWS::IAM::Role", 6)
 
 
 def test_topic_name_starts_with_amazon_rekognition(synthesized: Synthesized) -> None:
@@ -131,13 +135,37 @@ def rekognition_actions(synth: Synthesized, function: Any) -> set[str]:
 
 
 def test_starter_may_call_exactly_the_start_actions(synthesized: Synthesized) -> None:
+    # Person tracking defaults to the labels engine: StartLabelDetection, never StartPersonTracking.
     starter = synthesized.stack.pipeline.starter
-    assert rekognition_actions(synthesized, starter) == {analysis.iam_start_action for analysis in REGISTRY.values()}
+    assert rekognition_actions(synthesized, starter) == {
+        "rekognition:StartFaceDetection",
+        "rekognition:StartCelebrityRecognition",
+        "rekognition:StartLabelDetection",
+    }
 
 
 def test_collector_may_call_exactly_the_get_actions(synthesized: Synthesized) -> None:
     collector = synthesized.stack.pipeline.collector
-    assert rekognition_actions(synthesized, collector) == {analysis.iam_get_action for analysis in REGISTRY.values()}
+    assert rekognition_actions(synthesized, collector) == {
+        "rekognition:GetFaceDetection",
+        "rekognition:GetCelebrityRecognition",
+        "rekognition:GetLabelDetection",
+    }
+
+
+def test_native_person_engine_with_fallback_may_use_both_engines(native_persons: Synthesized) -> None:
+    pipeline = native_persons.stack.pipeline
+    assert rekognition_actions(native_persons, pipeline.starter) == {
+        "rekognition:StartPersonTracking",
+        "rekognition:StartLabelDetection",
+    }
+    assert rekognition_actions(native_persons, pipeline.collector) == {
+        "rekognition:GetPersonTracking",
+        "rekognition:GetLabelDetection",
+    }
+    properties = native_persons.resources[native_persons.logical_id(pipeline.starter.function)]["Properties"]
+    variables = properties["Environment"]["Variables"]
+    assert (variables["PERSON_TRACKING_ENGINE"], variables["PERSON_TRACKING_FALLBACK"]) == ("native", "true")
 
 
 def test_only_enabled_analyses_are_allowed(variant: Synthesized) -> None:
@@ -383,8 +411,10 @@ def test_deletion_protection_can_be_turned_off(variant: Synthesized) -> None:
     for table in variant.of_type("AWS::DynamoDB::Table").values():
         assert table["Properties"]["DeletionProtectionEnabled"] is False
         assert table["DeletionPolicy"] == "Delete"
-    for bucket in variant.of_type("AWS::S3::Bucket").values():
-        assert bucket["DeletionPolicy"] == "Retain"
+    # Buckets holding uploads or logs stay; the dashboard's holds only copies of files in this repository.
+    site = variant.logical_id(variant.stack.results_dashboard.site.bucket)
+    for name, bucket in variant.of_type("AWS::S3::Bucket").items():
+        assert bucket["DeletionPolicy"] == ("Delete" if name == site else "Retain")
 
 
 @pytest.mark.parametrize(

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from moto import mock_aws
 from video_pipeline.dal import clients
+from video_pipeline.settings import StarterSettings
 
 from emulator import RekognitionVideoFake
 from local.environment import provision
@@ -44,3 +45,16 @@ def harness(sleeps: list[float]) -> Iterator[PipelineHarness]:
         with fake.activate():
             yield PipelineHarness(resources=resources, fake=fake, starter=starter, collector=collector)
     clients.reset()
+
+
+@pytest.fixture
+def person_engine(harness: PipelineHarness, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    """Redeploy the starter with another person tracking engine (and fallback), as the stack would."""
+
+    def use(engine: str, *, fallback: bool = False) -> None:
+        variables = {"PERSON_TRACKING_ENGINE": engine, "PERSON_TRACKING_FALLBACK": str(fallback).lower()}
+        settings = StarterSettings.from_environment({**os.environ, **variables})
+        monkeypatch.setattr(harness.starter, "settings", settings)
+        harness.starter.job_starter.cache_clear()
+
+    return use

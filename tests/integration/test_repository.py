@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from video_pipeline.models import JobStatus
 
+from tests.stored import expected_detections
+
 
 def run(harness, keys, detections=50):
     for key in keys:
@@ -36,7 +38,8 @@ def test_one_video_with_jobs_counts_and_metadata(harness):
     (summary,) = harness.repository.recent_videos().items
     video = harness.repository.video(summary.video_id)
     assert video is not None and video.key == "one.mp4"
-    assert {job.detection_count for job in video.jobs.values()} == {12}
+    assert {video.jobs[name].detection_count for name in ("faces", "celebrities")} == {12}
+    assert all(job.detection_count == len(expected_detections(harness.fake, job)) for job in video.jobs.values())
     assert all(job.video_metadata and job.video_metadata["DurationMillis"] > 0 for job in video.jobs.values())
     assert harness.repository.video("0" * 32) is None
 

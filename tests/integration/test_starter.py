@@ -10,7 +10,9 @@ from video_pipeline.models import JobStatus
 from local.harness import sample_video_bytes
 from tests.integration.events import failed_ids, invoke, s3_event_body
 
-START_OPERATIONS = {"StartFaceDetection", "StartCelebrityRecognition", "StartPersonTracking"}
+START_OPERATIONS = {"StartFaceDetection", "StartCelebrityRecognition", "StartLabelDetection", "StartPersonTracking"}
+# Person tracking runs on label detection unless configured otherwise.
+DEFAULT_START_OPERATIONS = START_OPERATIONS - {"StartPersonTracking"}
 RETRYABLE = [
     "ThrottlingException",
     "ProvisionedThroughputExceededException",
@@ -40,7 +42,7 @@ def test_an_upload_starts_one_job_per_analysis_with_every_parameter(harness):
     assert stats.failed == 0  # S3's setup test event and the upload
 
     calls = dict(start_calls(harness))
-    assert set(calls) == START_OPERATIONS
+    assert set(calls) == DEFAULT_START_OPERATIONS
     for params in calls.values():
         assert params["Video"]["S3Object"] == {"Bucket": "local-videos", "Name": "incoming/My Holiday+2026 été.mp4"}
         assert params["NotificationChannel"] == {
@@ -182,7 +184,7 @@ def test_persistent_transient_errors_hand_the_message_back_and_lose_nothing(harn
 
 @pytest.mark.parametrize("code", PERMANENT)
 def test_permanent_errors_fail_the_job_with_its_reason_and_not_the_batch(harness, code):
-    harness.fake.inject_fault("StartPersonTracking", code, times=1, message=f"simulated {code}")
+    harness.fake.inject_fault("StartLabelDetection", code, times=1, message=f"simulated {code}")
     harness.upload("v.mp4")
     stats = harness.run_starter()
     assert stats.failed == 0

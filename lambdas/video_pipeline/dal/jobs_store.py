@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
+from video_pipeline.analyses import NATIVE_ENGINE
 from video_pipeline.dal.errors import is_condition_failure
 from video_pipeline.models import Checkpoint, JobRecord, JobStatus, Video
 from video_pipeline.schema import JOB_ID_INDEX, OBJECT_INDEX, RECENT_PARTITION, STATUS_INDEX
@@ -91,8 +92,8 @@ class JobsStore:
     def mark_started(self, record: JobRecord, job_id: str, now: str) -> None:
         self._update_if_starting(
             record,
-            "SET #status = :status, job_id = :job_id, job_started_at = :now, updated_at = :now",
-            {":status": JobStatus.IN_PROGRESS.value, ":job_id": job_id, ":now": now},
+            "SET #status = :status, job_id = :job_id, engine = :engine, job_started_at = :now, updated_at = :now",
+            {":status": JobStatus.IN_PROGRESS.value, ":job_id": job_id, ":engine": record.engine, ":now": now},
         )
 
     def mark_failed(self, record: JobRecord, error_code: str, message: str, now: str) -> None:
@@ -203,6 +204,8 @@ class JobsStore:
         }
         if checkpoint.video_metadata:
             value["video_metadata"] = to_dynamo(checkpoint.video_metadata)
+        if checkpoint.stream_state:
+            value["stream_state"] = to_dynamo(checkpoint.stream_state)
         try:
             self._table.update_item(
                 Key={"pk": video_pk(record.video_id), "sk": job_sk(record.analysis)},
@@ -230,6 +233,7 @@ class JobsStore:
             "kind": "job",
             "video_id": record.video_id,
             "analysis": record.analysis,
+            "engine": record.engine,
             "status": record.status.value,
             "token": record.token,
             "tag": record.tag,
@@ -305,6 +309,7 @@ def _job_record(item: dict[str, Any]) -> JobRecord:
         started_at=_optional_str(item.get("started_at")),
         updated_at=_optional_str(item.get("updated_at")),
         checkpoint=_checkpoint(item.get("checkpoint")),
+        engine=str(item.get("engine", NATIVE_ENGINE)),
     )
 
 
@@ -315,15 +320,21 @@ def _optional_str(value: Any) -> str | None:
 def _checkpoint(value: Any) -> Checkpoint | None:
     if not isinstance(value, dict) or not value.get("next_token"):
         return None
-    metadata = value.get("video_metadata")
+    metadata, stream_state = value.get("video_metadata"), value.get("stream_state")
     return Checkpoint(
         next_token=str(value["next_token"]),
         detections=int(value.get("detections", 0)),
         pages=int(value.get("pages", 0)),
         entities=tuple(str(entity) for entity in value.get("entities", [])),
         saved_at=str(value.get("saved_at", "")),
-        video_metadata=json.loads(json.dumps(metadata, default=_plain_number)) if metadata else None,
+        video_metadata=_plain(metadata) if metadata else None,
+        stream_state=_plain(stream_state) if stream_state else None,
     )
+
+
+def _plain(value: Any) -> Any:
+    """DynamoDB's Decimals back to the ints and floats they were written from."""
+    return json.loads(json.dumps(value, default=_plain_number))
 
 
 def _plain_number(value: Any) -> Any:

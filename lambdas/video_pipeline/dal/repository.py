@@ -21,19 +21,38 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
 
-from video_pipeline.analyses import CELEBRITIES, PERSONS, by_name
+from video_pipeline.analyses import CELEBRITIES, NATIVE_ENGINE, PERSONS, by_name
 from video_pipeline.dal.jobs_store import META_SK, job_sk, video_pk
 from video_pipeline.logic.clock import format_instant
 from video_pipeline.logic.detections import detection_sort_key
 from video_pipeline.models import JobStatus
-from video_pipeline.schema import ENTITY_INDEX, RECENT_INDEX, RECENT_PARTITION, STATUS_INDEX
+from video_pipeline.schema import (
+    DETECTIONS_TABLE,
+    ENTITY_INDEX,
+    JOBS_TABLE,
+    PARTITION_KEY,
+    RECENT_INDEX,
+    RECENT_PARTITION,
+    SORT_KEY,
+    STATUS_INDEX,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
+    from mypy_boto3_dynamodb.type_defs import QueryOutputTableTypeDef
 
 MAX_TIMESTAMP_MS = 10**12 - 1
+_INDEXES = {index.name: index for index in (*JOBS_TABLE.indexes, *DETECTIONS_TABLE.indexes)}
 T = TypeVar("T")
+
+
+class InvalidCursorError(ValueError):
+    """A cursor that this repository did not hand out, or one handed out for another list."""
+
+    def __init__(self) -> None:
+        super().__init__("invalid cursor: pass back the cursor of the previous page unchanged")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +62,8 @@ class JobSummary:
     status: JobStatus
     started_at: str
     job_id: str | None = None
+    # Which Rekognition operations produced the results (native, or labels plus the tracker).
+    engine: str = NATIVE_ENGINE
     completed_at: str | None = None
     detection_count: int = 0
     entity_count: int = 0
@@ -100,9 +121,9 @@ def _decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     try:
         value = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, TypeError) as error:
-        raise ValueError("invalid cursor") from error
-    if not isinstance(value, dict):
-        raise ValueError("invalid cursor")
+        raise InvalidCursorError from error
+    if not isinstance(value, dict) or not value:
+        raise InvalidCursorError
     return value
 
 
@@ -114,6 +135,7 @@ def _job_summary(item: dict[str, Any]) -> JobSummary:
         status=JobStatus(item["status"]),
         started_at=item["started_at"],
         job_id=item.get("job_id"),
+        engine=item.get("engine", NATIVE_ENGINE),
         completed_at=item.get("completed_at"),
         detection_count=item.get("detection_count", 0),
         entity_count=item.get("entity_count", 0),
@@ -261,21 +283,37 @@ class PipelineRepository:
     def _limited(
         self, table: Table, query: dict[str, Any], limit: int, cursor: str | None
     ) -> tuple[list[dict[str, Any]], str | None]:
-        response = table.query(**query, Limit=limit, **_start(_decode_cursor(cursor)))
+        response = _query(table, {**query, "Limit": limit}, _decode_cursor(cursor))
         return list(response.get("Items", [])), _encode_cursor(response.get("LastEvaluatedKey"))
 
     @staticmethod
     def _items(table: Table, query: dict[str, Any], start: dict[str, Any] | None) -> Iterator[dict[str, Any]]:
         while True:
-            response = table.query(**query, **_start(start))
+            response = _query(table, query, start)
             yield from response.get("Items", [])
             start = response.get("LastEvaluatedKey")
             if not start:
                 return
 
 
-def _start(key: dict[str, Any] | None) -> dict[str, Any]:
-    return {"ExclusiveStartKey": key} if key else {}
+def _query(table: Table, query: dict[str, Any], start: dict[str, Any] | None) -> QueryOutputTableTypeDef:
+    if not start:
+        return table.query(**query)
+    if set(start) != _key_attributes(query.get("IndexName")) or not all(isinstance(v, str) for v in start.values()):
+        raise InvalidCursorError
+    try:
+        return table.query(**query, ExclusiveStartKey=start)
+    except ClientError as error:
+        # A decodable cursor whose key does not fit this query (tampered, or from another list).
+        if error.response.get("Error", {}).get("Code") == "ValidationException":
+            raise InvalidCursorError from error
+        raise
+
+
+def _key_attributes(index_name: str | None) -> set[str]:
+    """The attributes of a LastEvaluatedKey: the table's key, plus the index's when querying one."""
+    index = _INDEXES.get(index_name or "")
+    return {PARTITION_KEY, SORT_KEY} | ({index.partition_key, index.sort_key} if index else set())
 
 
 def _index_key(item: dict[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from video_pipeline.dal.job_slots import JobSlots
 from video_pipeline.dal.jobs_store import JobsStore
 from video_pipeline.dal.queues import MessageQueue
 from video_pipeline.dal.rekognition import RekognitionGateway
-from video_pipeline.handlers.observability import count, drop_malformed, gauge, logger, metrics, tracer
+from video_pipeline.handlers.observability import count, drop_malformed, gauge, logger, measure_ms, metrics, tracer
+from video_pipeline.logic.clock import milliseconds_since
 from video_pipeline.logic.collecting import CollectOutcome, CollectReport, ResultCollector
 from video_pipeline.logic.envelope import MalformedMessageError
 from video_pipeline.logic.notifications import parse_notice
@@ -86,6 +87,8 @@ def _report(report: CollectReport) -> None:
     count(_METRIC_BY_OUTCOME[report.outcome], analysis=report.analysis)
     if report.outcome is not CollectOutcome.CONTINUED:
         count("DetectionsStored", report.detections, analysis=report.analysis)
+    if report.outcome is CollectOutcome.SUCCEEDED and report.uploaded_at:
+        measure_ms("UploadToResultsLatency", milliseconds_since(report.uploaded_at), analysis=report.analysis)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -16,14 +16,22 @@ metrics = Metrics(namespace=NAMESPACE)
 
 def count(name: str, value: int = 1, *, analysis: str | None = None) -> None:
     """A count metric, with an `analysis` dimension when it is about one analysis."""
-    if value <= 0:
-        return
+    if value > 0:
+        _emit(name, MetricUnit.Count, value, analysis)
+
+
+def measure_ms(name: str, value: float, *, analysis: str | None = None) -> None:
+    """A duration in milliseconds, with an `analysis` dimension when it is about one analysis."""
+    _emit(name, MetricUnit.Milliseconds, max(value, 0.0), analysis)
+
+
+def _emit(name: str, unit: MetricUnit, value: float, analysis: str | None) -> None:
     if analysis is None:
-        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+        metrics.add_metric(name=name, unit=unit, value=value)
         return
     with single_metric(
         name=name,
-        unit=MetricUnit.Count,
+        unit=unit,
         value=value,
         namespace=NAMESPACE,
         default_dimensions=metrics.default_dimensions,

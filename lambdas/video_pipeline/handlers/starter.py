@@ -13,7 +13,6 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from video_pipeline.analyses import by_name
 from video_pipeline.dal import clients
 from video_pipeline.dal.archive import ResultsArchive
 from video_pipeline.dal.detections_store import DetectionsStore
@@ -61,7 +60,8 @@ def job_starter() -> JobStarter:
         objects=ObjectReader(clients.s3()),
         rekognition=RekognitionGateway(clients.rekognition()),
         channel=NotificationChannel(topic_arn=settings.topic_arn, role_arn=settings.role_arn),
-        analyses=tuple(by_name(name) for name in settings.enabled_analyses),
+        analyses=settings.engines.primary,
+        fallbacks=settings.engines.fallbacks,
         settings=settings.job_settings,
     )
 
@@ -112,6 +112,7 @@ def _report(report: UploadReport) -> None:
     verdict = report.admission
     fields = {"bucket": report.bucket, "key": report.key, "video_id": report.video_id}
     reason = {"reason_code": verdict.reason_code, "reason": verdict.reason}
+    count("UploadsReceived")
     if verdict.verdict is Verdict.IGNORE:
         logger.info("ignoring object", extra={**fields, **reason})
         count("UploadsIgnored")
@@ -125,6 +126,11 @@ def _report(report: UploadReport) -> None:
         details = {"analysis": analysis, "outcome": outcome.value, "error": report.errors.get(analysis)}
         logger.info("job start", extra={**fields, **details})
         count(f"Jobs{outcome.value.title()}", analysis=analysis)
+    for analysis, engine in report.fallbacks.items():
+        logger.warning(
+            "engine refused as unavailable; fell back", extra={**fields, "analysis": analysis, "engine": engine}
+        )
+        count("JobsFellBack", analysis=analysis)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -16,13 +16,14 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from video_pipeline.analyses import Analysis, by_name, by_notification_api
+from video_pipeline.analyses import Analysis, by_notification_api
 from video_pipeline.logic.clock import utc_now
 from video_pipeline.logic.detections import JobContext, ResultTally, detection_items
 from video_pipeline.logic.errors import RekognitionCallError, RetryLaterError
 from video_pipeline.logic.identity import holder_id, parse_job_tag
 from video_pipeline.logic.notifications import CompletionNotice
 from video_pipeline.logic.ports import ArchivePort, DetectionsPort, JobsPort, RekognitionPort, SlotsPort
+from video_pipeline.logic.result_streams import result_stream
 from video_pipeline.logic.retry import DEFAULT_BACKOFF, Backoff, call_with_retries
 from video_pipeline.models import Checkpoint, JobRecord, JobStatus
 
@@ -57,6 +58,7 @@ class CollectReport:
     video_id: str | None = None
     detections: int = 0
     reason: str = ""
+    uploaded_at: str | None = None  # set when results were stored, for the upload-to-results latency
 
 
 class _PaginationExpiredError(Exception):
@@ -145,7 +147,7 @@ class ResultCollector:
                 # Rekognition answered the starter but its write has not landed yet.
                 raise RetryLaterError(f"job {notice.job_id} is not recorded yet")
         record = self._jobs.find_by_job_id(notice.job_id)
-        if record and by_name(record.analysis) is analysis:
+        if record and record.analysis == analysis.name:
             return record
         return None
 
@@ -196,6 +198,7 @@ class ResultCollector:
         if resume is not None:
             tally = ResultTally(resume.detections, set(resume.entities))
             metadata, number, next_token = resume.video_metadata, resume.pages, resume.next_token
+        stream = result_stream(analysis, resume.stream_state if resume else None)
         while True:
             page = self._get_page(analysis, record.job_id, next_token, PAGE_SIZE)
             status = page.get("JobStatus")
@@ -206,10 +209,11 @@ class ResultCollector:
             metadata = metadata or page.get("VideoMetadata")
             if self._archive is not None:
                 self._archive.put_page(record.video_id, analysis.name, record.job_id, number, page)
-            self._detections.write(detection_items(context, page.get(analysis.result_key, []), tally))
+            self._detections.write(detection_items(context, stream.feed(page.get(analysis.result_key, [])), tally))
             number += 1
             next_token = page.get("NextToken")
             if not next_token:
+                self._detections.write(detection_items(context, stream.finish(), tally))
                 return _StreamEnd(tally, metadata)
             if time_left() < HANDOVER_SECONDS:
                 checkpoint = Checkpoint(
@@ -219,6 +223,7 @@ class ResultCollector:
                     entities=tuple(sorted(tally.entities)),
                     saved_at=self._clock(),
                     video_metadata=metadata,
+                    stream_state=stream.state(),
                 )
                 if not self._jobs.save_checkpoint(record, checkpoint):
                     raise RetryLaterError(f"job {record.job_id} changed while its results were being collected")
@@ -279,6 +284,7 @@ class ResultCollector:
             record.video_id,
             tally.detections,
             reason=message,
+            uploaded_at=record.uploaded_at if finished and status is JobStatus.SUCCEEDED else None,
         )
 
 

@@ -31,6 +31,12 @@ PERMANENT_START_ERRORS = frozenset(
 )
 
 
+# How the service refuses an operation an account may no longer use (People Pathing after its end of
+# support). The pipeline's roles always allow the operations they call, so this code means the
+# capability is gone, not a missing permission.
+UNAVAILABLE_ERRORS = frozenset({"AccessDeniedException"})
+
+
 # A Get* for a job that does not exist, or with a token that no longer works, never improves.
 PERMANENT_GET_ERRORS = frozenset({"ResourceNotFoundException", "InvalidPaginationTokenException"})
 
@@ -43,6 +49,10 @@ class RekognitionCallError(Exception):
         self.operation = operation
         self.code = code
         self.message = message
+
+    @property
+    def unavailable(self) -> bool:
+        return self.code in UNAVAILABLE_ERRORS
 
     @property
     def retryable(self) -> bool:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from video_pipeline.analyses import Analysis, JobSettings
+from video_pipeline.analyses import Analysis, JobSettings, alternatives
 from video_pipeline.logic import admission
 from video_pipeline.logic.admission import Admission, Verdict
 from video_pipeline.logic.clock import utc_now
@@ -41,6 +41,8 @@ class UploadReport:
     video_id: str | None = None
     outcomes: dict[str, StartOutcome] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    # The engine each started analysis runs on, where it differs from the configured one (a fallback).
+    fallbacks: dict[str, str] = field(default_factory=dict)
 
 
 def start_request(
@@ -68,6 +70,20 @@ def _is_transient(error: Exception) -> bool:
     return isinstance(error, RekognitionCallError) and error.retryable
 
 
+def failure_message(analysis: Analysis, error: RekognitionCallError) -> str:
+    """What a refused job records; a refused engine names the engines that still work."""
+    others = alternatives(analysis) if error.unavailable else ()
+    if not others:
+        return error.message
+    names = " or ".join(repr(other.engine) for other in others)
+    note = f" ({analysis.retirement_note})" if analysis.retirement_note else ""
+    return (
+        f"{analysis.start_operation} is not available to this account{note}. Use the {names} engine for "
+        f"{analysis.name} (CDK context personTrackingEngine), or allow the automatic fallback "
+        f"(personTrackingFallback=true). Rekognition said: {error.message}"
+    )
+
+
 class JobStarter:
     def __init__(
         self,
@@ -79,6 +95,7 @@ class JobStarter:
         channel: NotificationChannel,
         analyses: tuple[Analysis, ...],
         settings: JobSettings,
+        fallbacks: Mapping[str, Analysis] | None = None,
         backoff: Backoff = DEFAULT_BACKOFF,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], str] = utc_now,
@@ -90,6 +107,7 @@ class JobStarter:
         self._channel = channel
         self._analyses = analyses
         self._settings = settings
+        self._fallbacks = dict(fallbacks or {})
         self._backoff = backoff
         self._sleep = sleep
         self._clock = clock
@@ -118,18 +136,22 @@ class JobStarter:
             self._start_one(video, analysis, report)
         return report
 
+    def _token(self, analysis: Analysis, upload: UploadedObject) -> str:
+        channel = (self._channel.topic_arn, self._channel.role_arn)
+        return client_request_token(analysis, upload, self._settings, channel)
+
     def _start_one(self, video: Video, analysis: Analysis, report: UploadReport) -> None:
         upload = video.upload
-        channel = (self._channel.topic_arn, self._channel.role_arn)
         record = JobRecord(
             video_id=video.video_id,
             analysis=analysis.name,
             status=JobStatus.STARTING,
-            token=client_request_token(analysis, upload, self._settings, channel),
+            token=self._token(analysis, upload),
             tag=job_tag(analysis, video.video_id),
             bucket=upload.bucket,
             key=upload.key,
             uploaded_at=upload.event_time,
+            engine=analysis.engine,
         )
         now = self._clock()
         if not self._jobs.claim(record, video, now):
@@ -143,33 +165,42 @@ class JobStarter:
         if not self._slots.acquire(holder):
             report.outcomes[analysis.name] = StartOutcome.WAITING
             return
-        request = start_request(
-            analysis,
-            upload,
-            token=record.token,
-            tag=record.tag,
-            channel=self._channel,
-            settings=self._settings,
-        )
         try:
-            job_id = call_with_retries(
-                lambda: self._rekognition.start(analysis, request),
-                is_transient=_is_transient,
-                backoff=self._backoff,
-                sleep=self._sleep,
-            )
+            job_id, engine = self._launch(analysis, upload, record.token, record.tag)
         except RekognitionCallError as error:
             report.errors[analysis.name] = f"{error.code}: {error.message}"
             if error.retryable:
                 report.outcomes[analysis.name] = StartOutcome.DEFERRED
             else:
-                self._jobs.mark_failed(record, error.code, error.message, self._clock())
+                self._jobs.mark_failed(record, error.code, failure_message(analysis, error), self._clock())
                 report.outcomes[analysis.name] = StartOutcome.FAILED
             # No job runs: the slot goes to the next upload (a retry takes a slot again).
             self._slots.release(holder)
             return
-        self._jobs.mark_started(record, job_id, self._clock())
+        if engine is not analysis:
+            report.fallbacks[analysis.name] = engine.engine
+        self._jobs.mark_started(replace(record, engine=engine.engine), job_id, self._clock())
         report.outcomes[analysis.name] = StartOutcome.STARTED
+
+    def _launch(self, analysis: Analysis, upload: UploadedObject, token: str, tag: str) -> tuple[str, Analysis]:
+        """Start the job on its engine, or on the configured fallback engine if the service refuses that one."""
+        try:
+            return self._call_start(analysis, upload, token, tag), analysis
+        except RekognitionCallError as error:
+            fallback = self._fallbacks.get(analysis.name)
+            if fallback is None or not error.unavailable:
+                raise
+        # Its own token: a token stands for one set of Start parameters.
+        return self._call_start(fallback, upload, self._token(fallback, upload), tag), fallback
+
+    def _call_start(self, analysis: Analysis, upload: UploadedObject, token: str, tag: str) -> str:
+        request = start_request(analysis, upload, token=token, tag=tag, channel=self._channel, settings=self._settings)
+        return call_with_retries(
+            lambda: self._rekognition.start(analysis, request),
+            is_transient=_is_transient,
+            backoff=self._backoff,
+            sleep=self._sleep,
+        )
 
 
 def raise_if_deferred(report: UploadReport) -> None:

@@ -1,0 +1,54 @@
+"""Accuracy and speed of the emulator's real analyzers on the generated clip with known ground truth.
+
+    .venv/bin/python -m benchmarks.analyzer_accuracy [--every-ms 200]
+
+Prints, per analysis: true boxes at the sampled frames, detections, precision, recall (IoU >= 0.4),
+mean IoU of the matches, identity switches (people), and sampled frames analysed per second.
+Figures are quoted in the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from emulator.vision.accuracy import sampled_timestamps, score
+from emulator.vision.analyzers import FaceAnalyzer, PersonAnalyzer, Sampling, VideoAnalyzer, analyze_file
+from emulator.vision.sample_clip import FACE, PERSON, render_sample
+
+
+def _analyse(analyzer: VideoAnalyzer, operation: str, path: Path) -> tuple[list[dict], float]:
+    began = time.perf_counter()
+    elements = analyze_file(analyzer, operation, path)
+    return elements, time.perf_counter() - began
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--every-ms", type=int, default=200)
+    every_ms = parser.parse_args().every_ms
+    with tempfile.TemporaryDirectory() as directory:
+        path, truth = render_sample(Path(directory))
+        frames = len(sampled_timestamps(truth, every_ms))
+        print(f"clip: {truth.width}x{truth.height}, {truth.fps} fps, {truth.duration_ms} ms; {frames} sampled frames")
+        print(
+            f"{'analysis':10} {'truths':>6} {'found':>6} {'precision':>9} {'recall':>7} {'mean IoU':>8} "
+            f"{'id switches':>11} {'frames/s':>8}"
+        )
+        cases = (
+            ("faces", FACE, FaceAnalyzer(Sampling(every_ms=every_ms)), "StartFaceDetection"),
+            ("persons", PERSON, PersonAnalyzer(Sampling(every_ms=every_ms)), "StartPersonTracking"),
+        )
+        for name, kind, analyzer, operation in cases:
+            elements, elapsed = _analyse(analyzer, operation, path)
+            result = score(kind, truth, elements, every_ms)
+            print(
+                f"{name:10} {result.truths:>6} {result.detections:>6} {result.precision:>9.3f} {result.recall:>7.3f} "
+                f"{result.mean_iou:>8.3f} {result.identity_switches:>11} {frames / elapsed:>8.1f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""`ResultsDashboard`: the results dashboard of a `RekognitionVideoPipeline`.
+
+browser --HTTPS--> CloudFront --OAC--> private S3 bucket (dashboard/ + config.json)
+browser --Cognito hosted UI--> access token --Bearer--> HTTP API (JWT authorizer) --> read API λ --> tables
+"""
+
+from __future__ import annotations
+
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+from video_pipeline.schema import DETECTIONS_TABLE, JOBS_TABLE
+
+from infra.constructs.dashboard_site import DashboardSite
+from infra.constructs.dashboard_users import DashboardUsers
+from infra.constructs.results_api import ResultsApi
+from infra.pipeline import RekognitionVideoPipeline
+
+
+class ResultsDashboard(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, pipeline: RekognitionVideoPipeline) -> None:
+        super().__init__(scope, construct_id)
+        tables = pipeline.tables
+        self.site = DashboardSite(self, "Site", access_logs=pipeline.input.access_logs)
+        self.users = DashboardUsers(
+            self, "Users", site_url=self.site.url, removal_policy=pipeline.config.removal_policy
+        )
+        self.api = ResultsApi(
+            self,
+            "Api",
+            defaults=pipeline.runtime_defaults,
+            environment={
+                "JOBS_TABLE_NAME": tables.jobs.table_name,
+                "DETECTIONS_TABLE_NAME": tables.detections.table_name,
+            },
+            allowed_origin=self.site.url,
+            jwt_issuer=self.users.issuer,
+            jwt_audience=[self.users.client.user_pool_client_id],
+        )
+        # Read-only, and only the tables and indexes the repository queries.
+        resources = []
+        for table, spec in ((tables.jobs, JOBS_TABLE), (tables.detections, DETECTIONS_TABLE)):
+            resources += [table.table_arn, *(f"{table.table_arn}/index/{index.name}" for index in spec.indexes)]
+        self.api.reader.function.add_to_role_policy(
+            iam.PolicyStatement(actions=["dynamodb:GetItem", "dynamodb:Query"], resources=resources)
+        )
+        self.site.deploy(
+            {
+                "apiUrl": self.api.url,
+                "auth": {
+                    "domain": self.users.hosted_ui,
+                    "clientId": self.users.client.user_pool_client_id,
+                    "redirectUri": f"{self.site.url}/",
+                },
+            }
+        )
+        pipeline.alarms.on_errors("ReadApiErrors", self.api.reader.function, what="read API")

@@ -1,0 +1,123 @@
+"""What the collector stores for each page of Get* results: the elements as returned, or derived ones.
+
+The `labels` person engine gets Person instances per timestamp from GetLabelDetection; the tracker
+turns them into elements shaped exactly like GetPersonTracking's, {Timestamp, Person{Index,
+BoundingBox}}, so what is stored does not depend on the engine. Pages stream through: only the
+current instant and the tracker's live tracks are held, never the whole result list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+from video_pipeline.analyses import LABELS_ENGINE, Analysis
+from video_pipeline.logic.tracking import (
+    Box,
+    Detection,
+    PersonTracker,
+    Tracked,
+    TrackerSettings,
+    detection_from_state,
+    detection_state,
+)
+
+PERSON_LABEL = "Person"
+_BOX_MEMBERS = ("Left", "Top", "Width", "Height")
+
+
+class ResultStream(Protocol):
+    def feed(self, elements: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        """The elements to store for one page, in a repeatable order."""
+
+    def finish(self) -> list[Mapping[str, Any]]:
+        """The elements still held back once the last page has been fed."""
+
+    def state(self) -> dict[str, Any] | None:
+        """What the stream holds between pages, as JSON values, for a checkpoint (None: nothing)."""
+
+
+class AsReturned:
+    def feed(self, elements: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        return list(elements)
+
+    def finish(self) -> list[Mapping[str, Any]]:
+        return []
+
+    def state(self) -> dict[str, Any] | None:
+        return None
+
+
+def _box(value: object) -> Box | None:
+    if not isinstance(value, Mapping) or not all(isinstance(value.get(name), int | float) for name in _BOX_MEMBERS):
+        return None
+    box = Box(*(float(value[name]) for name in _BOX_MEMBERS))
+    return box if box.width > 0 and box.height > 0 else None
+
+
+def person_instances(label: Mapping[str, Any]) -> list[Detection]:
+    """The boxed Person instances of one label; instances without a usable box are skipped."""
+    detections = []
+    for instance in label.get("Instances") or ():
+        box = _box(instance.get("BoundingBox")) if isinstance(instance, Mapping) else None
+        if box is not None:
+            detections.append(Detection(box, float(instance.get("Confidence") or 0.0)))
+    return detections
+
+
+def person_element(tracked: Tracked) -> dict[str, Any]:
+    box = tracked.detection.box
+    return {
+        "Timestamp": tracked.timestamp,
+        "Person": {
+            "Index": tracked.index,
+            "BoundingBox": {"Width": box.width, "Height": box.height, "Left": box.left, "Top": box.top},
+        },
+    }
+
+
+class PersonsFromLabels:
+    """GetLabelDetection elements (AggregateBy TIMESTAMPS, in time order) -> tracked Person elements."""
+
+    def __init__(self, settings: TrackerSettings | None = None, state: Mapping[str, Any] | None = None) -> None:
+        self._tracker = PersonTracker.from_state(state["tracker"], settings) if state else PersonTracker(settings)
+        self._instant: int | None = None if not state or state.get("instant") is None else int(state["instant"])
+        self._detections: list[Detection] = [detection_from_state(values) for values in (state or {}).get("held", [])]
+
+    def state(self) -> dict[str, Any] | None:
+        return {
+            "tracker": self._tracker.to_state(),
+            "instant": self._instant,
+            "held": [detection_state(detection) for detection in self._detections],
+        }
+
+    def feed(self, elements: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        stored: list[Mapping[str, Any]] = []
+        for element in elements:
+            label = element.get("Label") or {}
+            if label.get("Name") != PERSON_LABEL:
+                continue
+            timestamp = int(element.get("Timestamp", 0))
+            # One instant's instances may in principle span two pages: hold them until the next instant.
+            if self._instant is not None and timestamp != self._instant:
+                stored.extend(self._flush())
+            self._instant = timestamp
+            self._detections.extend(person_instances(label))
+        return stored
+
+    def finish(self) -> list[Mapping[str, Any]]:
+        return self._flush()
+
+    def _flush(self) -> list[Mapping[str, Any]]:
+        if self._instant is None:
+            return []
+        tracked = self._tracker.update(self._instant, self._detections)
+        self._instant, self._detections = None, []
+        return [person_element(item) for item in tracked]
+
+
+def result_stream(analysis: Analysis, state: Mapping[str, Any] | None = None) -> ResultStream:
+    """The stream for a job's results, resumed from a checkpoint's `state` when there is one."""
+    if analysis.engine == LABELS_ENGINE:
+        return PersonsFromLabels(state=state)
+    return AsReturned()

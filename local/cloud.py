@@ -1,0 +1,101 @@
+"""AWS on this machine as real HTTP endpoints: moto's server for S3, SQS, SNS, DynamoDB and IAM, the
+Rekognition Video emulator for Rekognition.
+
+Every boto3 client created inside `local_cloud()` reaches them through boto3's standard endpoint
+variables (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_REKOGNITION`), so the Lambda handlers run unchanged,
+exactly as they would against the real services.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from moto.server import ThreadedMotoServer
+
+from emulator import RekognitionVideoFake
+from emulator.analyzers import Analyzer
+from emulator.endpoint import RekognitionEndpoint
+
+# Credentials moto accepts and AWS never would: nothing signed here could reach a real account.
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_SESSION_TOKEN": "local",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LocalCloud:
+    fake: RekognitionVideoFake
+    aws_url: str
+    rekognition_url: str
+    region: str
+
+
+@contextmanager
+def patched_environment(values: Mapping[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextmanager
+def local_cloud(
+    analyzers: Mapping[str, Analyzer] | None = None,
+    *,
+    workers: int = 2,
+    region: str = "us-east-1",
+    people_pathing: bool = True,
+) -> Iterator[LocalCloud]:
+    """Start moto's server and the emulator's endpoint; point boto3 at them while the block runs."""
+    # werkzeug logs every request moto's server answers; a local run's output is its own summary.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
+    host, port = moto.get_host_and_port()
+    aws_url = f"http://{host}:{port}"
+
+    def emulator_client(service: str, client_region: str) -> Any:
+        # The emulator reads videos and publishes notifications through moto's server too.
+        return boto3.session.Session().client(  # type: ignore[call-overload]
+            service,
+            region_name=client_region,
+            endpoint_url=aws_url,
+            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        )
+
+    fake = RekognitionVideoFake(
+        region=region,
+        client_factory=emulator_client,
+        analyzers=analyzers,
+        workers=workers,
+        people_pathing=people_pathing,
+    )
+    try:
+        with RekognitionEndpoint(fake) as endpoint:
+            environment = {
+                **FAKE_CREDENTIALS,
+                "AWS_DEFAULT_REGION": region,
+                "AWS_REGION": region,
+                "AWS_ENDPOINT_URL": aws_url,
+                "AWS_ENDPOINT_URL_REKOGNITION": endpoint.url,
+            }
+            with patched_environment(environment):
+                yield LocalCloud(fake, aws_url, endpoint.url, region)
+    finally:
+        fake.close()
+        moto.stop()

@@ -1,0 +1,142 @@
+"""`make dashboard`: the results dashboard and its read API on this machine, no AWS account needed.
+
+moto holds the tables, filled by running the real pipeline (the Rekognition fake included) on
+sample uploads; the read API is the deployed Lambda handler, called through an HTTP API stand-in.
+
+    python -m local.dashboard                 # http://127.0.0.1:8000/
+    python -m local.dashboard --port 9000
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import io
+import os
+import sys
+import threading
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from moto import mock_aws
+from video_pipeline.dal import clients
+
+from emulator import RekognitionVideoFake
+from local.dashboard_data import DataSource, run_samples
+from local.environment import provision
+from local.harness import PipelineHarness
+from local.http_api import DashboardApp, StartResponse, WsgiEnviron
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+@dataclass
+class LocalDashboard:
+    app: DashboardApp
+    harness: PipelineHarness
+
+
+@contextmanager
+def local_dashboard(source: DataSource = run_samples) -> Iterator[LocalDashboard]:
+    """moto tables filled by `source`, and the dashboard app reading them; only inside the block."""
+    with mock_aws():
+        resources = provision(prefix="local")
+        os.environ.update({"AWS_DEFAULT_REGION": resources.region, "POWERTOOLS_TRACE_DISABLED": "1"})
+        os.environ.update(resources.environment())
+        os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
+
+        # Handler modules read their settings when imported, so only now that the environment is set.
+        starter, collector, read_api = (
+            importlib.import_module(f"video_pipeline.handlers.{name}") for name in ("starter", "collector", "read_api")
+        )
+        # Clients and tables cached by an earlier run would point outside this moto session.
+        clients.reset()
+        for cached in (starter.job_starter, collector.result_collector, read_api.results_reader):
+            cached.cache_clear()
+        fake = RekognitionVideoFake()
+        with fake.activate():
+            harness = PipelineHarness(resources=resources, fake=fake, starter=starter, collector=collector)
+            # The handlers print CloudWatch EMF metrics to stdout, as Lambda expects; keep them off the console.
+            with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+                # Powertools warns about invocations without metrics (a message dropped, a duplicate).
+                warnings.filterwarnings("ignore", message="No application metrics to publish")
+                source(harness)
+            yield LocalDashboard(app=DashboardApp(read_api.handler), harness=harness)
+        clients.reset()
+
+
+class _Server(ThreadingMixIn, WSGIServer):
+    # Threads, so that a browser's idle pre-opened connection cannot block the next request.
+    daemon_threads = True
+
+
+class _RequestHandler(WSGIRequestHandler):
+    def get_environ(self) -> dict[str, Any]:
+        environ = super().get_environ()
+        environ["RAW_URI"] = self.path  # the request target exactly as sent, for `rawPath`
+        return environ
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # a quiet console: the dashboard prints its URL and nothing per request
+
+
+def _serialized(app: DashboardApp) -> Any:
+    """moto is not built for concurrent requests: one request at a time reaches the handler."""
+    lock = threading.Lock()
+
+    def serve(environ: WsgiEnviron, start_response: StartResponse) -> Iterable[bytes]:
+        with lock:
+            return list(app(environ, start_response))
+
+    return serve
+
+
+@contextmanager
+def serving(app: DashboardApp, host: str = DEFAULT_HOST, port: int = 0) -> Iterator[str]:
+    """Serve `app` on a background thread (port 0: any free port); yields the base URL."""
+    server = make_server(host, port, _serialized(app), server_class=_Server, handler_class=_RequestHandler)
+    thread = threading.Thread(target=server.serve_forever, name="dashboard", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m local.dashboard", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = _arguments(argv)
+    print("running the pipeline on sample uploads ...", flush=True)
+    with local_dashboard() as dashboard:
+        videos = dashboard.harness.repository.recent_videos(limit=100).items
+        try:
+            with serving(dashboard.app, options.host, options.port) as url:
+                print(f"{len(videos)} videos in the local tables.\nDashboard: {url}/   API: {url}/api/videos")
+                print("Ctrl+C stops it.", flush=True)
+                threading.Event().wait()
+        except OSError as error:
+            print(f"error: cannot listen on {options.host}:{options.port}: {error.strerror}", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)

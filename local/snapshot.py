@@ -1,0 +1,80 @@
+"""A JSON snapshot of the pipeline's two tables, so other tools (a dashboard) can reload a run's results.
+
+    save(path, jobs_table, detections_table)   # after a run: every item of both tables
+    load(path, jobs_table, detections_table)   # into empty tables with the same key schema
+
+Numbers keep DynamoDB's exactness: they are written as JSON numbers and read back as Decimal.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+FORMAT = "rekognition-video-pipeline.tables/1"
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotCounts:
+    jobs: int
+    detections: int
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, set):
+        return sorted(_json_value(item) for item in value)
+    if isinstance(value, bytes | bytearray):
+        raise TypeError("binary attributes are not part of the pipeline's tables")
+    raise TypeError(f"cannot snapshot a {type(value).__name__}")
+
+
+def _scan(table: Table) -> Iterator[dict[str, Any]]:
+    start: dict[str, Any] = {}
+    while True:
+        response = table.scan(**start)
+        yield from response.get("Items", [])
+        if "LastEvaluatedKey" not in response:
+            return
+        start = {"ExclusiveStartKey": response["LastEvaluatedKey"]}
+
+
+def _sorted_items(table: Table) -> list[dict[str, Any]]:
+    return sorted(_scan(table), key=lambda item: (str(item["pk"]), str(item["sk"])))
+
+
+def save(path: Path, jobs_table: Table, detections_table: Table) -> SnapshotCounts:
+    jobs, detections = _sorted_items(jobs_table), _sorted_items(detections_table)
+    document = {
+        "format": FORMAT,
+        "tables": {
+            "jobs": {"name": jobs_table.name, "items": jobs},
+            "detections": {"name": detections_table.name, "items": detections},
+        },
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, default=_json_value, ensure_ascii=False, separators=(",", ":")))
+    return SnapshotCounts(len(jobs), len(detections))
+
+
+def load(path: Path, jobs_table: Table, detections_table: Table) -> SnapshotCounts:
+    try:
+        document = json.loads(path.read_text(), parse_float=Decimal)
+    except (OSError, ValueError) as error:
+        raise ValueError(f"{path} is not a readable snapshot: {error}") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValueError(f"{path} is not a {FORMAT} snapshot")
+    tables = document["tables"]
+    for table, name in ((jobs_table, "jobs"), (detections_table, "detections")):
+        with table.batch_writer() as batch:
+            for item in tables[name]["items"]:
+                batch.put_item(Item=item)
+    return SnapshotCounts(len(tables["jobs"]["items"]), len(tables["detections"]["items"]))

@@ -1,0 +1,79 @@
+"""The pipeline against real endpoints: moto's server for AWS and the emulator's HTTP endpoint for
+Rekognition, reached by the unchanged handlers and by this test through plain boto3 clients."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import boto3
+import pytest
+from video_pipeline.dal import clients
+from video_pipeline.models import JobStatus
+
+from emulator.intercept import ROUTER
+from local.cloud import LocalCloud, local_cloud
+from local.environment import provision
+from local.harness import PipelineHarness
+from tests.e2e.test_pipeline import all_detections
+
+KEYS = ["a.mp4", "b/with space.mov"]
+GETS = {
+    "faces": ("get_face_detection", "Faces"),
+    "celebrities": ("get_celebrity_recognition", "Celebrities"),
+    "persons": ("get_person_tracking", "Persons"),
+}
+
+
+@pytest.fixture
+def cloud() -> Iterator[LocalCloud]:
+    from video_pipeline.handlers import collector, starter
+
+    with local_cloud(workers=2) as running:
+        clients.reset()
+        starter.job_starter.cache_clear()
+        collector.result_collector.cache_clear()
+        yield running
+    clients.reset()
+    starter.job_starter.cache_clear()
+    collector.result_collector.cache_clear()
+
+
+def _all_results(rekognition, analysis: str, job_id: str) -> list[dict]:
+    method, key = GETS[analysis]
+    elements, token = [], None
+    while True:
+        page = getattr(rekognition, method)(JobId=job_id, MaxResults=100, **({"NextToken": token} if token else {}))
+        elements.extend(page[key])
+        if not (token := page.get("NextToken")):
+            return elements
+
+
+def test_uploads_flow_through_the_endpoints_to_dynamodb(cloud):
+    from video_pipeline.handlers import collector, starter
+
+    resources = provision(cloud.region, prefix="local")
+    harness = PipelineHarness(resources=resources, fake=cloud.fake, starter=starter, collector=collector)
+    s3 = boto3.client("s3")
+    rekognition = boto3.client("rekognition")
+    assert rekognition.meta.endpoint_url == cloud.rekognition_url
+    assert s3.meta.endpoint_url == cloud.aws_url
+    for index, key in enumerate(KEYS):
+        cloud.fake.script(resources.bucket, key, detections=150 * (index + 1))
+        harness.upload(key)
+
+    harness.run_until_idle()
+
+    assert ROUTER.active is None  # every Rekognition call crossed the socket
+    assert sorted(call.operation for call in cloud.fake.calls if call.operation.startswith("Start")) == sorted(
+        ["StartFaceDetection", "StartCelebrityRecognition", "StartPersonTracking"] * len(KEYS)
+    )
+    videos = {video.key: video for video in harness.repository.recent_videos(limit=10).items}
+    assert set(videos) == set(KEYS)
+    for key, video in videos.items():
+        assert set(video.jobs) == set(GETS)
+        for analysis, job in video.jobs.items():
+            assert job.status is JobStatus.SUCCEEDED, (key, analysis)
+            stored = [detection.data for detection in all_detections(harness.repository, video.video_id, analysis)]
+            assert stored == _all_results(rekognition, analysis, job.job_id)
+            assert len(stored) == job.detection_count == 150 * (KEYS.index(key) + 1)
+    assert harness.starter_stats.failed == 0 and harness.collector_stats.failed == 0

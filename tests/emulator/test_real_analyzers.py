@@ -1,0 +1,182 @@
+"""The real analyzers behind the fake: they decode the stored video and answer in the service's units."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from itertools import pairwise
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from emulator import RekognitionVideoFake, sample_video_bytes
+from emulator.vision.analyzers import FaceAnalyzer, Sampling, analyze_file, real_analyzers
+from emulator.vision.celebrities import celebrity_id
+from emulator.vision.sample_clip import FACE, PERSON, actors_of
+from tests.emulator import conftest
+from tests.emulator.conftest import BUCKET, SINGLE_ATTEMPT, get_all, upload
+
+EVERY_MS = 200
+
+
+@pytest.fixture
+def real(aws: None) -> Iterator[RekognitionVideoFake]:
+    conftest.client("s3").create_bucket(Bucket=BUCKET)
+    with RekognitionVideoFake(analyzers=real_analyzers(Sampling(every_ms=EVERY_MS))) as instance, instance.activate():
+        yield instance
+
+
+def _run(fake: RekognitionVideoFake, api: str, key: str, **params: object) -> tuple[dict, list[dict]]:
+    client = conftest.client("rekognition", SINGLE_ATTEMPT)
+    job_id = conftest.start(client, api, key=key, **params)
+    fake.complete_jobs()
+    first = conftest.get(client, api, job_id)
+    elements, _sizes = get_all(client, api, job_id)
+    return first, elements
+
+
+def test_video_metadata_comes_from_the_container(real, clip):
+    path, truth = clip
+    upload("clip.mp4", path.read_bytes())
+    response, _ = _run(real, "StartFaceDetection", "clip.mp4")
+    assert response["JobStatus"] == "SUCCEEDED"
+    assert response["VideoMetadata"] == {
+        "Codec": "h264",
+        "DurationMillis": truth.duration_ms,
+        "Format": "QuickTime / MOV",
+        "FrameRate": float(truth.fps),
+        "FrameHeight": truth.height,
+        "FrameWidth": truth.width,
+        "ColorRange": "LIMITED",
+    }
+
+
+def test_faces_are_in_service_units_at_sampled_frames(real, clip):
+    path, truth = clip
+    upload("clip.mp4", path.read_bytes())
+    _, faces = _run(real, "StartFaceDetection", "clip.mp4")
+    assert faces, "the drawn faces must be found"
+    timestamps = sorted({face["Timestamp"] for face in faces})
+    assert all(later - earlier >= EVERY_MS for earlier, later in pairwise(timestamps))
+    for face in faces:
+        detail = face["Face"]
+        box = detail["BoundingBox"]
+        assert 0 <= box["Left"] <= 1 and 0 <= box["Top"] <= 1 and 0 < box["Width"] <= 1 and 0 < box["Height"] <= 1
+        assert 50 <= detail["Confidence"] <= 100
+        assert 0 <= detail["Quality"]["Brightness"] <= 100 and 0 <= detail["Quality"]["Sharpness"] <= 100
+        # Only faces on screen: every detection falls where the truth has a face.
+        assert truth.at(FACE, face["Timestamp"]), face["Timestamp"]
+
+
+def test_each_person_keeps_one_index_across_frames(real, clip):
+    path, truth = clip
+    upload("clip.mp4", path.read_bytes())
+    _, persons = _run(real, "StartPersonTracking", "clip.mp4", **{})
+    indexes = {element["Person"]["Index"] for element in persons}
+    assert len(indexes) == len(actors_of(truth, PERSON))
+    for index in indexes:
+        lefts = [e["Person"]["BoundingBox"]["Left"] for e in persons if e["Person"]["Index"] == index]
+        # A walking person's box moves steadily: one index never jumps across the frame.
+        assert max(abs(b - a) for a, b in pairwise(lefts)) < 0.1
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (sample_video_bytes(b"\x00" * 2048), "InvalidS3ObjectException"),  # MP4 signature, nothing decodable
+        (None, "InvalidParameterException"),  # MPEG-4 Part 2 video, not H.264
+    ],
+)
+def test_unreadable_or_non_h264_videos_are_refused_at_start(real, mpeg4_clip, body, error):
+    upload("bad.mp4", mpeg4_clip.read_bytes() if body is None else body)
+    client = conftest.client("rekognition", SINGLE_ATTEMPT)
+    with pytest.raises(client.exceptions.ClientError) as raised:
+        conftest.start(client, "StartPersonTracking", key="bad.mp4")
+    assert raised.value.response["Error"]["Code"] == error
+    assert real.jobs == {}
+
+
+def test_videos_over_the_duration_limit_are_refused(aws, clip):
+    path, truth = clip
+    conftest.client("s3").create_bucket(Bucket=BUCKET)
+    upload("long.mp4", path.read_bytes())
+    limited = real_analyzers(Sampling(max_duration_ms=truth.duration_ms - 1))
+    with RekognitionVideoFake(analyzers=limited).activate():
+        client = conftest.client("rekognition", SINGLE_ATTEMPT)
+        with pytest.raises(client.exceptions.VideoTooLargeException):
+            conftest.start(client, "StartFaceDetection", key="long.mp4")
+
+
+def test_celebrities_without_a_gallery_are_a_valid_empty_result(real, clip):
+    path, _truth = clip
+    upload("clip.mp4", path.read_bytes())
+    response, celebrities = _run(real, "StartCelebrityRecognition", "clip.mp4")
+    assert response["JobStatus"] == "SUCCEEDED" and celebrities == []
+    assert response["VideoMetadata"]["Codec"] == "h264"
+    assert "no offline model" in real.notes["StartCelebrityRecognition"]
+
+
+def test_celebrities_are_recognized_from_a_configured_gallery(aws, clip, tmp_path: Path):
+    path, truth = clip
+    # The gallery holds the clip's drawn face (as it appears in the first frame) and a picture of noise.
+    from emulator.vision.decode import frames_at
+
+    frame = frames_at(str(path), {0})[0]
+    box = truth.at(FACE, 0)[0].box
+    top, left = int(box["Top"] * truth.height), int(box["Left"] * truth.width)
+    crop = frame[top : top + int(box["Height"] * truth.height), left : left + int(box["Width"] * truth.width)]
+    gallery = tmp_path / "gallery"
+    gallery.mkdir()
+    cv2.imwrite(str(gallery / "Ada Example.png"), crop)
+    noise = np.random.default_rng(7).integers(0, 255, (120, 120, 3), dtype=np.uint8)
+    cv2.imwrite(str(gallery / "Nobody Here.png"), cv2.GaussianBlur(noise, (9, 9), 0))
+    conftest.client("s3").create_bucket(Bucket=BUCKET)
+    upload("clip.mp4", path.read_bytes())
+    with RekognitionVideoFake(analyzers=real_analyzers(gallery=gallery)) as fake, fake.activate():
+        _, celebrities = _run(fake, "StartCelebrityRecognition", "clip.mp4")
+    assert len(celebrities) >= 10
+    assert {element["Celebrity"]["Name"] for element in celebrities} == {"Ada Example"}
+    assert {element["Celebrity"]["Id"] for element in celebrities} == {celebrity_id("Ada Example")}
+    assert all(truth.at(FACE, element["Timestamp"]) for element in celebrities)
+    assert all(60 <= element["Celebrity"]["Confidence"] <= 100 for element in celebrities)
+
+
+def test_progress_rises_to_complete_while_the_video_is_analysed(clip):
+    path, _truth = clip
+    seen: list[float] = []
+    analyze_file(FaceAnalyzer(Sampling(every_ms=EVERY_MS)), "StartFaceDetection", path, seen.append)
+    assert len(seen) > 10 and seen == sorted(seen) and seen[-1] == 1.0 and 0 < seen[len(seen) // 2] < 1
+
+
+def test_the_worker_pool_finishes_many_concurrent_submissions(aws, channel):
+    conftest.client("s3").create_bucket(Bucket=BUCKET)
+    keys = [f"many/{number}.mp4" for number in range(24)]
+    for key in keys:
+        upload(key)
+    client = conftest.client("rekognition", SINGLE_ATTEMPT)
+    accepted: list[str] = []
+    refused: list[str] = []
+    lock = threading.Lock()
+    with RekognitionVideoFake(workers=3, concurrent_job_limit=10) as fake, fake.activate():
+
+        def submit(key: str) -> None:
+            try:
+                job_id = conftest.start(client, key=key, NotificationChannel=channel.notification_channel)
+                with lock:
+                    accepted.append(job_id)
+            except client.exceptions.LimitExceededException:
+                with lock:
+                    refused.append(key)
+
+        threads = [threading.Thread(target=submit, args=(key,)) for key in keys]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        fake.wait_until_idle(timeout=60)
+        assert len(accepted) + len(refused) == len(keys)
+        assert fake.max_in_progress <= 10
+        assert {job.status.value for job in fake.jobs.values()} == {"SUCCEEDED"}
+    assert sorted(message["JobId"] for message in channel.messages()) == sorted(accepted)

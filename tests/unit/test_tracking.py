@@ -1,0 +1,128 @@
+"""The person tracker and the labels engine's result stream."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from video_pipeline.analyses import CELEBRITIES, PERSONS, PERSONS_FROM_LABELS
+from video_pipeline.logic.result_streams import AsReturned, PersonsFromLabels, result_stream
+from video_pipeline.logic.tracking import Box, Detection, PersonTracker, iou
+
+STEP_MS = 200
+
+
+def person(left: float, top: float = 0.3, confidence: float = 90.0) -> Detection:
+    return Detection(Box(left, top, 0.1, 0.3), confidence)
+
+
+def run(frames: list[tuple[int, list[Detection]]]) -> dict[int, list[tuple[int, float]]]:
+    """index -> [(timestamp, left)] of everything the tracker emitted."""
+    tracker = PersonTracker()
+    tracks: dict[int, list[tuple[int, float]]] = {}
+    for timestamp, detections in frames:
+        for tracked in tracker.update(timestamp, detections):
+            tracks.setdefault(tracked.index, []).append((tracked.timestamp, tracked.detection.box.left))
+    return tracks
+
+
+def test_iou_of_identical_disjoint_and_half_overlapping_boxes():
+    box = Box(0.1, 0.1, 0.2, 0.2)
+    assert iou(box, box) == pytest.approx(1.0)
+    assert iou(box, Box(0.5, 0.5, 0.2, 0.2)) == 0.0
+    assert iou(box, Box(0.2, 0.1, 0.2, 0.2)) == pytest.approx(1 / 3)
+
+
+def test_two_people_crossing_keep_their_indexes():
+    frames = []
+    for step in range(40):
+        timestamp = step * STEP_MS
+        # One walks right, the other left, along the same line: their boxes overlap mid-way.
+        frames.append((timestamp, [person(0.05 + 0.02 * step), person(0.85 - 0.02 * step, top=0.32)]))
+    tracks = run(frames)
+    assert len(tracks) == 2
+    rightward = next(points for points in tracks.values() if points[0][1] < 0.5)
+    leftward = next(points for points in tracks.values() if points[0][1] > 0.5)
+    assert [left for _, left in rightward] == sorted(left for _, left in rightward)
+    assert [left for _, left in leftward] == sorted((left for _, left in leftward), reverse=True)
+    assert len(rightward) == len(leftward) == 40  # the first sighting is emitted once confirmed
+
+
+def test_a_short_occlusion_keeps_the_index_and_a_long_absence_starts_a_new_one():
+    def walk(gap_steps: int) -> dict[int, list[tuple[int, float]]]:
+        frames = []
+        for step in range(30):
+            hidden = 10 <= step < 10 + gap_steps
+            frames.append((step * STEP_MS, [] if hidden else [person(0.1 + 0.01 * step)]))
+        return run(frames)
+
+    assert len(walk(gap_steps=8)) == 1  # 1.6 s hidden: motion prediction carries the track across
+    assert len(walk(gap_steps=18)) == 2  # 3.6 s is longer than a track survives unseen
+
+
+def test_a_one_off_detection_never_becomes_a_person():
+    frames = [(step * STEP_MS, [person(0.1 + 0.01 * step)]) for step in range(10)]
+    frames[5][1].append(person(0.7, top=0.1))
+    tracks = run(frames)
+    assert len(tracks) == 1 and len(next(iter(tracks.values()))) == 10
+
+
+def test_doubtful_detections_continue_a_track_but_never_start_one():
+    frames = [(step * STEP_MS, [person(0.1 + 0.01 * step, confidence=95 if step < 5 else 45)]) for step in range(10)]
+    frames += [(step * STEP_MS, [person(0.6, confidence=45)]) for step in range(10, 20)]
+    tracks = run(frames)
+    assert list(tracks) == [0] and len(tracks[0]) == 10
+
+
+def test_instants_must_come_in_time_order():
+    tracker = PersonTracker()
+    tracker.update(1000, [person(0.1)])
+    with pytest.raises(ValueError, match="time order: 500 ms after 1000 ms"):
+        tracker.update(500, [person(0.1)])
+
+
+def label(timestamp: int, *lefts: float, name: str = "Person") -> dict:
+    instances = [
+        {"BoundingBox": {"Width": 0.1, "Height": 0.3, "Left": left, "Top": 0.3}, "Confidence": 90.0} for left in lefts
+    ]
+    return {"Timestamp": timestamp, "Label": {"Name": name, "Confidence": 90.0, "Instances": instances}}
+
+
+def test_labels_become_person_elements_shaped_like_get_person_tracking():
+    stream = PersonsFromLabels()
+    elements = [label(step * STEP_MS, 0.1 + 0.01 * step) for step in range(5)]
+    stored = [*stream.feed(elements), *stream.finish()]
+    assert [element["Timestamp"] for element in stored] == [step * STEP_MS for step in range(5)]
+    for element in stored:
+        assert set(element) == {"Timestamp", "Person"}
+        assert element["Person"]["Index"] == 0
+        assert set(element["Person"]["BoundingBox"]) == {"Width", "Height", "Left", "Top"}
+
+
+def test_other_labels_and_unusable_instances_are_ignored():
+    stream = PersonsFromLabels()
+    broken = {"Timestamp": 400, "Label": {"Name": "Person", "Instances": [{"BoundingBox": {"Width": 0.1}}, "junk"]}}
+    elements = [label(0, 0.1), label(200, 0.11), label(200, 0.5, name="Car"), broken, label(600, 0.13)]
+    stored = [*stream.feed(elements), *stream.finish()]
+    assert [element["Timestamp"] for element in stored] == [0, 200, 600]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=7), min_size=1, max_size=12))
+def test_what_is_stored_does_not_depend_on_the_paging(page_sizes: list[int]):
+    elements = [label(step * STEP_MS, 0.05 + 0.02 * step, 0.85 - 0.02 * step) for step in range(40)]
+    whole = PersonsFromLabels()
+    expected = [*whole.feed(elements), *whole.finish()]
+    paged, stored, start = PersonsFromLabels(), [], 0
+    for size in page_sizes * 10:
+        stored.extend(paged.feed(elements[start : start + size]))
+        start += size
+    stored.extend(paged.feed(elements[start:]))
+    stored.extend(paged.finish())
+    assert stored == expected and len(expected) == 80
+
+
+def test_only_the_labels_engine_derives_its_results():
+    assert isinstance(result_stream(PERSONS_FROM_LABELS), PersonsFromLabels)
+    assert isinstance(result_stream(PERSONS), AsReturned)
+    assert isinstance(result_stream(CELEBRITIES), AsReturned)
