@@ -32,6 +32,7 @@ from local.dashboard_data import DataSource, run_samples
 from local.environment import provision
 from local.harness import PipelineHarness
 from local.http_api import DashboardApp, StartResponse, WsgiEnviron
+from local.lambda_runtime import forget_warm_state
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -57,9 +58,7 @@ def local_dashboard(source: DataSource = run_samples) -> Iterator[LocalDashboard
             importlib.import_module(f"video_pipeline.handlers.{name}") for name in ("starter", "collector", "read_api")
         )
         # Clients and tables cached by an earlier run would point outside this moto session.
-        clients.reset()
-        for cached in (starter.job_starter, collector.result_collector, read_api.results_reader):
-            cached.cache_clear()
+        forget_warm_state(starter, collector, read_api)
         fake = RekognitionVideoFake()
         with fake.activate():
             harness = PipelineHarness(resources=resources, fake=fake, starter=starter, collector=collector)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from video_pipeline.analyses import PERSONS_FROM_LABELS
+
 from local.harness import PipelineHarness, sample_video_bytes
 
 DataSource = Callable[[PipelineHarness], None]
@@ -28,7 +30,7 @@ FINISHED_SAMPLES: tuple[Sample, ...] = (
     Sample("samples/red-carpet.mp4", detections=90),
     Sample("samples/press-conference.mp4", detections=120),
     Sample("samples/empty-room.mp4", detections=0),
-    Sample("samples/damaged-tracking.mp4", detections=40, failing_api="StartPersonTracking"),
+    Sample("samples/damaged-tracking.mp4", detections=40, failing_api=PERSONS_FROM_LABELS.start_operation),
     Sample("samples/zero-bytes.mp4", empty=True),
     Sample("samples/city-walk.mp4", detections=150),
 )

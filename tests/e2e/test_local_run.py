@@ -21,8 +21,9 @@ def test_the_run_succeeds_and_prints_a_summary(local_run):
     out = local_run.stdout
     assert "Traceback" not in local_run.stderr
     for analysis in ("faces", "persons", "celebrities"):
-        assert re.search(rf"samples/sample\.mp4\s+{analysis}\s+SUCCEEDED\s+\d+", out), out
-    assert re.search(r"StartPersonTracking .*100% SUCCEEDED", out)  # progress was shown
+        assert re.search(rf"samples/sample\.mp4\s+{analysis}\s+(native|labels)\s+SUCCEEDED\s+\d+", out), out
+    # Progress was shown; person tracking runs on the default `labels` engine (StartLabelDetection).
+    assert re.search(r"StartLabelDetection .*100% SUCCEEDED", out)
     assert "1 video(s), 3 job(s)" in out
     assert "no offline model" in out  # celebrities say why they are empty
     assert str(local_run.out / "report.html") in out and str(local_run.out / "tables.json") in out
@@ -37,7 +38,7 @@ def test_the_tables_snapshot_holds_the_analysed_results(local_run):
         counts = snapshot.load(local_run.out / "tables.json", jobs, detections)
         repository = PipelineRepository(jobs, detections)
         [video] = repository.recent_videos().items
-        assert counts.jobs == 4
+        assert counts.jobs == 5  # META, three JOB items and the ledger of quota slots
         assert video.key == "samples/sample.mp4"
         assert {name: job.status for name, job in video.jobs.items()} == dict.fromkeys(
             ("faces", "persons", "celebrities"), JobStatus.SUCCEEDED

@@ -12,6 +12,7 @@ from video_pipeline.settings import StarterSettings
 from emulator import RekognitionVideoFake
 from local.environment import provision
 from local.harness import PipelineHarness
+from local.lambda_runtime import forget_warm_state
 
 
 @pytest.fixture
@@ -27,17 +28,7 @@ def harness(sleeps: list[float]) -> Iterator[PipelineHarness]:
     from video_pipeline.handlers import collector, starter
 
     with mock_aws():
-        clients.reset()
-        for cached in (
-            starter.job_starter,
-            starter.job_slots,
-            starter.uploads_queue,
-            starter.video_eraser,
-            collector.result_collector,
-            collector.job_slots,
-            collector.results_queue,
-        ):
-            cached.cache_clear()
+        forget_warm_state(starter, collector)
         resources = provision(prefix="local")
         for name, value in resources.environment().items():
             assert os.environ.get(name, value) == value, f"tests/conftest.py sets {name} unlike provision()"

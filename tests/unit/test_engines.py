@@ -72,4 +72,7 @@ def _channel() -> dict[str, str]:
     return {
         "REKOGNITION_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:AmazonRekognition-x",
         "REKOGNITION_ROLE_ARN": "arn:aws:iam::123456789012:role/x",
+        "UPLOADS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/uploads",
+        "DETECTIONS_TABLE_NAME": "detections",
+        "ARCHIVE_BUCKET_NAME": "archive",
     }
