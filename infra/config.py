@@ -38,6 +38,8 @@ DEFAULT_VIDEO_SUFFIXES: tuple[str, ...] = (".mp4", ".mov", ".m4v")
 
 _SUFFIX = re.compile(r"^\.[A-Za-z0-9]+$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# A week: Rekognition keeps results for days, and a job running longer than that is not a job.
+MAX_RECONCILE_AFTER_MINUTES = 7 * 24 * 60
 _STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
 # The retention periods CloudWatch Logs accepts. "Never expire" is deliberately not offered:
 # unbounded log storage is a cost nobody chose.
@@ -92,8 +94,13 @@ class PipelineConfig:
     deletion_protection: bool = True
     alarm_email: str | None = None
     powertools_layer_version: int = POWERTOOLS_LAYER_VERSION
-    # Rekognition Video's concurrent-job quota of the account (20 by default); the in-flight alarm's threshold.
+    # Rekognition Video's concurrent-job quota of the account (20 by default): the starter admits a
+    # Start* only while fewer jobs are in flight, and the in-flight alarm uses it as its threshold.
     job_quota: int = 20
+    # Jobs IN_PROGRESS this long without a notification are checked by the reconciler.
+    reconcile_after_minutes: int = 20
+    # Optional retention of results (detections and archived pages); None keeps them until deleted.
+    result_retention_days: int | None = None
 
     def __post_init__(self) -> None:
         _check_analyses(self.enabled_analyses)
@@ -122,6 +129,13 @@ class PipelineConfig:
             raise ConfigError("powertools_layer_version", f"must be positive, got {self.powertools_layer_version}")
         if self.job_quota < 1:
             raise ConfigError("job_quota", f"must be positive, got {self.job_quota}")
+        if not 1 <= self.reconcile_after_minutes <= MAX_RECONCILE_AFTER_MINUTES:
+            raise ConfigError(
+                "reconcile_after_minutes",
+                f"must be 1 to {MAX_RECONCILE_AFTER_MINUTES}, got {self.reconcile_after_minutes}",
+            )
+        if self.result_retention_days is not None and self.result_retention_days < 1:
+            raise ConfigError("result_retention_days", f"must be positive, got {self.result_retention_days}")
 
     @property
     def engines(self) -> EngineSelection:
@@ -205,6 +219,10 @@ def _as_int(value: object) -> int:
     raise ValueError(f"expected a whole number, got {value!r}")
 
 
+def _as_optional_int(value: object) -> int | None:
+    return None if value is None or value == "" else _as_int(value)
+
+
 def _as_bool(value: object) -> bool:
     if isinstance(value, bool):
         return value
@@ -227,6 +245,8 @@ PIPELINE_CONTEXT_KEYS: Mapping[str, tuple[str, Callable[[object], object]]] = {
     "alarmEmail": ("alarm_email", _as_optional_str),
     "powertoolsLayerVersion": ("powertools_layer_version", _as_int),
     "jobQuota": ("job_quota", _as_int),
+    "reconcileAfterMinutes": ("reconcile_after_minutes", _as_int),
+    "resultRetentionDays": ("result_retention_days", _as_optional_int),
 }
 STACK_NAME_CONTEXT_KEY = "stackName"
 

@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import cast
 
-from aws_cdk import CfnElement, Duration, Stack
+from aws_cdk import CfnElement, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 from video_pipeline.analyses import Analysis
-from video_pipeline.schema import JOB_ID_INDEX
+from video_pipeline.dal.archive import ROOT as ARCHIVE_ROOT
+from video_pipeline.schema import JOB_ID_INDEX, OBJECT_INDEX, STATUS_INDEX
 
 from infra.config import PipelineConfig
 from infra.constructs import (
@@ -26,6 +29,7 @@ from infra.constructs import (
     PipelineFunction,
     PipelineMetrics,
     RekognitionNotifications,
+    ResultsArchive,
     ResultsTables,
     RuntimeDefaults,
     VideoInputBucket,
@@ -34,6 +38,7 @@ from infra.nag import acknowledge
 
 STARTER_HANDLER = "video_pipeline.handlers.starter.handler"
 COLLECTOR_HANDLER = "video_pipeline.handlers.collector.handler"
+RECONCILER_HANDLER = "video_pipeline.handlers.reconciler.handler"
 METRICS_NAMESPACE = "RekognitionVideoPipeline"
 
 # Starter: per record one ranged S3 read, a few DynamoDB writes and one Start* call per analysis,
@@ -48,9 +53,10 @@ STARTER_MEMORY_MB = 512
 COLLECTOR_TIMEOUT = Duration.minutes(15)
 COLLECTOR_MEMORY_MB = 1024
 
-# The starter hands a message back when Rekognition's concurrent-job quota is full
-# (LimitExceededException); each try waits out a visibility timeout (12 minutes), so 15 receives
-# give a backlog about three hours to drain before a video is parked in the dead-letter queue.
+# Waiting for a free quota slot is not a failure: the starter re-queues such uploads with a delay,
+# which starts a fresh receive count (logic/pacing.py). Receives count only transient failures
+# (throttling, LimitExceededException from other workloads), each backed off up to 15 minutes,
+# so 15 receives give an upload hours of retries before it is parked in the dead-letter queue.
 STARTER_MAX_RECEIVE_COUNT = 15
 # Collector failures are DynamoDB throttling or bugs, not waiting: a few tries, 90 minutes apart.
 COLLECTOR_MAX_RECEIVE_COUNT = 5
@@ -68,6 +74,10 @@ STARTER_BATCHING_WINDOW = Duration.seconds(5)
 COLLECTOR_MAX_CONCURRENCY = 5
 # One message is one whole job's results: a batch of one gives each job the full timeout.
 COLLECTOR_BATCH_SIZE = 1
+# The reconciler runs on a schedule; one run checks each stale job with a single small Get* call.
+RECONCILER_SCHEDULE = Duration.minutes(10)
+RECONCILER_TIMEOUT = Duration.minutes(5)
+RECONCILER_MEMORY_MB = 256
 
 # An upload may wait while the job quota is full (each retry is a 12-minute visibility timeout), so
 # an hour of waiting means a real backlog; a completion is normally collected within minutes, and a
@@ -103,6 +113,14 @@ class RekognitionVideoPipeline(Construct):
         self.results = IngestQueue(
             self, "Results", consumer_timeout=COLLECTOR_TIMEOUT, max_receive_count=COLLECTOR_MAX_RECEIVE_COUNT
         )
+        self.archive = ResultsArchive(
+            self,
+            "Archive",
+            access_logs=self.input.access_logs,
+            retention=Duration.days(config.result_retention_days) if config.result_retention_days else None,
+            # Like the uploads, the pages are data: kept when the stack goes (docs/deploy.md).
+            removal_policy=RemovalPolicy.RETAIN,
+        )
         self.input.notify_videos(self.ingest, prefix=config.input_prefix, suffixes=config.video_suffixes)
         self.notifications.deliver_to(self.results)
 
@@ -127,6 +145,10 @@ class RekognitionVideoPipeline(Construct):
                 "FACE_ATTRIBUTES": config.face_attributes,
                 "PERSON_TRACKING_ENGINE": config.person_tracking_engine,
                 "PERSON_TRACKING_FALLBACK": str(config.person_tracking_fallback).lower(),
+                "UPLOADS_QUEUE_URL": self.ingest.queue.queue_url,
+                "DETECTIONS_TABLE_NAME": self.tables.detections.table_name,
+                "ARCHIVE_BUCKET_NAME": self.archive.bucket.bucket_name,
+                "JOB_QUOTA": str(config.job_quota),
             },
             timeout=STARTER_TIMEOUT,
             memory_size=STARTER_MEMORY_MB,
@@ -141,6 +163,10 @@ class RekognitionVideoPipeline(Construct):
             environment={
                 "JOBS_TABLE_NAME": self.tables.jobs.table_name,
                 "DETECTIONS_TABLE_NAME": self.tables.detections.table_name,
+                "RESULTS_QUEUE_URL": self.results.queue.queue_url,
+                "ARCHIVE_BUCKET_NAME": self.archive.bucket.bucket_name,
+                "JOB_QUOTA": str(config.job_quota),
+                **_retention(config),
             },
             timeout=COLLECTOR_TIMEOUT,
             memory_size=COLLECTOR_MEMORY_MB,
@@ -153,14 +179,39 @@ class RekognitionVideoPipeline(Construct):
             max_concurrency=STARTER_MAX_CONCURRENCY,
         )
         self.collector.consume(self.results, batch_size=COLLECTOR_BATCH_SIZE, max_concurrency=COLLECTOR_MAX_CONCURRENCY)
+        self.reconciler = PipelineFunction(
+            self,
+            "Reconciler",
+            handler=RECONCILER_HANDLER,
+            description="Finishes jobs whose completion notification was lost; repairs the job-slot ledger",
+            service_name="video-pipeline-reconciler",
+            environment={
+                "JOBS_TABLE_NAME": self.tables.jobs.table_name,
+                "RESULTS_QUEUE_URL": self.results.queue.queue_url,
+                "JOB_QUOTA": str(config.job_quota),
+                "RECONCILE_AFTER_MINUTES": str(config.reconcile_after_minutes),
+            },
+            timeout=RECONCILER_TIMEOUT,
+            memory_size=RECONCILER_MEMORY_MB,
+            defaults=defaults,
+        )
+        self.reconcile_schedule = events.Rule(
+            self,
+            "ReconcileSchedule",
+            description="Runs the reconciler of the Rekognition video pipeline",
+            schedule=events.Schedule.rate(RECONCILER_SCHEDULE),
+            targets=[targets.LambdaFunction(self.reconciler.function, retry_attempts=2)],
+        )
         self._grant_starter(analyses)
         self._grant_collector(analyses)
+        self._grant_reconciler(analyses)
 
         self.alarms = PipelineAlarms(self, "Alarms", email=config.alarm_email)
         self.alarms.on_dead_letters("IngestDeadLetters", self.ingest.dead_letter_queue, what="An upload")
         self.alarms.on_dead_letters("ResultsDeadLetters", self.results.dead_letter_queue, what="A job completion")
         self.alarms.on_errors("StarterErrors", self.starter.function, what="starter")
         self.alarms.on_errors("CollectorErrors", self.collector.function, what="collector")
+        self.alarms.on_errors("ReconcilerErrors", self.reconciler.function, what="reconciler")
         self._observe(config)
 
     def _observe(self, config: PipelineConfig) -> None:
@@ -185,7 +236,11 @@ class RekognitionVideoPipeline(Construct):
             metrics=self.metrics,
             job_quota=config.job_quota,
             queues=[("uploads", self.ingest), ("completions", self.results)],
-            functions=[("starter", self.starter.function), ("collector", self.collector.function)],
+            functions=[
+                ("starter", self.starter.function),
+                ("collector", self.collector.function),
+                ("reconciler", self.reconciler.function),
+            ],
             alarms=self.alarms.alarms,
         )
 
@@ -205,12 +260,29 @@ class RekognitionVideoPipeline(Construct):
             "the input bucket.",
             finding=f"Resource::<{_logical_id(self.input.bucket)}.Arn>/{self.config.input_prefix}*",
         )
+        jobs = self.tables.jobs.table_arn
         starter.add_to_role_policy(
             iam.PolicyStatement(
-                actions=["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
-                resources=[self.tables.jobs.table_arn],
+                actions=["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+                resources=[jobs],
             )
         )
+        # Erasing a deleted video: find its records, then delete its detections and archived pages.
+        starter.add_to_role_policy(
+            iam.PolicyStatement(actions=["dynamodb:Query"], resources=[jobs, f"{jobs}/index/{OBJECT_INDEX.name}"])
+        )
+        starter.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:Query", "dynamodb:BatchWriteItem"], resources=[self.tables.detections.table_arn]
+            )
+        )
+        starter.add_to_role_policy(
+            iam.PolicyStatement(actions=["s3:ListBucket"], resources=[self.archive.bucket.bucket_arn])
+        )
+        starter.add_to_role_policy(iam.PolicyStatement(actions=["s3:DeleteObject"], resources=[self._archived_pages()]))
+        self._acknowledge_archive_pages(self.starter, "deletes a deleted video's pages")
+        # Uploads waiting for a quota slot go back on the queue with a delay.
+        self.ingest.queue.grant_send_messages(starter)
 
     def _grant_collector(self, analyses: Iterable[Analysis]) -> None:
         collector = self.collector.function
@@ -228,6 +300,35 @@ class RekognitionVideoPipeline(Construct):
                 resources=[self.tables.detections.table_arn],
             )
         )
+        collector.add_to_role_policy(iam.PolicyStatement(actions=["s3:PutObject"], resources=[self._archived_pages()]))
+        self._acknowledge_archive_pages(self.collector, "writes each job's pages")
+        # A collection running out of time continues from its checkpoint in a fresh invocation.
+        self.results.queue.grant_send_messages(collector)
+
+    def _archived_pages(self) -> str:
+        return self.archive.bucket.arn_for_objects(f"{ARCHIVE_ROOT}/*")
+
+    def _acknowledge_archive_pages(self, function: PipelineFunction, what: str) -> None:
+        acknowledge(
+            function.role.node.find_child("DefaultPolicy"),
+            "AwsSolutions-IAM5",
+            f"The {function.node.id.lower()} {what} under the archive's results/ prefix; keys hold video "
+            "and job ids not known in advance.",
+            finding=f"Resource::<{_logical_id(self.archive.bucket)}.Arn>/{ARCHIVE_ROOT}/*",
+        )
+
+    def _grant_reconciler(self, analyses: Iterable[Analysis]) -> None:
+        reconciler = self.reconciler.function
+        _allow_rekognition(self.reconciler, "PeekResults", sorted({analysis.iam_get_action for analysis in analyses}))
+        jobs = self.tables.jobs.table_arn
+        reconciler.add_to_role_policy(
+            iam.PolicyStatement(actions=["dynamodb:GetItem", "dynamodb:UpdateItem"], resources=[jobs])
+        )
+        reconciler.add_to_role_policy(
+            iam.PolicyStatement(actions=["dynamodb:Query"], resources=[f"{jobs}/index/{STATUS_INDEX.name}"])
+        )
+        # Synthesised notifications go where Rekognition's would have gone.
+        self.results.queue.grant_send_messages(reconciler)
 
 
 def _allow_rekognition(function: PipelineFunction, construct_id: str, actions: list[str]) -> None:
@@ -254,3 +355,8 @@ def _logical_id(construct: Construct) -> str:
     """The CloudFormation logical id of an L2 construct's resource, as cdk-nag prints it."""
     stack = Stack.of(construct)
     return str(stack.resolve(stack.get_logical_id(cast(CfnElement, construct.node.default_child))))
+
+
+def _retention(config: PipelineConfig) -> dict[str, str]:
+    # 0: results are kept until their video is deleted.
+    return {"RESULT_RETENTION_DAYS": str(config.result_retention_days or 0)}

@@ -46,6 +46,8 @@ class LocalPipeline:
             "RESULTS_QUEUE_URL": self.results_queue_url,
             "ARCHIVE_BUCKET_NAME": self.archive_bucket,
             "JOB_QUOTA": str(job_quota),
+            "RESULT_RETENTION_DAYS": "0",
+            "RECONCILE_AFTER_MINUTES": "20",
             "DETECTIONS_TABLE_NAME": self.detections_table,
             "REKOGNITION_TOPIC_ARN": self.topic_arn,
             "REKOGNITION_ROLE_ARN": self.role_arn,

@@ -24,6 +24,8 @@ _TEST_ENVIRONMENT = {
     "RESULTS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/local-results",
     "ARCHIVE_BUCKET_NAME": "local-results-archive",
     "JOB_QUOTA": "20",
+    "RESULT_RETENTION_DAYS": "0",
+    "RECONCILE_AFTER_MINUTES": "20",
 }
 for _name, _value in _TEST_ENVIRONMENT.items():
     os.environ[_name] = _value

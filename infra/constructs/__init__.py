@@ -5,6 +5,7 @@ from infra.constructs.ingest_queue import IngestQueue
 from infra.constructs.notifications import RekognitionNotifications
 from infra.constructs.operations_dashboard import OperationsDashboard, PipelineMetrics
 from infra.constructs.pipeline_function import POWERTOOLS_LAYER_VERSION, PipelineFunction, RuntimeDefaults
+from infra.constructs.results_archive import ResultsArchive
 from infra.constructs.tables import ResultsTables
 from infra.constructs.video_bucket import VideoInputBucket
 
@@ -16,6 +17,7 @@ __all__ = [
     "PipelineFunction",
     "PipelineMetrics",
     "RekognitionNotifications",
+    "ResultsArchive",
     "ResultsTables",
     "RuntimeDefaults",
     "VideoInputBucket",

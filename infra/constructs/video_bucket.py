@@ -60,17 +60,19 @@ class VideoInputBucket(Construct):
         )
 
     def notify_videos(self, target: IngestQueue, *, prefix: str, suffixes: Iterable[str]) -> None:
-        """Send ObjectCreated notifications for keys under `prefix` ending in a video suffix.
+        """Send ObjectCreated and ObjectRemoved notifications for keys under `prefix` ending in a video suffix.
 
-        S3 suffix filters are case-sensitive, so each suffix is registered in lower and upper case
-        (`.mp4` and `.MP4`); mixed case such as `.Mp4` is not matched.
+        Removals let the pipeline erase a deleted video's results. S3 suffix filters are case-sensitive,
+        so each suffix is registered in lower and upper case (`.mp4` and `.MP4`); mixed case such as
+        `.Mp4` is not matched.
         """
-        for suffix in case_variants(suffixes):
-            self.bucket.add_event_notification(
-                s3.EventType.OBJECT_CREATED,
-                s3n.SqsDestination(target.queue),
-                s3.NotificationKeyFilter(prefix=prefix or None, suffix=suffix),
-            )
+        for event in (s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED):
+            for suffix in case_variants(suffixes):
+                self.bucket.add_event_notification(
+                    event,
+                    s3n.SqsDestination(target.queue),
+                    s3.NotificationKeyFilter(prefix=prefix or None, suffix=suffix),
+                )
         self._acknowledge_notifications_handler()
 
     def _acknowledge_notifications_handler(self) -> None:

@@ -75,7 +75,17 @@ class CollectorSettings(_TablesSettings):
     results_queue_url: str = Field(alias="RESULTS_QUEUE_URL", min_length=1)
     archive_bucket_name: str = Field(alias="ARCHIVE_BUCKET_NAME", min_length=3)
     job_quota: int = Field(alias="JOB_QUOTA", default=DEFAULT_JOB_QUOTA, ge=1, le=10_000)
+    # Detections expire (DynamoDB TTL) this many days after they are stored; 0 keeps them.
+    result_retention_days: int = Field(alias="RESULT_RETENTION_DAYS", default=0, ge=0)
 
 
 class ReadApiSettings(_TablesSettings):
     """The read API only reads both tables."""
+
+
+class ReconcilerSettings(_EnvModel):
+    jobs_table_name: str = Field(alias="JOBS_TABLE_NAME", min_length=3)
+    results_queue_url: str = Field(alias="RESULTS_QUEUE_URL", min_length=1)
+    job_quota: int = Field(alias="JOB_QUOTA", default=DEFAULT_JOB_QUOTA, ge=1, le=10_000)
+    # How long a job may stay IN_PROGRESS before the reconciler asks Rekognition about it.
+    stale_after_minutes: int = Field(alias="RECONCILE_AFTER_MINUTES", default=20, ge=1, le=7 * 24 * 60)

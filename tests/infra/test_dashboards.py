@@ -107,7 +107,8 @@ def test_queue_and_function_widgets_cover_every_queue_and_function(synthesized: 
         ("Lambda duration, p90 (ms)", "Duration"),
     ):
         rows = metric_rows(widgets[title])
-        assert [(row[0], row[1]) for row in rows] == [("AWS/Lambda", metric)] * 2, title
+        # starter, collector and reconciler
+        assert [(row[0], row[1]) for row in rows] == [("AWS/Lambda", metric)] * 3, title
 
 
 def test_failed_jobs_alarm_sums_starter_and_collector_failures(synthesized: Synthesized) -> None:
@@ -151,8 +152,15 @@ def test_every_alarm_notifies_the_alarm_topic(synthesized: Synthesized) -> None:
     topic = {"Ref": synthesized.logical_id(synthesized.stack.pipeline.alarms.topic)}
     alarms = synthesized.of_type("AWS::CloudWatch::Alarm")
     names = {a.node.id for a in synthesized.stack.pipeline.alarms.alarms}
-    assert {"IngestDeadLetters", "ResultsDeadLetters", "CollectorErrors", "FailedJobs", "JobsAtQuota"} <= names
-    assert len(names) == len(alarms) == 9
+    assert {
+        "IngestDeadLetters",
+        "ResultsDeadLetters",
+        "CollectorErrors",
+        "ReconcilerErrors",
+        "FailedJobs",
+        "JobsAtQuota",
+    } <= names
+    assert len(names) == len(alarms) == 10
     for body in alarms.values():
         assert body["Properties"]["AlarmActions"] == [topic] and body["Properties"]["OKActions"] == [topic]
 

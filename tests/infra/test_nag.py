@@ -22,6 +22,12 @@ EXPECTED_ACKNOWLEDGEMENTS = {
     ("Pipeline/Collector/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5[Resource::*]"),
     ("Pipeline/Starter/StartJobs/Resource", "AwsSolutions-IAM5[Resource::*]"),
     ("Pipeline/Collector/GetResults/Resource", "AwsSolutions-IAM5[Resource::*]"),
+    ("Pipeline/Reconciler/Function/Resource", "AwsSolutions-L1"),
+    ("Pipeline/Reconciler/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5[Resource::*]"),
+    ("Pipeline/Reconciler/PeekResults/Resource", "AwsSolutions-IAM5[Resource::*]"),
+    # The results archive: pages of jobs whose ids are not known in advance, under one prefix.
+    ("Pipeline/Starter/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5[Resource::<{archive}.Arn>/results/*]"),
+    ("Pipeline/Collector/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5[Resource::<{archive}.Arn>/results/*]"),
     ("Pipeline/Starter/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5[Resource::<{bucket}.Arn>/{prefix}*]"),
     (
         "BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role/Resource",
@@ -79,8 +85,9 @@ def test_acknowledgements_are_exactly_the_reviewed_ones(fixture: str, request: p
     bucket = synth.logical_id(synth.stack.pipeline.input.bucket)
     prefix = synth.stack.pipeline.config.input_prefix
     site_bucket = synth.logical_id(synth.stack.results_dashboard.site.bucket)
+    archive = synth.logical_id(synth.stack.pipeline.archive.bucket)
     expected = {
-        (path, rule.format(bucket=bucket, prefix=prefix, site_bucket=site_bucket))
+        (path, rule.format(bucket=bucket, prefix=prefix, site_bucket=site_bucket, archive=archive))
         for path, rule in EXPECTED_ACKNOWLEDGEMENTS
     }
     assert acknowledgements(synth) == expected

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
-from video_pipeline.settings import CollectorSettings, ReadApiSettings, StarterSettings
+from video_pipeline.settings import CollectorSettings, ReadApiSettings, ReconcilerSettings, StarterSettings
 
 from infra import LAMBDAS_DIR
 from tests.infra.synth import Synthesized
@@ -21,6 +21,7 @@ SETTINGS_BY_HANDLER: dict[str, type[BaseModel]] = {
     "video_pipeline.handlers.starter.handler": StarterSettings,
     "video_pipeline.handlers.collector.handler": CollectorSettings,
     "video_pipeline.handlers.read_api.handler": ReadApiSettings,
+    "video_pipeline.handlers.reconciler.handler": ReconcilerSettings,
 }
 # Read by Powertools itself (and observability.py) rather than by a settings model.
 POWERTOOLS_VARIABLES = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL"}

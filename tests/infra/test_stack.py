@@ -51,22 +51,23 @@ def actions_of(found: list[dict[str, Any]]) -> set[str]:
 
 def test_resource_counts(synthesized: Synthesized) -> None:
     template = synthesized.template
-    # Starter, collector, read API, and CDK's bucket-notifications and bucket-deployment handlers.
-    template.resource_count_is("AWS::Lambda::Function", 5)
+    # Starter, collector, reconciler, read API, and CDK's bucket-notifications and bucket-deployment handlers.
+    template.resource_count_is("AWS::Lambda::Function", 6)
     template.resource_count_is("AWS::Lambda::EventSourceMapping", 2)
     template.resource_count_is("AWS::DynamoDB::Table", 2)
     template.resource_count_is("AWS::SQS::Queue", 4)
     template.resource_count_is("AWS::SNS::Topic", 2)
     template.resource_count_is("AWS::SNS::Subscription", 1)
-    # Input, access logs, dashboard site.
-    template.resource_count_is("AWS::S3::Bucket", 3)
-    # Three functions' logs, the read API's access logs, and the bucket deployment's logs.
-    template.resource_count_is("AWS::Logs::LogGroup", 5)
-    # Two dead-letter queues, two queue ages, three functions' errors, failed jobs, jobs at quota.
-    template.resource_count_is("AWS::CloudWatch::Alarm", 9)
+    # Input, access logs, results archive, dashboard site.
+    template.resource_count_is("AWS::S3::Bucket", 4)
+    # Four functions' logs, the read API's access logs, and the bucket deployment's logs.
+    template.resource_count_is("AWS::Logs::LogGroup", 6)
+    # Two dead-letter queues, two queue ages, four functions' errors, failed jobs, jobs at quota.
+    template.resource_count_is("AWS::CloudWatch::Alarm", 10)
     template.resource_count_is("AWS::CloudWatch::Dashboard", 1)
-    # Three Lambda roles, the Rekognition publishing role and the two CDK handlers' roles.
-    template.resource_count_is("AWS::IAM::Role", 6)
+    # Four Lambda roles, the Rekognition publishing role and the two CDK handlers' roles.
+    template.resource_count_is("AWS::IAM::Role", 7)
+    template.resource_count_is("AWS::Events::Rule", 1)
 
 
 def test_topic_name_starts_with_amazon_rekognition(synthesized: Synthesized) -> None:
@@ -205,10 +206,28 @@ def test_starter_permissions(synthesized: Synthesized) -> None:
         "Resource": {"Fn::Join": ["", [arn_of(bucket), "/*"]]},
     } in found
     assert {
-        "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+        "Action": ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
         "Effect": "Allow",
         "Resource": arn_of(jobs),
     } in found
+    # Erasing a deleted video's results: its detections and its archived pages, nothing else.
+    detections = synthesized.logical_id(pipeline.tables.detections)
+    archive = synthesized.logical_id(pipeline.archive.bucket)
+    assert {
+        "Action": ["dynamodb:BatchWriteItem", "dynamodb:Query"],
+        "Effect": "Allow",
+        "Resource": arn_of(detections),
+    } in found
+    assert {
+        "Action": "s3:DeleteObject",
+        "Effect": "Allow",
+        "Resource": {"Fn::Join": ["", [arn_of(archive), "/results/*"]]},
+    } in found
+    # Uploads waiting for a quota slot are sent back to the ingest queue.
+    ingest = arn_of(synthesized.logical_id(pipeline.ingest.queue))
+    assert any(
+        "sqs:SendMessage" in as_list(statement["Action"]) and statement["Resource"] == ingest for statement in found
+    )
     # The publishing role is the only role the starter can hand to anyone.
     assert len([statement for statement in found if "iam:PassRole" in as_list(statement["Action"])]) == 1
 
@@ -236,7 +255,34 @@ def test_collector_permissions(synthesized: Synthesized) -> None:
         "Effect": "Allow",
         "Resource": arn_of(detections),
     } in found
-    assert not any(action.startswith(("s3:", "iam:")) for action in actions_of(found))
+    archive = synthesized.logical_id(pipeline.archive.bucket)
+    assert {
+        "Action": "s3:PutObject",
+        "Effect": "Allow",
+        "Resource": {"Fn::Join": ["", [arn_of(archive), "/results/*"]]},
+    } in found
+    assert [action for action in actions_of(found) if action.startswith(("s3:", "iam:"))] == ["s3:PutObject"]
+
+
+def test_reconciler_runs_on_a_schedule_and_may_only_peek_and_requeue(synthesized: Synthesized) -> None:
+    pipeline = synthesized.stack.pipeline
+    (rule,) = synthesized.of_type("AWS::Events::Rule").values()
+    assert rule["Properties"]["ScheduleExpression"] == "rate(10 minutes)"
+    assert rule["Properties"]["Targets"][0]["Arn"] == arn_of(synthesized.logical_id(pipeline.reconciler.function))
+    found = function_policy_statements(synthesized, pipeline.reconciler)
+    actions = set(actions_of(found))
+    assert {"rekognition:GetFaceDetection", "rekognition:GetCelebrityRecognition"} <= actions
+    assert not any(action.startswith(("rekognition:Start", "s3:", "iam:", "dynamodb:Put")) for action in actions)
+    results = arn_of(synthesized.logical_id(pipeline.results.queue))
+    assert any("sqs:SendMessage" in as_list(s["Action"]) and s["Resource"] == results for s in found)
+
+
+def test_results_archive_is_private_unversioned_and_retained(synthesized: Synthesized) -> None:
+    archive = synthesized.resources[synthesized.logical_id(synthesized.stack.pipeline.archive.bucket)]
+    properties = archive["Properties"]
+    assert "VersioningConfiguration" not in properties  # a deleted page must be gone, not a hidden version
+    assert properties["PublicAccessBlockConfiguration"]["RestrictPublicBuckets"] is True
+    assert archive["DeletionPolicy"] == "Retain"
 
 
 def event_source_of(synth: Synthesized, function: Any) -> dict[str, Any]:
@@ -318,16 +364,23 @@ def test_topic_delivers_raw_messages_to_the_results_queue(synthesized: Synthesiz
     )
 
 
-def notification_filters(synth: Synthesized) -> list[tuple[str | None, str]]:
+def notification_filters(synth: Synthesized, event: str = "s3:ObjectCreated:*") -> list[tuple[str | None, str]]:
     (notifications,) = synth.of_type("Custom::S3BucketNotifications").values()
     queue = arn_of(synth.logical_id(synth.stack.pipeline.ingest.queue))
     found = []
     for configuration in notifications["Properties"]["NotificationConfiguration"]["QueueConfigurations"]:
-        assert configuration["Events"] == ["s3:ObjectCreated:*"]
         assert configuration["QueueArn"] == queue
+        if configuration["Events"] != [event]:
+            continue
         rules = {rule["Name"]: rule["Value"] for rule in configuration["Filter"]["Key"]["FilterRules"]}
         found.append((rules.get("prefix"), rules["suffix"]))
     return found
+
+
+def test_deleted_videos_notify_the_ingest_queue_too(synthesized: Synthesized, variant: Synthesized) -> None:
+    """Deleting a video erases its results, so removals reach the starter under the same filters."""
+    for synth in (synthesized, variant):
+        assert sorted(notification_filters(synth, "s3:ObjectRemoved:*")) == sorted(notification_filters(synth))
 
 
 def test_uploads_of_videos_in_either_case_notify_the_ingest_queue(synthesized: Synthesized) -> None:

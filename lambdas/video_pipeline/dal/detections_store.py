@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -11,6 +12,7 @@ from botocore.exceptions import ClientError
 from video_pipeline.dal.errors import is_throttling
 from video_pipeline.logic.errors import RetryLaterError
 from video_pipeline.logic.retry import Backoff
+from video_pipeline.schema import EXPIRY_ATTRIBUTE
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -29,8 +31,12 @@ class DetectionsStore:
         *,
         backoff: Backoff = WRITE_BACKOFF,
         sleep: Callable[[float], None] | None = None,
+        retention: timedelta | None = None,
+        now: Callable[[], float] = time.time,
     ) -> None:
         self._client = client
+        self._retention = retention
+        self._now = now
         self._table_name = table_name
         self._backoff = backoff
         self._sleep = sleep
@@ -38,6 +44,9 @@ class DetectionsStore:
 
     def write(self, items: Sequence[DynamoItem]) -> None:
         """Write every item (puts are idempotent: keys are deterministic) or raise RetryLaterError."""
+        if self._retention is not None:
+            expiry = {"N": str(int(self._now() + self._retention.total_seconds()))}
+            items = [{**item, EXPIRY_ATTRIBUTE: expiry} for item in items]
         for start in range(0, len(items), BATCH_LIMIT):
             self._apply([{"PutRequest": {"Item": item}} for item in items[start : start + BATCH_LIMIT]])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import cache
 from typing import Any
 
@@ -52,7 +53,11 @@ def results_queue() -> MessageQueue:
 def result_collector() -> ResultCollector:
     return ResultCollector(
         jobs=JobsStore(clients.dynamodb_resource().Table(settings.jobs_table_name)),
-        detections=DetectionsStore(clients.dynamodb(), settings.detections_table_name),
+        detections=DetectionsStore(
+            clients.dynamodb(),
+            settings.detections_table_name,
+            retention=timedelta(days=settings.result_retention_days) if settings.result_retention_days else None,
+        ),
         rekognition=RekognitionGateway(clients.rekognition()),
         slots=job_slots(),
         archive=ResultsArchive(clients.s3(), settings.archive_bucket_name),
