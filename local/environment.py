@@ -16,6 +16,10 @@ from video_pipeline.logic.admission import NOTIFICATION_SUFFIXES
 from video_pipeline.schema import DETECTIONS_TABLE, JOBS_TABLE, TableSpec
 
 ACCOUNT_ID = "123456789012"
+# As in the stack (infra/pipeline.py; tests/infra checks they agree): receives before a message is
+# parked in its dead-letter queue.
+STARTER_MAX_RECEIVE_COUNT = 15
+COLLECTOR_MAX_RECEIVE_COUNT = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +33,8 @@ class LocalPipeline:
     role_arn: str
     starter_queue_url: str
     results_queue_url: str
+    starter_dead_letter_url: str
+    results_dead_letter_url: str
 
     def environment(
         self,
@@ -100,8 +106,14 @@ def provision(region: str = "us-east-1", *, prefix: str = "local", raw_delivery:
     create_table(jobs_table, JOBS_TABLE, region)
     create_table(detections_table, DETECTIONS_TABLE, region)
 
-    starter_queue_url = sqs.create_queue(QueueName=f"{prefix}-uploads")["QueueUrl"]
-    results_queue_url = sqs.create_queue(QueueName=f"{prefix}-results")["QueueUrl"]
+    starter_dead_letter_url = sqs.create_queue(QueueName=f"{prefix}-uploads-dlq")["QueueUrl"]
+    results_dead_letter_url = sqs.create_queue(QueueName=f"{prefix}-results-dlq")["QueueUrl"]
+    starter_queue_url = _queue_with_dead_letters(
+        sqs, f"{prefix}-uploads", starter_dead_letter_url, STARTER_MAX_RECEIVE_COUNT
+    )
+    results_queue_url = _queue_with_dead_letters(
+        sqs, f"{prefix}-results", results_dead_letter_url, COLLECTOR_MAX_RECEIVE_COUNT
+    )
     starter_queue_arn = _queue_arn(sqs, starter_queue_url)
     s3.put_bucket_notification_configuration(
         Bucket=bucket,
@@ -139,7 +151,14 @@ def provision(region: str = "us-east-1", *, prefix: str = "local", raw_delivery:
         role_arn=role_arn,
         starter_queue_url=starter_queue_url,
         results_queue_url=results_queue_url,
+        starter_dead_letter_url=starter_dead_letter_url,
+        results_dead_letter_url=results_dead_letter_url,
     )
+
+
+def _queue_with_dead_letters(sqs: Any, name: str, dead_letter_url: str, max_receive_count: int) -> str:
+    policy = {"deadLetterTargetArn": _queue_arn(sqs, dead_letter_url), "maxReceiveCount": max_receive_count}
+    return str(sqs.create_queue(QueueName=name, Attributes={"RedrivePolicy": json.dumps(policy)})["QueueUrl"])
 
 
 def _queue_arn(sqs: Any, url: str) -> str:

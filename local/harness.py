@@ -13,8 +13,11 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from boto3.dynamodb.conditions import Key
 from video_pipeline.dal import clients
-from video_pipeline.dal.repository import PipelineRepository
+from video_pipeline.dal.repository import PipelineRepository, VideoSummary
+from video_pipeline.models import JobStatus
+from video_pipeline.schema import STATUS_INDEX
 
 from emulator import RekognitionVideoFake
 from emulator.jobs import JobProgress
@@ -63,6 +66,50 @@ class PipelineHarness:
     @property
     def collector_stats(self) -> DeliveryStats:
         return self._collector_poller.stats
+
+    def all_videos(self) -> list[VideoSummary]:
+        """Every video in the jobs table, newest first (all pages of access pattern 1)."""
+        videos, cursor = [], None
+        while True:
+            page = self.repository.recent_videos(limit=100, cursor=cursor)
+            videos.extend(page.items)
+            if not (cursor := page.cursor):
+                return videos
+
+    def unfinished_jobs(self) -> int:
+        jobs, _ = self.tables()
+        return sum(
+            int(
+                jobs.query(
+                    IndexName=STATUS_INDEX.name, KeyConditionExpression=Key("status").eq(status), Select="COUNT"
+                )["Count"]
+            )
+            for status in (JobStatus.STARTING.value, JobStatus.IN_PROGRESS.value)
+        )
+
+    def stored_detections(self, job_id: str) -> int:
+        """How many detection items the table holds for one job (duplicates would show as more)."""
+        client = clients.dynamodb()
+        paginator = client.get_paginator("query")
+        pages = paginator.paginate(
+            TableName=self.resources.detections_table,
+            KeyConditionExpression="pk = :job",
+            ExpressionAttributeValues={":job": {"S": job_id}},
+            Select="COUNT",
+        )
+        return sum(int(page["Count"]) for page in pages)
+
+    def dead_letters(self) -> int:
+        """Messages parked in either dead-letter queue."""
+        sqs = boto3.client("sqs", region_name=self.resources.region)
+        return sum(
+            int(
+                sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"][
+                    "ApproximateNumberOfMessages"
+                ]
+            )
+            for url in (self.resources.starter_dead_letter_url, self.resources.results_dead_letter_url)
+        )
 
     def upload(self, key: str, body: bytes | None = None) -> dict[str, Any]:
         """Put an object into the input bucket; S3 notifies the starter queue."""

@@ -38,9 +38,11 @@ class FakeLambdaContext:
     memory_limit_in_mb: int = 1024
     invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:local"
     aws_request_id: str = "local-request"
+    # Lambda's longest timeout; a smaller value makes a handler behave as if its time were running out.
+    remaining_ms: int = 900_000
 
     def get_remaining_time_in_millis(self) -> int:
-        return 900_000
+        return self.remaining_ms
 
 
 @dataclass(slots=True)
@@ -76,7 +78,10 @@ def to_sqs_event(messages: Sequence[Mapping[str, Any]], queue_arn: str, region: 
 
 
 class QueuePoller:
-    def __init__(self, queue_url: str, handler: Handler, *, region: str, batch_size: int = 10) -> None:
+    def __init__(
+        self, queue_url: str, handler: Handler, *, region: str, batch_size: int = 10, remaining_ms: int = 900_000
+    ) -> None:
+        self._remaining_ms = remaining_ms
         self._sqs = boto3.client("sqs", region_name=region)
         self._queue_url = queue_url
         self._handler = handler
@@ -98,7 +103,7 @@ class QueuePoller:
         ).get("Messages", [])
         if not messages:
             return 0
-        context = FakeLambdaContext(aws_request_id=str(uuid.uuid4()))
+        context = FakeLambdaContext(aws_request_id=str(uuid.uuid4()), remaining_ms=self._remaining_ms)
         response = self._handler(to_sqs_event(messages, self._queue_arn, self._region), context) or {}
         failed = {failure["itemIdentifier"] for failure in response.get("batchItemFailures", [])}
         self.stats.invocations += 1

@@ -155,6 +155,11 @@ def by_name(name: str) -> Analysis:
         raise ValueError(f"unknown analysis {name!r}; known analyses: {known}") from None
 
 
+def of_job(name: str, engine: str) -> Analysis:
+    """The analysis a recorded job runs on: its name and the engine it was started with."""
+    return ENGINES.get(name, {}).get(engine) or by_name(name)
+
+
 def by_notification_api(api: str) -> Analysis | None:
     """Find the analysis a completion notification names, in either spelling Rekognition uses."""
     for analysis in EVERY_ENGINE:

@@ -87,5 +87,5 @@ class ReconcilerSettings(_EnvModel):
     jobs_table_name: str = Field(alias="JOBS_TABLE_NAME", min_length=3)
     results_queue_url: str = Field(alias="RESULTS_QUEUE_URL", min_length=1)
     job_quota: int = Field(alias="JOB_QUOTA", default=DEFAULT_JOB_QUOTA, ge=1, le=10_000)
-    # How long a job may stay IN_PROGRESS before the reconciler asks Rekognition about it.
-    stale_after_minutes: int = Field(alias="RECONCILE_AFTER_MINUTES", default=20, ge=1, le=7 * 24 * 60)
+    # How long a job may stay IN_PROGRESS before the reconciler asks Rekognition about it (0: always).
+    stale_after_minutes: int = Field(alias="RECONCILE_AFTER_MINUTES", default=20, ge=0, le=7 * 24 * 60)

@@ -28,6 +28,14 @@ class MessageQueue:
     def send_json(self, payload: dict[str, Any], *, delay_seconds: int = 0) -> None:
         self.send_later(json.dumps(payload, separators=(",", ":")), delay_seconds=delay_seconds)
 
+    def backlog(self) -> int:
+        """Messages waiting in the queue, visible or delayed (approximate, as SQS counts them)."""
+        attributes = self._client.get_queue_attributes(
+            QueueUrl=self._queue_url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesDelayed"],
+        )["Attributes"]
+        return sum(int(value) for value in attributes.values())
+
     def hide(self, receipt_handle: str, seconds: int) -> None:
         """Set when a received message comes back (the event source mapping returns failed records)."""
         self._client.change_message_visibility(

@@ -102,7 +102,8 @@ def _wait_for_slot(record: SQSRecord) -> None:
     """Put the upload back with a delay; this receive succeeds, so waiting never counts as failing."""
     waited = record.raw_event.get("messageAttributes", {}).get(WAITS_ATTRIBUTE, {}).get("stringValue")
     waits = int(waited or 0) + 1
-    delay = slot_wait_seconds(waits)
+    # The message being handled is in flight, not counted in the backlog: it waits too.
+    delay = slot_wait_seconds(waits, uploads_queue().backlog() + 1)
     uploads_queue().send_later(record.body, delay_seconds=delay, waits=waits)
     logger.info("waiting for a free job slot", extra={"waits": waits, "retry_in_seconds": delay})
     count("UploadsWaiting")

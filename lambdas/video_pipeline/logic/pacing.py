@@ -3,8 +3,10 @@
 Two kinds of waiting, kept apart on purpose:
 - an upload waiting for a free slot of the job quota is not failing; it is sent back to the queue
   with a delay (its receive count starts over, so a long backlog never marches into the dead-letter
-  queue). The more often it has waited, the sooner it is tried again, so older uploads tend to take
-  freed slots first - arrival order as far as a standard SQS queue allows.
+  queue). The delay grows with the backlog, so however many uploads wait, together they ask for a
+  slot about once every `SECONDS_PER_WAITER` seconds: a slot freed by a completion is taken within
+  seconds while the request rate stays flat. The more often an upload has waited, the sooner it asks
+  again, so older uploads tend to take freed slots first - arrival order as far as SQS allows.
 - a message whose work failed for a transient reason (throttling, LimitExceededException caused by
   other workloads, internal errors) is handed back with a growing visibility timeout; those receives
   count towards the dead-letter queue, as failures should.
@@ -15,22 +17,25 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-# A new upload waits about a minute; one that has waited many times is retried every ~10 s, so a
-# slot freed by a completion is taken within seconds while the queue's request rate stays modest.
-FIRST_WAIT_SECONDS = 60.0
-SHORTEST_WAIT_SECONDS = 10.0
-WAITS_TO_HALVE = 4
-# SQS caps DelaySeconds at 15 minutes and a visibility timeout at 12 hours.
-MAX_DELAY_SECONDS = 900
+SECONDS_PER_WAITER = 2.0
+SHORTEST_WAIT_SECONDS = 10
+# SQS caps DelaySeconds at 15 minutes.
+LONGEST_WAIT_SECONDS = 900
+# After this many waits an upload asks twice as often as a newcomer, after three times as many, four times.
+WAITS_TO_DOUBLE = 4
 REDELIVERY_BASE_SECONDS = 30.0
 REDELIVERY_CAP_SECONDS = 900.0
 
 
-def slot_wait_seconds(waits: int, draw: Callable[[], float] = random.random) -> int:
-    """Delay before an upload that has waited `waits` times (1-based) asks for a slot again."""
-    mean = max(SHORTEST_WAIT_SECONDS, FIRST_WAIT_SECONDS * WAITS_TO_HALVE / (WAITS_TO_HALVE + max(0, waits - 1)))
-    jittered = mean * (0.75 + 0.5 * draw())
-    return int(min(MAX_DELAY_SECONDS, max(1.0, jittered)))
+def slot_wait_seconds(waits: int, backlog: int, draw: Callable[[], float] = random.random) -> int:
+    """Delay before an upload that has waited `waits` times (1-based) asks for a slot again.
+
+    `backlog` is the number of messages waiting in the queue (visible and delayed), this one included.
+    """
+    spread = max(1, backlog) * SECONDS_PER_WAITER
+    seniority = 1.0 + max(0, waits - 1) / WAITS_TO_DOUBLE
+    jittered = spread / min(seniority, 4.0) * (0.75 + 0.5 * draw())
+    return int(min(LONGEST_WAIT_SECONDS, max(SHORTEST_WAIT_SECONDS, jittered)))
 
 
 def redelivery_seconds(receive_count: int, draw: Callable[[], float] = random.random) -> int:

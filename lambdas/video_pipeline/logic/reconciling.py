@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from video_pipeline.analyses import by_name
+from video_pipeline.analyses import of_job
 from video_pipeline.logic.clock import utc_now
 from video_pipeline.logic.errors import RekognitionCallError
 from video_pipeline.logic.identity import holder_id
@@ -63,7 +63,7 @@ def synthesized_notice(record: JobRecord, status: str, message: str, timestamp_m
     notice: dict[str, Any] = {
         "JobId": record.job_id,
         "Status": status,
-        "API": by_name(record.analysis).start_operation,
+        "API": of_job(record.analysis, record.engine).start_operation,
         "JobTag": record.tag,
         "Timestamp": timestamp_ms,
         "Video": {"S3ObjectName": record.key, "S3Bucket": record.bucket},
@@ -118,7 +118,7 @@ class Reconciler:
     def _check(self, record: JobRecord, report: ReconcileReport) -> None:
         assert record.job_id is not None
         report.checked += 1
-        analysis = by_name(record.analysis)
+        analysis = of_job(record.analysis, record.engine)
         job_id = record.job_id
         try:
             page = call_with_retries(

@@ -162,7 +162,8 @@ class JobStarter:
             report.outcomes[analysis.name] = StartOutcome.FAILED
             return
         holder = holder_id(record.video_id, record.analysis)
-        if not self._slots.acquire(holder):
+        # Once the quota is found full, the upload's other analyses wait without asking again.
+        if StartOutcome.WAITING in report.outcomes.values() or not self._slots.acquire(holder):
             report.outcomes[analysis.name] = StartOutcome.WAITING
             return
         try:
