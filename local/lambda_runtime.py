@@ -94,13 +94,7 @@ class QueuePoller:
 
     def poll_once(self, *, retry_failed_now: bool = True) -> int:
         """One invocation with up to `batch_size` messages; returns how many were delivered."""
-        messages = self._sqs.receive_message(
-            QueueUrl=self._queue_url,
-            MaxNumberOfMessages=self._batch_size,
-            VisibilityTimeout=30,
-            AttributeNames=["All"],
-            MessageAttributeNames=["All"],
-        ).get("Messages", [])
+        messages = self._receive()
         if not messages:
             return 0
         context = FakeLambdaContext(aws_request_id=str(uuid.uuid4()), remaining_ms=self._remaining_ms)
@@ -118,6 +112,16 @@ class QueuePoller:
                 self.stats.delivered += 1
                 self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
         return len(messages)
+
+    def _receive(self) -> list[dict[str, Any]]:
+        messages = self._sqs.receive_message(
+            QueueUrl=self._queue_url,
+            MaxNumberOfMessages=self._batch_size,
+            VisibilityTimeout=30,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        return [dict(message) for message in messages]
 
     def drain(self, max_invocations: int = 1000) -> DeliveryStats:
         """Invoke until the queue is empty (or the bound is hit, for handlers that keep failing)."""

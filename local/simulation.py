@@ -19,6 +19,7 @@ import json
 import math
 import os
 import random
+import sys
 import time
 import warnings
 from collections.abc import Iterator
@@ -137,28 +138,26 @@ class _HttpStatus:
 
 
 class DuplicatingPoller(QueuePoller):
-    """Delivers every new message `copies` times, as SQS's at-least-once delivery may."""
+    """Delivers every message `copies` times, as SQS's at-least-once delivery may: the first time a
+    message is received, its extra copies are put on the queue to arrive as separate messages."""
 
     def __init__(self, queue_url: str, handler: Any, *, copies: int, **options: Any) -> None:
         super().__init__(queue_url, handler, **options)
         self._copies = copies
-        self._seen: set[str] = set()
+        self._copy_ids: set[str] = set()
 
-    def poll_once(self, *, retry_failed_now: bool = False) -> int:
-        if self._copies > 1:
-            for message in self._peek():
-                if message["MessageId"] not in self._seen:
-                    self._seen.add(message["MessageId"])
-                    for _ in range(self._copies - 1):
-                        copy = self._sqs.send_message(QueueUrl=self._queue_url, MessageBody=message["Body"])
-                        self._seen.add(copy["MessageId"])
-        return super().poll_once(retry_failed_now=retry_failed_now)
+    def _receive(self) -> list[dict[str, Any]]:
+        messages = super()._receive()
+        for message in messages:
+            if self._copies > 1 and message["MessageId"] not in self._copy_ids and _first_receive(message):
+                for _ in range(self._copies - 1):
+                    copy = self._sqs.send_message(QueueUrl=self._queue_url, MessageBody=message["Body"])
+                    self._copy_ids.add(copy["MessageId"])
+        return messages
 
-    def _peek(self) -> list[dict[str, Any]]:
-        messages = self._sqs.receive_message(QueueUrl=self._queue_url, MaxNumberOfMessages=10, VisibilityTimeout=0).get(
-            "Messages", []
-        )
-        return [dict(message) for message in messages]
+
+def _first_receive(message: dict[str, Any]) -> bool:
+    return str(message.get("Attributes", {}).get("ApproximateReceiveCount", "1")) == "1"
 
 
 class Simulation:
@@ -169,15 +168,19 @@ class Simulation:
 
     def run(self) -> Figures:
         scenario = self.scenario
-        with self.time.patched(), _quiet():
+        with self.time.patched(), _quiet(), mock.patch.dict(os.environ, _standalone_environment()):
             resources = provision(prefix="sim")
             environment = resources.environment(job_quota=scenario.quota)
             environment["RECONCILE_AFTER_MINUTES"] = "0"
-            with mock.patch.dict(os.environ, environment), mock.patch.object(time, "sleep", lambda _s: None):
-                handlers = _fresh_handlers()
-                fake = RekognitionVideoFake(concurrent_job_limit=scenario.quota, clock=Clock(lambda: self.time.now))
-                with fake.activate():
-                    return self._drive(resources, fake, handlers)
+            loaded_before = {name for name in _HANDLERS if f"{_HANDLER_PACKAGE}.{name}" in sys.modules}
+            try:
+                with mock.patch.dict(os.environ, environment), mock.patch.object(time, "sleep", lambda _s: None):
+                    handlers = _fresh_handlers()
+                    fake = RekognitionVideoFake(concurrent_job_limit=scenario.quota, clock=Clock(lambda: self.time.now))
+                    with fake.activate():
+                        return self._drive(resources, fake, handlers)
+            finally:
+                _restore_handlers(loaded_before)
 
     def _drive(self, resources: LocalPipeline, fake: RekognitionVideoFake, handlers: dict[str, ModuleType]) -> Figures:
         scenario = self.scenario
@@ -234,7 +237,12 @@ class Simulation:
         reconciled = 0
         deadline = self.time.now + scenario.max_virtual_hours * 3600
         while self.time.now < deadline:
-            busy = sum(poller.poll_once(retry_failed_now=False) for poller in pollers)
+            visible = self._next_visible(harness)
+            busy = sum(
+                poller.poll_once(retry_failed_now=False)
+                for poller, moment in zip(pollers, visible, strict=True)
+                if moment <= self.time.now
+            )
             due = [job.job_id for job in fake.jobs.values() if self._finishes_at(job) <= self.time.now]
             if due:
                 fake.complete_jobs(due)
@@ -243,26 +251,31 @@ class Simulation:
                 reconciled += len(reconciler.handler({}, FakeLambdaContext())["requeued"])
             if busy or due:
                 continue
-            upcoming = [next_reconcile, *self._next_visible(harness), *self._next_finishes(fake)]
-            if self._settled(harness, fake):
+            pending = min(*self._next_visible(harness), self._next_finish(fake))
+            if pending == math.inf and self._settled(harness, fake):
                 break
-            self.time.advance(max(min(upcoming) - self.time.now, scenario.step))
+            self.time.advance(max(min(pending, next_reconcile) - self.time.now, scenario.step))
         return reconciled
 
     def _finishes_at(self, job: Any) -> float:
         return float(job.created_at) + self.scenario.job_seconds if job.status.value == "IN_PROGRESS" else math.inf
 
-    def _next_finishes(self, fake: RekognitionVideoFake) -> list[float]:
-        return [min((self._finishes_at(job) for job in fake.jobs.values()), default=math.inf)]
+    def _next_finish(self, fake: RekognitionVideoFake) -> float:
+        return min((self._finishes_at(job) for job in fake.jobs.values()), default=math.inf)
 
     def _next_visible(self, harness: PipelineHarness) -> list[float]:
-        """When the next delayed or in-flight message of either queue becomes receivable (moto's own state)."""
+        """Per queue (uploads, results), when its next message becomes receivable (moto's own state)."""
         backend = sqs_models.sqs_backends[ACCOUNT_ID][harness.resources.region]
-        moments = []
-        for url in (harness.resources.starter_queue_url, harness.resources.results_queue_url):
-            for message in backend.queues[url.rsplit("/", 1)[1]]._messages:
-                moments.append(max(message.delayed_until, message.visible_at or 0.0) / 1000.0)
-        return [min(moments, default=math.inf)]
+        return [
+            min(
+                (
+                    max(message.delayed_until, message.visible_at or 0.0) / 1000.0
+                    for message in backend.queues[url.rsplit("/", 1)[1]]._messages
+                ),
+                default=math.inf,
+            )
+            for url in (harness.resources.starter_queue_url, harness.resources.results_queue_url)
+        ]
 
     def _settled(self, harness: PipelineHarness, fake: RekognitionVideoFake) -> bool:
         if fake.in_progress_count:
@@ -321,11 +334,36 @@ _QUEUE_COUNTS: tuple[
 )
 
 
-def _fresh_handlers() -> dict[str, ModuleType]:
-    modules = {
-        name: importlib.import_module(f"video_pipeline.handlers.{name}")
-        for name in ("starter", "collector", "reconciler")
+def _standalone_environment() -> dict[str, str]:
+    """What Lambda and the test suite provide, for runs from a plain shell; set values win."""
+    defaults = {
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "simulation",
+        "AWS_SECRET_ACCESS_KEY": "simulation",
+        "POWERTOOLS_TRACE_DISABLED": "1",
+        "POWERTOOLS_SERVICE_NAME": "rekognition-video-pipeline",
+        "POWERTOOLS_METRICS_NAMESPACE": "RekognitionVideoPipeline",
+        "POWERTOOLS_LOG_LEVEL": "ERROR",
     }
+    return {name: os.environ.get(name, value) for name, value in defaults.items()}
+
+
+_HANDLER_PACKAGE = "video_pipeline.handlers"
+_HANDLERS = ("starter", "collector", "reconciler")
+
+
+def _restore_handlers(loaded_before: set[str]) -> None:
+    """Handler modules read their settings at import: give them back the caller's environment."""
+    for name in _HANDLERS:
+        module = f"{_HANDLER_PACKAGE}.{name}"
+        if name in loaded_before:
+            forget_warm_state(importlib.reload(sys.modules[module]))
+        else:
+            sys.modules.pop(module, None)
+
+
+def _fresh_handlers() -> dict[str, ModuleType]:
+    modules = {name: importlib.import_module(f"{_HANDLER_PACKAGE}.{name}") for name in _HANDLERS}
     for module in modules.values():
         # Settings are read at import: re-read them for this scenario's environment.
         importlib.reload(module)

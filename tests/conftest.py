@@ -40,6 +40,7 @@ _TIER_BY_DIRECTORY = {
     "e2e": "e2e",
     "infra": "infra",
     "emulator": "integration",
+    "reliability": "integration",
 }
 
 

@@ -68,6 +68,10 @@ class JobSlots:
     def in_flight(self) -> int:
         return len(self.holders())
 
+    def is_full(self) -> bool:
+        self.last_in_flight = self.in_flight()
+        return self.last_in_flight >= self.quota
+
     def replace(self, stale: Iterable[str], missing: Iterable[str]) -> None:
         """Repair the ledger: drop holders that no longer run, add running jobs it forgot.
 

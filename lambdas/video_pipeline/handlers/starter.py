@@ -86,7 +86,8 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
         erased = video_eraser().erase(removed, lambda: lambda_context.get_remaining_time_in_millis() / 1000)
         logger.info("erased the results of a deleted video", extra={"videos": erased.videos, "key": removed.key})
         count("VideosErased", len(erased.videos))
-    reports = [job_starter().handle(upload) for upload in uploads_of(events)]
+    waited = _waits_so_far(record) > 0
+    reports = [job_starter().handle(upload, waited=waited) for upload in uploads_of(events)]
     for report in reports:
         _report(report)
     if any(StartOutcome.DEFERRED in report.outcomes.values() for report in reports):
@@ -98,10 +99,15 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
         _wait_for_slot(record)
 
 
+def _waits_so_far(record: SQSRecord) -> int:
+    """How many times this upload has already waited for a quota slot (0 for a fresh S3 event)."""
+    waited = record.raw_event.get("messageAttributes", {}).get(WAITS_ATTRIBUTE, {}).get("stringValue")
+    return int(waited or 0)
+
+
 def _wait_for_slot(record: SQSRecord) -> None:
     """Put the upload back with a delay; this receive succeeds, so waiting never counts as failing."""
-    waited = record.raw_event.get("messageAttributes", {}).get(WAITS_ATTRIBUTE, {}).get("stringValue")
-    waits = int(waited or 0) + 1
+    waits = _waits_so_far(record) + 1
     # The message being handled is in flight, not counted in the backlog: it waits too.
     delay = slot_wait_seconds(waits, uploads_queue().backlog() + 1)
     uploads_queue().send_later(record.body, delay_seconds=delay, waits=waits)

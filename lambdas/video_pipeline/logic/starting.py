@@ -112,16 +112,22 @@ class JobStarter:
         self._sleep = sleep
         self._clock = clock
 
-    def handle(self, upload: UploadedObject) -> UploadReport:
+    def handle(self, upload: UploadedObject, *, waited: bool = False) -> UploadReport:
         """Start every enabled analysis of one upload.
 
         Each analysis is attempted even if another one is deferred; if any is deferred, the
         report says so and the caller hands the message back to the queue. Duplicates are
         harmless: claimed jobs are skipped and Start* is idempotent on its token.
+
+        `waited`: the upload was recorded before and waits for a quota slot; while the quota is
+        full it keeps waiting after a single read, instead of re-checking and re-claiming everything.
         """
         verdict = admission.by_name_and_size(upload.key, upload.size)
         report = UploadReport(bucket=upload.bucket, key=upload.key, admission=verdict)
         if verdict.verdict is Verdict.IGNORE:
+            return report
+        if waited and self._slots.is_full():
+            report.outcomes = dict.fromkeys((analysis.name for analysis in self._analyses), StartOutcome.WAITING)
             return report
         head = self._objects.read_head(upload.bucket, upload.key, upload.version_id, admission.HEADER_BYTES)
         if head is None:
