@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: install test lint typecheck test-unit test-integration test-e2e test-infra synth local dashboard openapi clean
+.PHONY: install test lint typecheck test-unit test-integration test-e2e test-infra synth local dashboard openapi rebuild clean
 
 $(BIN)/activate: requirements.txt requirements-dev.txt requirements-local.txt requirements-mot.txt requirements-dashboard.txt
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ dashboard: install
 ## Regenerate docs/openapi.json from the read API's routes (a unit test checks it is current).
 openapi: install
 	$(BIN)/python -m local.openapi
+
+## Rebuild detections from the results archive: make rebuild ARGS="--jobs-table T --detections-table D --archive-bucket B VIDEO_ID"
+rebuild: install
+	PYTHONPATH=lambdas $(BIN)/python -m video_pipeline.cli.rebuild $(ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out .mypy_cache .ruff_cache .pytest_cache test-artifacts

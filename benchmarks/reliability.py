@@ -37,8 +37,11 @@ def row(figures: Figures, quota: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help=f"CI's sizes ({CI}) instead of {FIGURES}")
+    parser.add_argument("--uploads", type=int, help="burst size (the other scenarios use a tenth of it)")
     options = parser.parse_args()
-    size = CI if options.quick else FIGURES
+    size = dict(CI if options.quick else FIGURES)
+    if options.uploads:
+        size["uploads"] = options.uploads
     print(HEADER)
     for scenario in scenarios(**size):
         began = time.perf_counter()

@@ -121,7 +121,7 @@ def provision(region: str = "us-east-1", *, prefix: str = "local", raw_delivery:
             "QueueConfigurations": [
                 {
                     "QueueArn": starter_queue_arn,
-                    "Events": ["s3:ObjectCreated:*"],
+                    "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"],
                     "Filter": {"Key": {"FilterRules": [{"Name": "suffix", "Value": suffix}]}},
                 }
                 for suffix in NOTIFICATION_SUFFIXES

@@ -10,7 +10,15 @@ from urllib.parse import quote_plus
 from local.lambda_runtime import FakeLambdaContext, to_sqs_event
 
 
-def s3_event_body(bucket: str, key: str, *, version: str | None = None, size: int = 4096, etag: str = "e1") -> str:
+def s3_event_body(
+    bucket: str,
+    key: str,
+    *,
+    version: str | None = None,
+    size: int = 4096,
+    etag: str = "e1",
+    event_name: str = "ObjectCreated:Put",
+) -> str:
     obj: dict[str, Any] = {"key": quote_plus(key), "size": size, "eTag": etag, "sequencer": "0A"}
     if version:
         obj["versionId"] = version
@@ -19,7 +27,7 @@ def s3_event_body(bucket: str, key: str, *, version: str | None = None, size: in
         "eventSource": "aws:s3",
         "awsRegion": "us-east-1",
         "eventTime": "2026-11-22T10:00:00.000Z",
-        "eventName": "ObjectCreated:Put",
+        "eventName": event_name,
         "s3": {"s3SchemaVersion": "1.0", "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"}, "object": obj},
     }
     return json.dumps({"Records": [record]})

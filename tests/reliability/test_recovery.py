@@ -1,0 +1,252 @@
+"""Each recovery path on its own, through the real handlers against moto and the Rekognition fake."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import UTC, datetime, timedelta
+
+import boto3
+from video_pipeline.dal.archive import job_prefix
+from video_pipeline.dal.job_slots import LEDGER_KEY
+from video_pipeline.logic.clock import format_instant
+from video_pipeline.models import JobStatus
+
+from local.lambda_runtime import FakeLambdaContext, QueuePoller
+from tests.integration.events import failed_ids, invoke, s3_event_body
+from tests.stored import expected_detections
+
+ANALYSES = ("faces", "celebrities", "persons")
+
+
+def started(harness, key="v.mp4", detections=30):
+    harness.fake.script(harness.resources.bucket, key, detections=detections)
+    harness.upload(key)
+    harness.run_starter()
+    (video,) = [v for v in harness.repository.recent_videos().items if v.key == key]
+    return video
+
+
+def stored_data(harness, video_id, analysis):
+    items, cursor = [], None
+    while True:
+        page = harness.repository.detections(video_id, analysis, cursor=cursor)
+        items.extend(detection.data for detection in page.items)
+        if not (cursor := page.cursor):
+            return items
+
+
+def holders(harness):
+    table = boto3.resource("dynamodb").Table(harness.resources.jobs_table)
+    return set((table.get_item(Key=LEDGER_KEY).get("Item") or {}).get("holders", set()))
+
+
+def test_a_collector_out_of_time_checkpoints_and_resumes_to_the_same_results(harness):
+    video = started(harness, detections=2500)  # three pages per job; the tracker's state crosses them
+    harness.complete_jobs()
+    short = QueuePoller(
+        harness.resources.results_queue_url,
+        harness.collector.handler,
+        region="us-east-1",
+        batch_size=1,
+        remaining_ms=30_000,  # below the hand-over margin: one page per invocation, then a checkpoint
+    )
+    short.drain()
+    assert short.stats.invocations >= 3 * 3  # every page of every job in its own invocation
+    for name, job in harness.repository.video(video.video_id).jobs.items():
+        assert job.status is JobStatus.SUCCEEDED, name
+        expected = expected_detections(harness.fake, job)
+        assert stored_data(harness, video.video_id, name) == expected
+        assert job.detection_count == len(expected)
+    assert holders(harness) == set()
+
+
+def test_a_checkpoint_older_than_the_token_lifetime_restarts_from_the_first_page(harness):
+    video = started(harness, detections=2500)
+    harness.complete_jobs()
+    QueuePoller(
+        harness.resources.results_queue_url,
+        harness.collector.handler,
+        region="us-east-1",
+        batch_size=1,
+        remaining_ms=30_000,
+    ).poll_once()
+    table = boto3.resource("dynamodb").Table(harness.resources.jobs_table)
+    stale = format_instant(datetime.now(UTC) - timedelta(hours=25))
+    items = table.scan()["Items"]
+    (checkpointed,) = [item for item in items if "checkpoint" in item]
+    table.update_item(
+        Key={"pk": checkpointed["pk"], "sk": checkpointed["sk"]},
+        UpdateExpression="SET #c.saved_at = :stale, #c.next_token = :dead",
+        ExpressionAttributeNames={"#c": "checkpoint"},
+        ExpressionAttributeValues={":stale": stale, ":dead": "expired-token"},
+    )
+    harness.run_collector()
+    for name, job in harness.repository.video(video.video_id).jobs.items():
+        assert job.status is JobStatus.SUCCEEDED
+        assert job.detection_count == len(expected_detections(harness.fake, job)), name
+    gets = [params for op, params in harness.fake.calls if op.startswith("Get")]
+    assert not any(params.get("NextToken") == "expired-token" for params in gets)
+
+
+def test_expired_results_mark_the_job_expired_and_free_its_slot(harness):
+    video = started(harness)
+    harness.fake.inject_fault("GetFaceDetection", "ResourceNotFoundException", times=5)
+    harness.complete_jobs()
+    harness.run_collector()
+    jobs = harness.repository.video(video.video_id).jobs
+    assert jobs["faces"].status is JobStatus.EXPIRED
+    assert "upload the video again" in (jobs["faces"].status_message or "")
+    assert {jobs[name].status for name in ("celebrities", "persons")} == {JobStatus.SUCCEEDED}
+    assert harness.collector_stats.failed == 0  # marked, not sent to the dead-letter queue
+    assert holders(harness) == set()
+
+
+def test_the_reconciler_finishes_jobs_whose_notification_was_lost(harness, monkeypatch):
+    from video_pipeline.handlers import reconciler
+
+    monkeypatch.setattr(reconciler, "settings", reconciler.settings.model_copy(update={"stale_after_minutes": 0}))
+    reconciler.reconciler.cache_clear()
+    video = started(harness)
+    harness.fake.drop_notifications(count=3)
+    harness.complete_jobs()
+    assert harness.run_collector().delivered == 0  # nothing arrived
+    summary = reconciler.handler({}, FakeLambdaContext())
+    assert len(summary["requeued"]) == 3 and summary["in_flight"] == 3
+    harness.run_collector()
+    jobs = harness.repository.video(video.video_id).jobs
+    assert {job.status for job in jobs.values()} == {JobStatus.SUCCEEDED}
+    assert reconciler.handler({}, FakeLambdaContext())["in_flight"] == 0
+    reconciler.reconciler.cache_clear()
+
+
+def test_the_reconciler_repairs_a_drifted_slot_ledger(harness, monkeypatch):
+    from video_pipeline.handlers import reconciler
+
+    reconciler.reconciler.cache_clear()
+    video = started(harness)
+    table = boto3.resource("dynamodb").Table(harness.resources.jobs_table)
+    forgotten = f"{video.video_id}#faces"
+    table.update_item(
+        Key=LEDGER_KEY, UpdateExpression="DELETE holders :j", ExpressionAttributeValues={":j": {forgotten}}
+    )
+    table.update_item(
+        Key=LEDGER_KEY, UpdateExpression="ADD holders :g", ExpressionAttributeValues={":g": {"gone#faces"}}
+    )
+    summary = reconciler.handler({}, FakeLambdaContext())
+    assert summary["stale_holders"] == ["gone#faces"] and summary["missing_holders"] == [forgotten]
+    assert holders(harness) == {f"{video.video_id}#{name}" for name in ANALYSES}
+    reconciler.reconciler.cache_clear()
+
+
+def test_raw_pages_are_archived_and_rebuild_the_same_detections(harness):
+    from video_pipeline.dal import clients
+    from video_pipeline.dal.archive import ResultsArchive
+    from video_pipeline.dal.detections_store import DetectionsStore
+    from video_pipeline.dal.jobs_store import JobsStore
+    from video_pipeline.logic.rebuilding import rebuild_video
+
+    video = started(harness, detections=1500)
+    harness.complete_jobs()
+    harness.run_collector()
+    jobs = harness.repository.video(video.video_id).jobs
+    before = {name: stored_data(harness, video.video_id, name) for name in ANALYSES}
+    s3 = boto3.client("s3")
+    archive_bucket = harness.resources.archive_bucket
+    for name, job in jobs.items():
+        keys = [
+            o["Key"]
+            for o in s3.list_objects_v2(Bucket=archive_bucket, Prefix=job_prefix(video.video_id, name, job.job_id))[
+                "Contents"
+            ]
+        ]
+        assert keys == sorted(keys) and len(keys) == 2  # 1,500 raw elements: two pages
+        page = json.loads(gzip.decompress(s3.get_object(Bucket=archive_bucket, Key=keys[0])["Body"].read()))
+        assert page["JobStatus"] == "SUCCEEDED" and "ResponseMetadata" not in page
+    detections = boto3.resource("dynamodb").Table(harness.resources.detections_table)
+    with detections.batch_writer() as batch:
+        for item in detections.scan(ProjectionExpression="pk, sk")["Items"]:
+            batch.delete_item(Key=item)
+    calls_before = len(harness.fake.calls)
+    report = rebuild_video(
+        video.video_id,
+        jobs=JobsStore(clients.dynamodb_resource().Table(harness.resources.jobs_table)),
+        archive=ResultsArchive(clients.s3(), archive_bucket),
+        detections=DetectionsStore(clients.dynamodb(), harness.resources.detections_table),
+    )
+    assert report.detections == {name: job.detection_count for name, job in jobs.items()}
+    assert {name: stored_data(harness, video.video_id, name) for name in ANALYSES} == before
+    assert len(harness.fake.calls) == calls_before  # Rekognition was not asked again
+
+
+def uploaded_with_version(harness, key, detections=40):
+    """An upload recorded with its version id, as S3 reports it on a versioned bucket (moto omits it)."""
+    harness.fake.script(harness.resources.bucket, key, detections=detections)
+    known = {video.video_id for video in harness.repository.recent_videos().items}
+    version = harness.upload(key)["VersionId"]
+    discard_queued(harness.resources.starter_queue_url)  # moto's own event, without the version
+    response, _ = invoke(harness.starter.handler, s3_event_body(harness.resources.bucket, key, version=version))
+    assert failed_ids(response) == []
+    (video,) = [v for v in harness.repository.recent_videos().items if v.video_id not in known]
+    return video, version
+
+
+def discard_queued(queue_url):
+    sqs = boto3.client("sqs")
+    while messages := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", []):
+        for message in messages:
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def erase(harness, key, *, version=None, event="ObjectRemoved:Delete"):
+    body = s3_event_body(harness.resources.bucket, key, version=version, event_name=event)
+    response, _ = invoke(harness.starter.handler, body)
+    assert failed_ids(response) == []
+
+
+def detection_videos(harness):
+    items = boto3.resource("dynamodb").Table(harness.resources.detections_table).scan()["Items"]
+    return {item["video_id"] for item in items}
+
+
+def archived_keys(harness):
+    return [
+        o["Key"]
+        for o in boto3.client("s3").list_objects_v2(Bucket=harness.resources.archive_bucket).get("Contents", [])
+    ]
+
+
+def test_deleting_a_version_deletes_that_videos_detections_archive_and_records(harness):
+    first, first_version = uploaded_with_version(harness, "v.mp4")
+    second, _ = uploaded_with_version(harness, "v.mp4")  # a new version of the same key: another video
+    keep, _ = uploaded_with_version(harness, "keep.mp4")
+    harness.complete_jobs()
+    harness.run_collector()
+    assert detection_videos(harness) == {first.video_id, second.video_id, keep.video_id}
+    erase(harness, "v.mp4", version=first_version)
+    assert harness.repository.video(first.video_id) is None
+    assert detection_videos(harness) == {second.video_id, keep.video_id}
+    assert archived_keys(harness) and not any(first.video_id in key for key in archived_keys(harness))
+
+
+def test_a_delete_marker_erases_every_version_of_the_key(harness):
+    first, _ = uploaded_with_version(harness, "v.mp4")
+    second, _ = uploaded_with_version(harness, "v.mp4")
+    keep, _ = uploaded_with_version(harness, "keep.mp4")
+    harness.complete_jobs()
+    harness.run_collector()
+    erase(harness, "v.mp4", version="marker-1", event="ObjectRemoved:DeleteMarkerCreated")
+    assert harness.repository.video(first.video_id) is None and harness.repository.video(second.video_id) is None
+    assert detection_videos(harness) == {keep.video_id}
+    assert {key.split("/")[1] for key in archived_keys(harness)} == {keep.video_id}
+
+
+def test_deleting_a_running_video_frees_its_slots_and_its_late_results_are_dropped(harness):
+    video, version = uploaded_with_version(harness, "v.mp4")
+    assert holders(harness) == {f"{video.video_id}#{name}" for name in ANALYSES}
+    erase(harness, "v.mp4", version=version)
+    assert holders(harness) == set()
+    harness.complete_jobs()
+    harness.run_collector()
+    assert harness.repository.video(video.video_id) is None
+    assert detection_videos(harness) == set()
