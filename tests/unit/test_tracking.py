@@ -126,3 +126,22 @@ def test_only_the_labels_engine_derives_its_results():
     assert isinstance(result_stream(PERSONS_FROM_LABELS), PersonsFromLabels)
     assert isinstance(result_stream(PERSONS), AsReturned)
     assert isinstance(result_stream(CELEBRITIES), AsReturned)
+
+
+def test_a_tracker_resumed_from_its_state_continues_exactly_like_the_original() -> None:
+    import json
+
+    from video_pipeline.logic.tracking import Box, Detection, PersonTracker
+
+    def instant(step: int) -> list[Detection]:
+        return [
+            Detection(Box(0.1 + 0.01 * step, 0.2, 0.1, 0.3), 90.0),
+            Detection(Box(0.7 - 0.01 * step, 0.2, 0.1, 0.3), 65.0 if step % 3 else 45.0),
+        ]
+
+    original = PersonTracker()
+    for step in range(5):
+        original.update(step * 200, instant(step))
+    resumed = PersonTracker.from_state(json.loads(json.dumps(original.to_state())))
+    for step in range(5, 15):
+        assert resumed.update(step * 200, instant(step)) == original.update(step * 200, instant(step))

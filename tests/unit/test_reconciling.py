@@ -1,0 +1,143 @@
+"""The reconciler's decisions, against in-memory stand-ins for the jobs table, Rekognition and the ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+from video_pipeline.analyses import Analysis
+from video_pipeline.logic.errors import RekognitionCallError
+from video_pipeline.logic.reconciling import Reconciler
+from video_pipeline.models import JobRecord, JobStatus
+
+NOW = "2026-11-22T12:00:00.000Z"
+LONG_AGO = "2026-11-22T10:00:00.000Z"
+JUST_NOW = "2026-11-22T11:59:00.000Z"
+
+
+def job(video: str, analysis: str, status: JobStatus, started: str, job_id: str | None = None) -> JobRecord:
+    return JobRecord(
+        video_id=video,
+        analysis=analysis,
+        status=status,
+        token="t",
+        tag=f"rvp:{analysis}:{video}",
+        bucket="b",
+        key=f"{video}.mp4",
+        uploaded_at=started,
+        job_id=job_id,
+        started_at=started,
+        updated_at=started,
+        engine="labels" if analysis == "persons" else "native",
+    )
+
+
+class Jobs:
+    def __init__(self, *records: JobRecord) -> None:
+        self._records = records
+
+    def jobs_in_status(self, status: JobStatus) -> Iterator[JobRecord]:
+        return iter([record for record in self._records if record.status is status])
+
+
+class Rekognition:
+    def __init__(self, statuses: dict[str, str]) -> None:
+        self._statuses = statuses
+        self.asked: list[tuple[str, str]] = []
+
+    def start(self, analysis: Analysis, request: dict[str, Any]) -> str:
+        raise AssertionError("the reconciler never starts jobs")
+
+    def get_page(self, analysis: Analysis, job_id: str, next_token: str | None, page_size: int) -> dict[str, Any]:
+        self.asked.append((analysis.get_operation, job_id))
+        status = self._statuses[job_id]
+        if status == "GONE":
+            raise RekognitionCallError(analysis.get_operation, "ResourceNotFoundException", "no such job")
+        return {"JobStatus": status, "StatusMessage": "bad codec" if status == "FAILED" else ""}
+
+
+class Ledger:
+    def __init__(self, holders: set[str]) -> None:
+        self.holders_now = set(holders)
+
+    def holders(self) -> frozenset[str]:
+        return frozenset(self.holders_now)
+
+    def replace(self, stale: set[str], missing: set[str]) -> None:
+        self.holders_now = (self.holders_now - stale) | missing
+
+
+class Notices:
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    def send_json(self, payload: dict[str, Any], *, delay_seconds: int = 0) -> None:
+        self.sent.append(payload)
+
+
+def test_finished_jobs_get_the_notification_rekognition_would_have_sent() -> None:
+    jobs = Jobs(
+        job("v1", "faces", JobStatus.IN_PROGRESS, LONG_AGO, "j-done"),
+        job("v1", "persons", JobStatus.IN_PROGRESS, LONG_AGO, "j-failed"),
+        job("v2", "faces", JobStatus.IN_PROGRESS, LONG_AGO, "j-running"),
+        job("v3", "faces", JobStatus.IN_PROGRESS, JUST_NOW, "j-young"),
+        job("v4", "celebrities", JobStatus.IN_PROGRESS, LONG_AGO, "j-gone"),
+    )
+    rekognition = Rekognition(
+        {
+            "j-done": "SUCCEEDED",
+            "j-failed": "FAILED",
+            "j-running": "IN_PROGRESS",
+            "j-young": "SUCCEEDED",
+            "j-gone": "GONE",
+        }
+    )
+    notices = Notices()
+    report = Reconciler(
+        jobs=jobs,
+        rekognition=rekognition,
+        ledger=Ledger(set()),
+        notices=notices,
+        stale_after=timedelta(minutes=20),
+        clock=lambda: NOW,
+    ).run()
+    assert sorted(report.requeued) == ["j-done", "j-failed", "j-gone"] and report.still_running == 1
+    assert ("GetLabelDetection", "j-failed") in rekognition.asked  # the job's own engine is asked
+    assert all(job_id != "j-young" for _op, job_id in rekognition.asked)  # young jobs cost no call
+    by_id = {notice["JobId"]: notice for notice in notices.sent}
+    assert by_id["j-failed"]["Status"] == "FAILED" and by_id["j-failed"]["Message"] == "bad codec"
+    assert by_id["j-failed"]["API"] == "StartLabelDetection" and by_id["j-failed"]["JobTag"] == "rvp:persons:v1"
+    assert by_id["j-done"]["Video"] == {"S3ObjectName": "v1.mp4", "S3Bucket": "b"}
+
+
+def test_the_ledger_is_rederived_from_running_and_starting_jobs() -> None:
+    jobs = Jobs(
+        job("v1", "faces", JobStatus.IN_PROGRESS, JUST_NOW, "j1"),
+        job("v2", "faces", JobStatus.STARTING, JUST_NOW),
+        job("v3", "faces", JobStatus.STARTING, LONG_AGO),
+        job("v4", "faces", JobStatus.SUCCEEDED, LONG_AGO, "j4"),
+    )
+    ledger = Ledger({"v2#faces", "v3#faces", "v4#faces"})
+    report = Reconciler(
+        jobs=jobs, rekognition=Rekognition({}), ledger=ledger, notices=Notices(), clock=lambda: NOW
+    ).run()
+    assert report.stale_holders == {"v3#faces", "v4#faces"}  # abandoned start, finished job
+    assert report.missing_holders == {"v1#faces"}  # running, forgotten by the ledger
+    assert ledger.holders_now == {"v1#faces", "v2#faces"} and report.in_flight == 2
+
+
+def test_unreachable_rekognition_is_reported_and_changes_nothing() -> None:
+    class Throttled(Rekognition):
+        def get_page(self, analysis: Analysis, job_id: str, next_token: str | None, page_size: int) -> dict[str, Any]:
+            raise RekognitionCallError(analysis.get_operation, "AccessDeniedException", "denied")
+
+    notices = Notices()
+    report = Reconciler(
+        jobs=Jobs(job("v1", "faces", JobStatus.IN_PROGRESS, LONG_AGO, "j1")),
+        rekognition=Throttled({}),
+        ledger=Ledger({"v1#faces"}),
+        notices=notices,
+        clock=lambda: NOW,
+    ).run()
+    assert report.unreachable == {"j1": "AccessDeniedException: denied"} and notices.sent == []
