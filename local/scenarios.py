@@ -32,4 +32,4 @@ def scenarios(uploads: int, quota: int) -> list[Scenario]:
 
 
 FIGURES = {"uploads": 1000, "quota": 20}
-CI = {"uploads": 16, "quota": 4}
+CI = {"uploads": 12, "quota": 4}

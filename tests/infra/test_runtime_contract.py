@@ -134,3 +134,11 @@ def _import_error(handler: str, properties: dict[str, Any]) -> str | None:
         [sys.executable, "-c", check], env=environment, capture_output=True, text=True, timeout=120, check=False
     )
     return None if result.returncode == 0 else result.stderr[-2000:] or f"exit code {result.returncode}"
+
+
+def test_local_queues_park_messages_after_as_many_receives_as_the_stack() -> None:
+    from infra import pipeline
+    from local import environment
+
+    assert environment.STARTER_MAX_RECEIVE_COUNT == pipeline.STARTER_MAX_RECEIVE_COUNT
+    assert environment.COLLECTOR_MAX_RECEIVE_COUNT == pipeline.COLLECTOR_MAX_RECEIVE_COUNT
