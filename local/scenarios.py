@@ -26,7 +26,10 @@ def scenarios(uploads: int, quota: int) -> list[Scenario]:
             ),
         ),
         Scenario("DynamoDB throttling", uploads=small, quota=quota, dynamodb_throttling=0.1),
-        Scenario("collector out of time", uploads=small, quota=quota, detections=1500, collector_seconds=30),
+        # Two pages per job, each in its own invocation: every job checkpoints and resumes once.
+        Scenario(
+            "collector out of time", uploads=max(quota, small // 2), quota=quota, detections=1200, collector_seconds=30
+        ),
         Scenario("poison input", uploads=small, quota=quota, poison=True),
     ]
 

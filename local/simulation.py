@@ -32,6 +32,7 @@ import boto3
 from moto.sqs import models as sqs_models
 from video_pipeline.analyses import DEFAULT_ANALYSES
 from video_pipeline.dal import clients
+from video_pipeline.dal.queues import WAITS_ATTRIBUTE
 
 from emulator import Clock, RekognitionVideoFake
 from local.environment import ACCOUNT_ID, LocalPipeline, provision
@@ -138,8 +139,8 @@ class _HttpStatus:
 
 
 class DuplicatingPoller(QueuePoller):
-    """Delivers every message `copies` times, as SQS's at-least-once delivery may: the first time a
-    message is received, its extra copies are put on the queue to arrive as separate messages."""
+    """Delivers every S3 event and notification `copies` times, as at-least-once delivery may: the
+    first time such a message is received, its extra copies are put on the queue to arrive separately."""
 
     def __init__(self, queue_url: str, handler: Any, *, copies: int, **options: Any) -> None:
         super().__init__(queue_url, handler, **options)
@@ -157,7 +158,9 @@ class DuplicatingPoller(QueuePoller):
 
 
 def _first_receive(message: dict[str, Any]) -> bool:
-    return str(message.get("Attributes", {}).get("ApproximateReceiveCount", "1")) == "1"
+    """A message from S3 or SNS seen for the first time (the starter's own re-queued waits are not copied)."""
+    fresh = str(message.get("Attributes", {}).get("ApproximateReceiveCount", "1")) == "1"
+    return fresh and WAITS_ATTRIBUTE not in message.get("MessageAttributes", {})
 
 
 class Simulation:
@@ -359,7 +362,11 @@ def _restore_handlers(loaded_before: set[str]) -> None:
         if name in loaded_before:
             forget_warm_state(importlib.reload(sys.modules[module]))
         else:
+            # Forget it entirely, or `from video_pipeline.handlers import x` would still find it on the package.
             sys.modules.pop(module, None)
+            package = sys.modules.get(_HANDLER_PACKAGE)
+            if package is not None and hasattr(package, name):
+                delattr(package, name)
 
 
 def _fresh_handlers() -> dict[str, ModuleType]:
