@@ -29,6 +29,8 @@ from typing import Any, Literal
 from unittest import mock
 
 import boto3
+from botocore.awsrequest import AWSResponse
+from moto.core.botocore_stubber import MockRawResponse
 from moto.sqs import models as sqs_models
 from video_pipeline.analyses import DEFAULT_ANALYSES
 from video_pipeline.dal import clients
@@ -109,9 +111,13 @@ class Figures:
 
 
 class DynamoDBFaults:
-    """Throttles a share of DynamoDB write calls the handlers make, as an overloaded table would."""
+    """Throttles a share of the DynamoDB write attempts the handlers make, as an overloaded table would.
 
-    WRITES = ("BatchWriteItem", "PutItem", "UpdateItem")
+    Injected per HTTP attempt (botocore's `before-send`), so the SDK's own retries see the throttling
+    exactly as they would see the service's answer, then the pipeline's retries.
+    """
+
+    WRITES = ("BatchWriteItem", "PutItem", "UpdateItem", "DeleteItem")
 
     def __init__(self, share: float, rng: random.Random) -> None:
         self._share = share
@@ -120,22 +126,20 @@ class DynamoDBFaults:
 
     def install(self, client: Any) -> None:
         for operation in self.WRITES:
-            client.meta.events.register(f"before-call.dynamodb.{operation}", self._maybe_throttle)
+            client.meta.events.register_first(f"before-send.dynamodb.{operation}", self._maybe_throttle)
 
-    def _maybe_throttle(self, **_: Any) -> tuple[Any, dict[str, Any]] | None:
+    def _maybe_throttle(self, request: Any, **_: Any) -> AWSResponse | None:
         if self._rng.random() >= self._share:
             return None
         self.injected += 1
-        response = {
-            "Error": {"Code": THROTTLING, "Message": "The level of configured provisioned throughput was exceeded"},
-            "ResponseMetadata": {"HTTPStatusCode": 400},
-        }
-        return _HttpStatus(400), response
-
-
-@dataclass(frozen=True, slots=True)
-class _HttpStatus:
-    status_code: int
+        body = json.dumps(
+            {
+                "__type": f"com.amazonaws.dynamodb.v20120810#{THROTTLING}",
+                "message": "The level of configured provisioned throughput for the table was exceeded.",
+            }
+        ).encode()
+        headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": "throttled"}
+        return AWSResponse(request.url, 400, headers, MockRawResponse(body))  # type: ignore[arg-type]
 
 
 class DuplicatingPoller(QueuePoller):
