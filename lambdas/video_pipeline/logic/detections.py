@@ -11,8 +11,10 @@ figures and benchmarks/collector_ingest.py measures them.
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +54,29 @@ def detection_sort_key(timestamp: int, ordinal: int) -> str:
 
 def detection_items(context: JobContext, elements: Iterable[Mapping[str, Any]], tally: ResultTally) -> list[DynamoItem]:
     """Items for one page of elements; `tally` carries the stream position across pages."""
+    with _collector_paused():
+        return _items(context, elements, tally)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for one page.
+
+    A page allocates some ten thousand small dicts, which sets off collections that walk every
+    object in the process (boto3's service models among them) and found nothing to free: items are
+    trees, never cycles. Pausing for the page took a third off the mapping time in the benchmark.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _items(context: JobContext, elements: Iterable[Mapping[str, Any]], tally: ResultTally) -> list[DynamoItem]:
     job_id, video_id = context.job_id, context.video_id
     indexed = _EntityIndexer(context, tally.entities) if context.analysis.entity else None
     items: list[DynamoItem] = []
