@@ -227,34 +227,35 @@ def measure(analysis: str, detections: int, *, trace_memory: bool = False, moto_
 
 
 def ingest_figures(sizes: tuple[int, ...], analyses: tuple[str, ...] = ANALYSES) -> list[IngestFigures]:
-    """Per analysis and size: the timed run, with the peak memory of a traced run."""
+    """Per analysis and size: the timed run, with the peak memory of a traced run; rows print as they come."""
+    print("Collector ingest (per job; own = mapping + building writes; times in seconds)")
+    print(
+        f"{'analysis':<12}{'detections':>11}{'stored':>10}{'own det/s':>11}{'mapping':>9}{'tracker':>9}{'build':>8}"
+        f"{'archive':>9}{'SDK':>8}{'fake':>8}{'backend':>9}{'wall':>8}{'BWI/1k':>8}{'floor/1k':>9}"
+        f"{'DDB req':>8}{'B/item':>8}{'WRU/det':>8}{'arch B/det':>11}{'peak MB':>9}"
+    )
     results = []
     for analysis in analyses:
         for size in sizes:
             timed = measure(analysis, size)
             traced = measure(analysis, size, trace_memory=True)
-            results.append(IngestFigures(**{**asdict(timed), "peak_bytes": traced.peak_bytes}))
+            row = IngestFigures(**{**asdict(timed), "peak_bytes": traced.peak_bytes})
+            _print_row(row)
+            results.append(row)
     return results
 
 
-def print_ingest(figures: list[IngestFigures]) -> None:
-    print("Collector ingest (per job; own = mapping + building writes; times in seconds)")
-    header = (
-        f"{'analysis':<12}{'detections':>11}{'own det/s':>11}{'mapping':>9}{'tracker':>9}{'build':>8}"
-        f"{'archive':>9}{'SDK':>8}{'fake':>8}{'backend':>9}{'wall':>8}{'BWI/1k':>8}{'floor/1k':>9}"
-        f"{'DDB req':>8}{'B/item':>8}{'WRU/det':>8}{'arch B/det':>11}{'peak MB':>9}"
+def _print_row(row: IngestFigures) -> None:
+    peak = f"{row.peak_bytes / 2**20:.1f}" if row.peak_bytes is not None else "-"
+    print(
+        f"{row.analysis:<12}{row.detections:>11,}{row.stored_items:>10,}{row.own_rate:>11,.0f}"
+        f"{row.mapping_seconds:>9.2f}{row.tracker_seconds:>9.2f}{row.building_seconds:>8.2f}"
+        f"{row.archive_seconds:>9.2f}{row.sdk_seconds:>8.2f}{row.fake_seconds:>8.2f}{row.backend_seconds:>9.2f}"
+        f"{row.wall_seconds:>8.2f}{row.batch_write_requests * 1000 / row.stored_items:>8.1f}{row.floor_per_1k:>9.1f}"
+        f"{row.dynamodb_requests:>8}{row.item_bytes:>8.0f}{row.write_units / row.stored_items:>8.2f}"
+        f"{row.archive_bytes:>11.0f}{peak:>9}",
+        flush=True,
     )
-    print(header)
-    for row in figures:
-        peak = f"{row.peak_bytes / 2**20:.1f}" if row.peak_bytes is not None else "-"
-        print(
-            f"{row.analysis:<12}{row.detections:>11,}{row.own_rate:>11,.0f}{row.mapping_seconds:>9.2f}"
-            f"{row.tracker_seconds:>9.2f}{row.building_seconds:>8.2f}{row.archive_seconds:>9.2f}"
-            f"{row.sdk_seconds:>8.2f}{row.fake_seconds:>8.2f}{row.backend_seconds:>9.2f}{row.wall_seconds:>8.2f}"
-            f"{row.batch_write_requests * 1000 / row.stored_items:>8.1f}{row.floor_per_1k:>9.1f}"
-            f"{row.dynamodb_requests:>8}{row.item_bytes:>8.0f}{row.write_units / row.stored_items:>8.2f}"
-            f"{row.archive_bytes:>11.0f}{peak:>9}"
-        )
 
 
 def main() -> None:
@@ -270,7 +271,7 @@ def main() -> None:
         figures = run_one(analysis, detections, trace_memory=arguments.memory, moto_backend=arguments.moto)
         print(json.dumps(asdict(figures)))
         return
-    print_ingest(ingest_figures(QUICK_SIZES if arguments.quick else SIZES))
+    ingest_figures(QUICK_SIZES if arguments.quick else SIZES)
 
 
 def _quiet_environment() -> None:
