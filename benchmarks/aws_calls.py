@@ -10,6 +10,7 @@ still serialises every request, but a 500k-detection run keeps no table or bucke
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -96,9 +97,12 @@ class OwnTime:
 class DiscardingBackend:
     """Answers DynamoDB BatchWriteItem and S3 PutObject with success; keeps only sizes and counts."""
 
-    item_bytes: list[int] = field(default_factory=list)
-    # Sizes of the items that also land in a secondary index (they carry its partition key).
-    indexed_item_bytes: list[int] = field(default_factory=list)
+    # Running totals only: a list per item would itself grow with the result size.
+    items: int = 0
+    item_bytes: int = 0
+    # Items that also land in a secondary index (they carry its partition key) are written twice.
+    indexed_items: int = 0
+    write_units: int = 0
     index_key: str = "entity"
     object_bytes: int = 0
     seconds: float = 0.0
@@ -113,9 +117,13 @@ class DiscardingBackend:
                 for write in writes:
                     item = write["PutRequest"]["Item"]
                     size = item_size(item)
-                    self.item_bytes.append(size)
+                    units = math.ceil(size / 1024)
+                    self.items += 1
+                    self.item_bytes += size
+                    self.write_units += units
                     if self.index_key in item:
-                        self.indexed_item_bytes.append(size)
+                        self.indexed_items += 1
+                        self.write_units += units
             response = _response(request, b'{"UnprocessedItems":{}}', "application/x-amz-json-1.0")
         elif request.method == "PUT" and "s3" in request.url.split("/")[2]:
             self.object_bytes += _body_length(request)

@@ -13,10 +13,12 @@ so that memory shows the collector alone; everything else runs on moto. Time is 
 * building writes: `DetectionsStore.write` less its requests; archive encoding: `put_page` less its
   PutObject; own processing = mapping + building writes (the issue's target, >= 50,000/s per core);
 * SDK: time in boto3 calls less the backends' own time; fake: the Rekognition fake producing pages;
-* backend: the discarding backend, and separately moto's DynamoDB for the smaller sizes.
+* backend: the discarding backend (the deployed latency of DynamoDB and S3 is an assumption of
+  benchmarks/cost_model.py: nothing on this machine measures it).
 
-Memory: tracemalloc's peak of Python allocations made during the collector run, in a second run
-(tracemalloc slows the code it watches, so the timed run has it off). Figures: docs/performance.md.
+Memory: tracemalloc's peak of Python allocations made during the collector run, less what the fake
+still holds at the end (its caches grow with the video: that is the service's memory), in a second
+run (tracemalloc slows the code it watches, so the timed run has it off). Figures: docs/performance.md.
 """
 
 from __future__ import annotations
@@ -32,16 +34,16 @@ import sys
 import time
 import tracemalloc
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import local  # noqa: F401  (puts lambdas/ on sys.path)
 
+ROOT = Path(__file__).resolve().parent.parent
 SIZES = (1_000, 10_000, 100_000, 500_000)
 QUICK_SIZES = (1_000, 2_000)
 ANALYSES = ("faces", "celebrities", "persons")
 BATCH_WRITE_LIMIT = 25
-# moto's DynamoDB is slow and keeps everything in memory: its time is measured up to this size.
-MOTO_BACKEND_MAX = 10_000
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class IngestFigures:
         return math.ceil(self.stored_items / BATCH_WRITE_LIMIT) * 1000 / self.stored_items
 
 
-def run_one(analysis: str, detections: int, *, trace_memory: bool, moto_backend: bool) -> IngestFigures:
+def run_one(analysis: str, detections: int, *, trace_memory: bool) -> IngestFigures:
     """One job of `detections` results through the real handlers; see the module docstring."""
     from moto import mock_aws
 
@@ -96,7 +98,7 @@ def run_one(analysis: str, detections: int, *, trace_memory: bool, moto_backend:
         forget_warm_state(collector, starter)
         fake = RekognitionVideoFake()
         with fake.activate(), contextlib.redirect_stdout(io.StringIO()):
-            probe = _Probe(collector, fake, resources, moto_backend=moto_backend)
+            probe = _Probe(collector, fake, resources)
             harness = PipelineHarness(resources=resources, fake=fake, starter=starter, collector=collector)
             fake.script(resources.bucket, f"{analysis}.mp4", detections=detections)
             harness.upload(f"{analysis}.mp4")
@@ -105,10 +107,17 @@ def run_one(analysis: str, detections: int, *, trace_memory: bool, moto_backend:
             return probe.collect(resources, analysis, detections, trace_memory=trace_memory)
 
 
+def _collector_peak() -> int:
+    """The traced peak, less what the Rekognition fake still holds: its caches are the service's memory."""
+    emulator = str(ROOT / "emulator")
+    held = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(True, f"{emulator}/*")])
+    return tracemalloc.get_traced_memory()[1] - sum(stat.size for stat in held.statistics("filename"))
+
+
 class _Probe:
     """Puts timers around the collector's parts and routes its writes to the discarding backend."""
 
-    def __init__(self, collector: Any, fake: Any, resources: Any, *, moto_backend: bool) -> None:
+    def __init__(self, collector: Any, fake: Any, resources: Any) -> None:
         import boto3
         from video_pipeline.dal import clients
         from video_pipeline.dal.archive import ResultsArchive
@@ -123,8 +132,7 @@ class _Probe:
         session = boto3.session.Session()
         dynamodb = session.client("dynamodb", config=clients._DYNAMODB_CONFIG)
         s3 = session.client("s3", config=clients._S3_CONFIG)
-        if not moto_backend:
-            self.backend.attach(dynamodb)
+        self.backend.attach(dynamodb)
         self.backend.attach(s3)
         self._store = DetectionsStore(dynamodb, resources.detections_table)
         self._archive = ResultsArchive(s3, resources.archive_bucket)
@@ -153,7 +161,7 @@ class _Probe:
                 poller.drain()
             finally:
                 wall = time.perf_counter() - began
-                peak = tracemalloc.get_traced_memory()[1] if trace_memory else None
+                peak = _collector_peak() if trace_memory else None
                 tracemalloc.stop()
                 collecting.detection_items, collecting.result_stream = mapping, streams
         return self._figures(api, analysis, detections, wall, peak)
@@ -184,10 +192,9 @@ class _Probe:
 
     def _figures(self, api: Any, analysis: str, detections: int, wall: float, peak: int | None) -> IngestFigures:
         timers, backend = self.timers, self.backend
-        sizes = backend.item_bytes
-        stored = len(sizes) or detections
+        stored = backend.items or detections
         # On-demand writes cost one unit per started KB, again for the copy in the by-entity index.
-        write_units = sum(math.ceil(size / 1024) for size in (*sizes, *backend.indexed_item_bytes))
+        write_units = backend.write_units
         fake_seconds = timers["fake"].seconds
         backend_seconds = backend.seconds
         sdk = api.seconds - fake_seconds - backend_seconds
@@ -209,19 +216,18 @@ class _Probe:
             batch_write_requests=api.of("dynamodb", "BatchWriteItem"),
             dynamodb_requests=api.of("dynamodb"),
             other_requests=other,
-            item_bytes=sum(sizes) / stored if sizes else 0.0,
-            index_item_share=len(backend.indexed_item_bytes) / stored,
+            item_bytes=backend.item_bytes / stored,
+            index_item_share=backend.indexed_items / stored,
             write_units=float(write_units),
             archive_bytes=backend.object_bytes / stored,
             peak_bytes=peak,
         )
 
 
-def measure(analysis: str, detections: int, *, trace_memory: bool = False, moto_backend: bool = False) -> IngestFigures:
+def measure(analysis: str, detections: int, *, trace_memory: bool = False) -> IngestFigures:
     """`run_one` in a fresh interpreter, so that no run inherits another's memory or warm caches."""
     command = [sys.executable, "-m", "benchmarks.collector_ingest", "--one", analysis, str(detections)]
     command += ["--memory"] if trace_memory else []
-    command += ["--moto"] if moto_backend else []
     completed = subprocess.run(command, check=True, capture_output=True, text=True)
     return IngestFigures(**json.loads(completed.stdout.strip().splitlines()[-1]))
 
@@ -263,12 +269,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, to keep the script working in CI")
     parser.add_argument("--one", nargs=2, metavar=("ANALYSIS", "DETECTIONS"), help=argparse.SUPPRESS)
     parser.add_argument("--memory", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--moto", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     _quiet_environment()
     if arguments.one:
         analysis, detections = arguments.one[0], int(arguments.one[1])
-        figures = run_one(analysis, detections, trace_memory=arguments.memory, moto_backend=arguments.moto)
+        figures = run_one(analysis, detections, trace_memory=arguments.memory)
         print(json.dumps(asdict(figures)))
         return
     ingest_figures(QUICK_SIZES if arguments.quick else SIZES)
