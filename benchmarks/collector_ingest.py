@@ -1,10 +1,24 @@
-"""Collector ingest figures: mapping throughput, write requests against the BatchWriteItem floor.
+"""Collector ingest: throughput of the collector's own processing, write requests, bytes and memory.
 
     .venv/bin/python -m benchmarks.collector_ingest [--quick]
 
-Prints one row per result size: detections/s of the collector's own mapping (elements -> items, no
-I/O), and the DynamoDB requests the full handler path sent per 1,000 detections through moto, next to
-the floor (40 = 1,000 / 25 items per BatchWriteItem). Figures are quoted in docs/performance.md.
+For each analysis and result size (1k, 10k, 100k, 500k detections; --quick: 1k and 2k) a fresh
+process starts one job through the real starter, lets the in-process Rekognition fake finish it and
+runs the real collector handler on its completion notification: Get* pages of 1,000 through boto3
+(the fake answers in-process), the archive, the mapping, BatchWriteItem. DynamoDB BatchWriteItem and
+S3 PutObject are answered by `DiscardingBackend` (the SDK still builds and serialises every request)
+so that memory shows the collector alone; everything else runs on moto. Time is split into:
+
+* mapping: `detection_items` (elements -> items); tracker: the `labels` engine's result stream;
+* building writes: `DetectionsStore.write` less its requests; archive encoding: `put_page` less its
+  PutObject; own processing = mapping + building writes (the issue's target, >= 50,000/s per core);
+* SDK: time in boto3 calls less the backends' own time; fake: the Rekognition fake producing pages;
+* backend: the discarding backend (the deployed latency of DynamoDB and S3 is an assumption of
+  benchmarks/cost_model.py: nothing on this machine measures it).
+
+Memory: tracemalloc's peak of Python allocations made during the collector run, less what the fake
+still holds at the end (its caches grow with the video: that is the service's memory), in a second
+run (tracemalloc slows the code it watches, so the timed run has it off). Figures: docs/performance.md.
 """
 
 from __future__ import annotations
@@ -12,74 +26,269 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import json
+import math
 import os
+import subprocess
+import sys
 import time
-
-from video_pipeline.analyses import FACES
-from video_pipeline.logic.detections import JobContext, ResultTally, detection_items
+import tracemalloc
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
 
 import local  # noqa: F401  (puts lambdas/ on sys.path)
 
-
-def _mapping_rate(elements: list[dict]) -> float:
-    context = JobContext("j" * 64, "v" * 32, FACES, "2026-11-22T10:00:00.000Z")
-    began = time.perf_counter()
-    for start in range(0, len(elements), 1000):
-        detection_items(context, elements[start : start + 1000], ResultTally(detections=start))
-    return len(elements) / (time.perf_counter() - began)
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = (1_000, 10_000, 100_000, 500_000)
+QUICK_SIZES = (1_000, 2_000)
+ANALYSES = ("faces", "celebrities", "persons")
+BATCH_WRITE_LIMIT = 25
 
 
-def _pipeline_requests(detections: int) -> tuple[float, int, list[dict]]:
+@dataclass(frozen=True)
+class IngestFigures:
+    analysis: str
+    detections: int
+    stored_items: int
+    pages: int
+    wall_seconds: float
+    mapping_seconds: float
+    tracker_seconds: float
+    building_seconds: float
+    archive_seconds: float
+    handler_own_seconds: float
+    sdk_seconds: float
+    fake_seconds: float
+    backend_seconds: float
+    batch_write_requests: int
+    dynamodb_requests: int
+    other_requests: dict[str, int]
+    item_bytes: float
+    index_item_share: float
+    write_units: float
+    archive_bytes: float
+    peak_bytes: int | None
+
+    @property
+    def own_rate(self) -> float:
+        """Detections per second of the collector's own processing: mapping and building writes."""
+        return self.stored_items / max(self.mapping_seconds + self.building_seconds, 1e-9)
+
+    @property
+    def floor_per_1k(self) -> float:
+        return math.ceil(self.stored_items / BATCH_WRITE_LIMIT) * 1000 / self.stored_items
+
+
+def run_one(analysis: str, detections: int, *, trace_memory: bool) -> IngestFigures:
+    """One job of `detections` results through the real handlers; see the module docstring."""
     from moto import mock_aws
 
     with mock_aws():
         from local.environment import provision
 
         resources = provision()
-        os.environ.update(resources.environment(analyses=("faces",)))
-        from video_pipeline.dal import detections_store
+        os.environ.update(resources.environment(analyses=(analysis,)))
         from video_pipeline.handlers import collector, starter
 
         from emulator import RekognitionVideoFake
         from local.harness import PipelineHarness
+        from local.lambda_runtime import forget_warm_state
 
-        requests = 0
-        original = detections_store.DetectionsStore._write_batch
-
-        def counting(self, batch):  # type: ignore[no-untyped-def]
-            nonlocal requests
-            before = self.requests
-            original(self, batch)
-            requests += self.requests - before
-
-        detections_store.DetectionsStore._write_batch = counting  # type: ignore[method-assign]
+        forget_warm_state(collector, starter)
         fake = RekognitionVideoFake()
         with fake.activate(), contextlib.redirect_stdout(io.StringIO()):
+            probe = _Probe(collector, fake, resources)
             harness = PipelineHarness(resources=resources, fake=fake, starter=starter, collector=collector)
-            fake.script(resources.bucket, "bench.mp4", detections=detections)
-            harness.upload("bench.mp4")
+            fake.script(resources.bucket, f"{analysis}.mp4", detections=detections)
+            harness.upload(f"{analysis}.mp4")
             harness.run_starter()
-            (job_id,) = harness.complete_jobs()
+            harness.complete_jobs()
+            return probe.collect(resources, analysis, detections, trace_memory=trace_memory)
+
+
+def _collector_peak() -> int:
+    """The traced peak, less what the Rekognition fake still holds: its caches are the service's memory."""
+    emulator = str(ROOT / "emulator")
+    held = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(True, f"{emulator}/*")])
+    return tracemalloc.get_traced_memory()[1] - sum(stat.size for stat in held.statistics("filename"))
+
+
+class _Probe:
+    """Puts timers around the collector's parts and routes its writes to the discarding backend."""
+
+    def __init__(self, collector: Any, fake: Any, resources: Any) -> None:
+        import boto3
+        from video_pipeline.dal import clients
+        from video_pipeline.dal.archive import ResultsArchive
+        from video_pipeline.dal.detections_store import DetectionsStore
+        from video_pipeline.logic import collecting
+
+        from benchmarks.aws_calls import DiscardingBackend, OwnTime
+
+        self.backend = DiscardingBackend()
+        self.timers = {name: OwnTime() for name in ("mapping", "tracker", "building", "archive", "handler", "fake")}
+        self._collector, self._fake, self._collecting = collector, fake, collecting
+        session = boto3.session.Session()
+        dynamodb = session.client("dynamodb", config=clients._DYNAMODB_CONFIG)
+        s3 = session.client("s3", config=clients._S3_CONFIG)
+        self.backend.attach(dynamodb)
+        self.backend.attach(s3)
+        self._store = DetectionsStore(dynamodb, resources.detections_table)
+        self._archive = ResultsArchive(s3, resources.archive_bucket)
+
+    def collect(self, resources: Any, analysis: str, detections: int, *, trace_memory: bool) -> IngestFigures:
+        from benchmarks.aws_calls import api_calls
+        from local.lambda_runtime import QueuePoller
+
+        collector, collecting, timers = self._collector, self._collecting, self.timers
+        with api_calls() as api:
+            api.recording = False
+            built = collector.result_collector()
+            built._detections, built._archive = self._store, self._archive
+            self._store.write = timers["building"].wrap(self._store.write, api)  # type: ignore[method-assign]
+            self._archive.put_page = timers["archive"].wrap(self._archive.put_page, api)  # type: ignore[method-assign]
+            mapping, streams = collecting.detection_items, collecting.result_stream
+            collecting.detection_items = timers["mapping"].wrap(mapping, api)
+            collecting.result_stream = self._timed_streams(streams, api)
+            self._fake.handle = timers["fake"].wrap(self._fake.handle, api)
+            handler = timers["handler"].wrap(self._recording(collector.handler, api), api)
+            poller = QueuePoller(resources.results_queue_url, handler, region=resources.region, batch_size=1)
+            if trace_memory:
+                tracemalloc.start()
             began = time.perf_counter()
-            harness.run_collector()
-            elapsed = time.perf_counter() - began
-            elements = fake.results(job_id)
-        detections_store.DetectionsStore._write_batch = original  # type: ignore[method-assign]
-        return elapsed, requests, elements
+            try:
+                poller.drain()
+            finally:
+                wall = time.perf_counter() - began
+                peak = _collector_peak() if trace_memory else None
+                tracemalloc.stop()
+                collecting.detection_items, collecting.result_stream = mapping, streams
+        return self._figures(api, analysis, detections, wall, peak)
+
+    @staticmethod
+    def _recording(handler: Any, api: Any) -> Any:
+        """Only the handler's own requests count, not the event source driver's receives and deletes."""
+
+        def recorded(*args: Any) -> Any:
+            api.recording = True
+            try:
+                return handler(*args)
+            finally:
+                api.recording = False
+
+        return recorded
+
+    def _timed_streams(self, build: Any, api: Any) -> Any:
+        timer = self.timers["tracker"]
+
+        def timed_stream(*args: Any, **kwargs: Any) -> Any:
+            stream = build(*args, **kwargs)
+            stream.feed = timer.wrap(stream.feed, api)
+            stream.finish = timer.wrap(stream.finish, api)
+            return stream
+
+        return timed_stream
+
+    def _figures(self, api: Any, analysis: str, detections: int, wall: float, peak: int | None) -> IngestFigures:
+        timers, backend = self.timers, self.backend
+        stored = backend.items or detections
+        # On-demand writes cost one unit per started KB, again for the copy in the by-entity index.
+        write_units = backend.write_units
+        fake_seconds = timers["fake"].seconds
+        backend_seconds = backend.seconds
+        sdk = api.seconds - fake_seconds - backend_seconds
+        other = {f"{service}.{operation}": n for (service, operation), n in sorted(api.counts.items())}
+        return IngestFigures(
+            analysis=analysis,
+            detections=detections,
+            stored_items=stored,
+            pages=api.of("rekognition"),
+            wall_seconds=wall,
+            mapping_seconds=timers["mapping"].seconds,
+            tracker_seconds=timers["tracker"].seconds,
+            building_seconds=timers["building"].seconds,
+            archive_seconds=timers["archive"].seconds,
+            handler_own_seconds=timers["handler"].seconds,
+            sdk_seconds=sdk,
+            fake_seconds=fake_seconds,
+            backend_seconds=backend_seconds,
+            batch_write_requests=api.of("dynamodb", "BatchWriteItem"),
+            dynamodb_requests=api.of("dynamodb"),
+            other_requests=other,
+            item_bytes=backend.item_bytes / stored,
+            index_item_share=backend.indexed_items / stored,
+            write_units=float(write_units),
+            archive_bytes=backend.object_bytes / stored,
+            peak_bytes=peak,
+        )
+
+
+def measure(analysis: str, detections: int, *, trace_memory: bool = False) -> IngestFigures:
+    """`run_one` in a fresh interpreter, so that no run inherits another's memory or warm caches."""
+    command = [sys.executable, "-m", "benchmarks.collector_ingest", "--one", analysis, str(detections)]
+    command += ["--memory"] if trace_memory else []
+    completed = subprocess.run(command, check=True, capture_output=True, text=True)
+    return IngestFigures(**json.loads(completed.stdout.strip().splitlines()[-1]))
+
+
+def ingest_figures(sizes: tuple[int, ...], analyses: tuple[str, ...] = ANALYSES) -> list[IngestFigures]:
+    """Per analysis and size: the timed run, with the peak memory of a traced run; rows print as they come."""
+    print("Collector ingest (per job; own = mapping + building writes; times in seconds)")
+    print(
+        f"{'analysis':<12}{'detections':>11}{'stored':>10}{'own det/s':>11}{'mapping':>9}{'tracker':>9}{'build':>8}"
+        f"{'archive':>9}{'SDK':>8}{'fake':>8}{'backend':>9}{'wall':>8}{'BWI/1k':>8}{'floor/1k':>9}"
+        f"{'DDB req':>8}{'B/item':>8}{'WRU/det':>8}{'arch B/det':>11}{'peak MB':>9}"
+    )
+    results = []
+    for analysis in analyses:
+        for size in sizes:
+            timed = measure(analysis, size)
+            traced = measure(analysis, size, trace_memory=True)
+            row = IngestFigures(**{**asdict(timed), "peak_bytes": traced.peak_bytes})
+            _print_row(row)
+            results.append(row)
+    return results
+
+
+def _print_row(row: IngestFigures) -> None:
+    peak = f"{row.peak_bytes / 2**20:.1f}" if row.peak_bytes is not None else "-"
+    print(
+        f"{row.analysis:<12}{row.detections:>11,}{row.stored_items:>10,}{row.own_rate:>11,.0f}"
+        f"{row.mapping_seconds:>9.2f}{row.tracker_seconds:>9.2f}{row.building_seconds:>8.2f}"
+        f"{row.archive_seconds:>9.2f}{row.sdk_seconds:>8.2f}{row.fake_seconds:>8.2f}{row.backend_seconds:>9.2f}"
+        f"{row.wall_seconds:>8.2f}{row.batch_write_requests * 1000 / row.stored_items:>8.1f}{row.floor_per_1k:>9.1f}"
+        f"{row.dynamodb_requests:>8}{row.item_bytes:>8.0f}{row.write_units / row.stored_items:>8.2f}"
+        f"{row.archive_bytes:>11.0f}{peak:>9}",
+        flush=True,
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.split("\\n")[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="small sizes, to keep the script working in CI")
-    sizes = [200, 1000] if parser.parse_args().quick else [1000, 10_000, 50_000]
-    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "1")
-    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
+    parser.add_argument("--one", nargs=2, metavar=("ANALYSIS", "DETECTIONS"), help=argparse.SUPPRESS)
+    parser.add_argument("--memory", action="store_true", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    _quiet_environment()
+    if arguments.one:
+        analysis, detections = arguments.one[0], int(arguments.one[1])
+        figures = run_one(analysis, detections, trace_memory=arguments.memory)
+        print(json.dumps(asdict(figures)))
+        return
+    ingest_figures(QUICK_SIZES if arguments.quick else SIZES)
+
+
+def _quiet_environment() -> None:
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    print(f"{'detections':>10} {'mapping det/s':>14} {'handler+moto s':>15} {'requests/1k':>12} {'floor/1k':>9}")
-    for size in sizes:
-        elapsed, requests, elements = _pipeline_requests(size)
-        rate = _mapping_rate(elements)
-        print(f"{size:>10} {rate:>14,.0f} {elapsed:>15.2f} {requests * 1000 / size:>12.1f} {40.0:>9.1f}")
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "POWERTOOLS_TRACE_DISABLED": "1",
+        "POWERTOOLS_LOG_LEVEL": "ERROR",
+        "POWERTOOLS_METRICS_DISABLED": "1",
+    }.items():
+        os.environ.setdefault(name, value)
 
 
 if __name__ == "__main__":

@@ -212,6 +212,8 @@ class ResultCollector:
             self._detections.write(detection_items(context, stream.feed(page.get(analysis.result_key, [])), tally))
             number += 1
             next_token = page.get("NextToken")
+            # Let this page go before the next one is fetched, or two pages are held at once.
+            del page
             if not next_token:
                 self._detections.write(detection_items(context, stream.finish(), tally))
                 return _StreamEnd(tally, metadata)

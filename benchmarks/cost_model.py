@@ -1,0 +1,131 @@
+"""The pipeline's own AWS cost per video next to Rekognition's, from measured counts and durations.
+
+Prices: public on-demand list prices, us-east-1, x86, as published on the AWS pricing pages on
+2025-06-01 (DynamoDB on-demand after its November 2024 reduction); free tiers ignored.
+Assumptions (docs/performance.md discusses them): a dense scene, 10 detections stored per second
+of video per analysis (two faces / celebrities / people at Rekognition's ~5 sampled instants a
+second); AWS latencies per request as stated below, since this machine measures none of them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+PRICES_AS_OF = "2025-06-01"
+LAMBDA_GB_SECOND = 0.0000166667
+LAMBDA_REQUEST = 0.20 / 1e6
+DYNAMODB_WRITE_UNIT = 0.625 / 1e6
+DYNAMODB_READ_UNIT = 0.125 / 1e6
+DYNAMODB_GB_MONTH = 0.25
+SQS_REQUEST = 0.40 / 1e6
+SNS_PUBLISH = 0.50 / 1e6
+S3_PUT = 0.005 / 1000
+S3_GET = 0.0004 / 1000
+S3_GB_MONTH = 0.023
+REKOGNITION_VIDEO_MINUTE = 0.10  # stored video: labels, faces, celebrities (and People Pathing, while it ran)
+
+DETECTIONS_PER_SECOND = 10.0
+PAGE = 1000
+# Latencies assumed for the deployed function (same-region calls): a Get* page of 1,000 elements,
+# one BatchWriteItem of 25 items, one PutObject of a compressed page.
+GET_PAGE_SECONDS = 0.8
+BATCH_WRITE_SECONDS = 0.012
+PUT_OBJECT_SECONDS = 0.04
+# Lambda at 1,024 MB has ~0.58 of a vCPU; CPU time measured here is scaled by this factor.
+COLLECTOR_MEMORY_GB = 1.0
+COLLECTOR_CPU_FACTOR = 1.7
+STARTER_MEMORY_GB = 0.5
+STARTER_CPU_FACTOR = 3.4
+STARTER_REQUEST_SECONDS = 0.03
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What the benchmarks measured for one analysis."""
+
+    analysis: str
+    cpu_seconds_per_1k: float  # handler time less AWS calls, plus the SDK's own work, per 1,000 stored
+    write_units_per_detection: float
+    batch_writes_per_1k: float
+    item_bytes: float
+    archive_bytes: float
+
+
+@dataclass(frozen=True)
+class VideoCost:
+    minutes: float
+    analysis: str
+    lambda_cost: float
+    dynamodb_cost: float
+    messaging_cost: float
+    s3_cost: float
+    storage_month: float
+    rekognition: float
+
+    @property
+    def pipeline(self) -> float:
+        return self.lambda_cost + self.dynamodb_cost + self.messaging_cost + self.s3_cost
+
+    @property
+    def ratio(self) -> float:
+        return self.pipeline / self.rekognition
+
+
+def video_cost(
+    minutes: float, measured: Measured, starter_requests: float, starter_cpu_ms: float, analyses: int
+) -> VideoCost:
+    """One analysis of one video; the starter's per-upload share is split evenly over the analyses."""
+    detections = minutes * 60 * DETECTIONS_PER_SECOND
+    pages = max(1, math.ceil(detections / PAGE))
+    collector_seconds = (
+        detections / 1000 * (measured.cpu_seconds_per_1k * COLLECTOR_CPU_FACTOR)
+        + pages * (GET_PAGE_SECONDS + PUT_OBJECT_SECONDS)
+        + detections / 1000 * measured.batch_writes_per_1k * BATCH_WRITE_SECONDS
+    )
+    starter_seconds = (
+        starter_cpu_ms / 1000 * STARTER_CPU_FACTOR + starter_requests * STARTER_REQUEST_SECONDS
+    ) / analyses
+    invocations = max(1, math.ceil(collector_seconds / 840)) + 1 / analyses
+    lambda_cost = (
+        collector_seconds * COLLECTOR_MEMORY_GB + starter_seconds * STARTER_MEMORY_GB
+    ) * LAMBDA_GB_SECOND + invocations * LAMBDA_REQUEST
+    # Jobs table: the starter's writes per job, the collector's final update and slot release; one
+    # unit each, plus one for each of the (at most two) indexes a job item is in.
+    job_writes = (10 / analyses + 2) * 3
+    dynamodb_cost = (
+        detections * measured.write_units_per_detection + job_writes
+    ) * DYNAMODB_WRITE_UNIT + 2 * DYNAMODB_READ_UNIT
+    # SQS: upload message (send, receive, delete) shared; completion message (send, receive, delete) per job.
+    messaging_cost = (3 / analyses + 3) * SQS_REQUEST + SNS_PUBLISH
+    s3_cost = pages * S3_PUT + S3_GET / analyses
+    storage_month = detections * (measured.item_bytes * DYNAMODB_GB_MONTH + measured.archive_bytes * S3_GB_MONTH) / 1e9
+    return VideoCost(
+        minutes,
+        measured.analysis,
+        lambda_cost,
+        dynamodb_cost,
+        messaging_cost,
+        s3_cost,
+        storage_month,
+        minutes * REKOGNITION_VIDEO_MINUTE,
+    )
+
+
+def print_costs(measured: list[Measured], starter_requests: float, starter_cpu_ms: float) -> None:
+    print(f"Cost model (USD, us-east-1 on-demand prices of {PRICES_AS_OF}; {DETECTIONS_PER_SECOND:g} detections/s)")
+    print(
+        f"{'video':>7} {'analysis':<12}{'Lambda':>10}{'DynamoDB':>10}{'SQS+SNS':>10}{'S3':>10}"
+        f"{'pipeline':>10}{'Rekognition':>12}{'ratio':>8}{'storage/mo':>11}"
+    )
+    for minutes, label in ((1, "1 min"), (60, "1 h"), (360, "6 h")):
+        costs = [video_cost(minutes, entry, starter_requests, starter_cpu_ms, len(measured)) for entry in measured]
+        for cost in costs:
+            print(
+                f"{label:>7} {cost.analysis:<12}{cost.lambda_cost:>10.5f}{cost.dynamodb_cost:>10.5f}"
+                f"{cost.messaging_cost:>10.6f}{cost.s3_cost:>10.5f}{cost.pipeline:>10.4f}{cost.rekognition:>12.2f}"
+                f"{cost.ratio:>8.2%}{cost.storage_month:>11.5f}"
+            )
+        pipeline = sum(cost.pipeline for cost in costs)
+        rekognition = sum(cost.rekognition for cost in costs)
+        print(f"{label:>7} {'all':<12}{'':>40}{pipeline:>10.4f}{rekognition:>12.2f}{pipeline / rekognition:>8.2%}")

@@ -1,0 +1,68 @@
+"""`python -m benchmarks.performance --quick` keeps working: every section printed, in its shape.
+
+The figures themselves are documented, never asserted: timing depends on the machine. What is
+asserted is what follows from the code: request counts against their floors and the rows present.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.e2e.conftest import ROOT
+
+NUMBER = r"[\d,]+(?:\.\d+)?"
+
+
+@pytest.fixture(scope="module")
+def quick_run() -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "benchmarks.performance", "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def test_the_quick_run_succeeds(quick_run):
+    assert quick_run.returncode == 0, quick_run.stderr
+    assert "Traceback" not in quick_run.stderr
+
+
+def test_collector_rows_cover_every_analysis_with_writes_near_the_batch_floor(quick_run):
+    rows = re.findall(rf"^(faces|celebrities|persons)\s+1,000\s+({NUMBER}).*$", quick_run.stdout, re.MULTILINE)
+    assert [analysis for analysis, _ in rows] == ["faces", "celebrities", "persons"], quick_run.stdout
+    for line in quick_run.stdout.splitlines():
+        if re.match(r"^(faces|celebrities|persons)\s+1,000\s", line):
+            columns = line.split()
+            assert len(columns) == 19, line
+            batch_writes, floor = float(columns[12]), float(columns[13])
+            # 25 items per BatchWriteItem: at most a partial batch per page above the floor (the 5% target).
+            assert floor <= batch_writes <= floor * 1.05, line
+            assert float(columns[18]) > 0  # a traced peak was measured
+
+
+def test_starter_requests_are_counted_against_their_floor(quick_run):
+    out = quick_run.stdout
+    for operation in ("StartFaceDetection", "StartCelebrityRecognition", "StartLabelDetection"):
+        assert re.search(rf"rekognition\.{operation}\s+1\.0 per upload", out), out
+    assert re.search(rf"all AWS requests\s+{NUMBER} per upload \(floor 7\)", out), out
+    assert re.search(rf"handler time less AWS calls: -?{NUMBER} ms per upload", out), out
+
+
+def test_cold_start_and_package_sizes_are_reported_for_every_handler(quick_run):
+    for handler in ("starter", "collector", "read_api"):
+        assert re.search(rf"^\s+{handler}\s+{NUMBER} ms", quick_run.stdout, re.MULTILINE), quick_run.stdout
+    assert re.search(rf"code asset \(lambdas/\)\s+{NUMBER} KiB", quick_run.stdout)
+
+
+def test_local_latency_and_costs_are_printed(quick_run):
+    out = quick_run.stdout
+    assert re.search(rf"pipeline's own overhead\s+-?{NUMBER} s", out), out
+    for video in ("1 min", "1 h", "6 h"):
+        assert re.search(rf"^\s*{video} all\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}%", out, re.MULTILINE), out
