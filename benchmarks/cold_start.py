@@ -1,25 +1,45 @@
-"""Cold start: import time of each handler module and the size of what each function deploys.
+"""Cold start: import time of each handler module, its first invocation, and the deployed sizes.
 
     .venv/bin/python -m benchmarks.cold_start [--quick]
 
-Each handler module is imported in a fresh interpreter under `python -X importtime` (the
-environment set as the stack sets it); the figure is the sum of the top-level imports' cumulative
-times, so interpreter start-up itself is not counted. Median of several runs. Sizes: the code asset
-(lambdas/, zipped with the stack's excludes; the same for every function) and, for reference, the
-Powertools layer's packages as installed here (the layer is AWS's, not deployed by the stack).
+Both figures run in a fresh interpreter with the environment a deployed function sees: the stack's
+variables and the ones the Lambda service itself sets (LAMBDA_TASK_ROOT among them, which turns
+Powertools' Tracer on and makes the X-Ray SDK use its Lambda context instead of building a
+centralised sampler it never uses there). Median of several runs.
+
+Import: each handler module imported under `python -X importtime`; the figure is the sum of the
+top-level imports' cumulative times, so interpreter start-up itself is not counted.
+
+Cold invocation: benchmarks/cold_invocation.py imports the handler and handles one representative
+event (starter: one upload's S3 notification; collector: the completion notification of one face
+detection job; read API: GET /videos), with AWS answered over HTTP by moto's server and the
+Rekognition emulator (local/cloud.py) and an X-Ray daemon stand-in counting what the Tracer sends.
+Reported: the import and the first invocation, in wall time, and the invocation less the time spent
+waiting for those endpoints (whose latency a deployment has too, but which is not the handler's
+work). A cost moved from the import to the first invocation shows up in the latter.
+
+Sizes: the code asset (lambdas/, zipped with the stack's excludes; the same for every function) and,
+for reference, the Powertools layer's packages as installed here (the layer is AWS's, not deployed by
+the stack).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
+import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
 import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 LAMBDAS = ROOT / "lambdas"
@@ -36,9 +56,13 @@ LAYER_PACKAGES = (
     "annotated_types",
     "typing_inspection",
 )
+# The stack's variables (infra/constructs/pipeline_function.py and each function's own).
 _ENVIRONMENT = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "POWERTOOLS_SERVICE_NAME": "rekognition-video-pipeline",
+    "POWERTOOLS_METRICS_NAMESPACE": "RekognitionVideoPipeline",
+    "POWERTOOLS_LOG_LEVEL": "INFO",
+    "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
     "JOBS_TABLE_NAME": "jobs",
     "DETECTIONS_TABLE_NAME": "detections",
     "REKOGNITION_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:AmazonRekognition-x",
@@ -48,7 +72,32 @@ _ENVIRONMENT = {
     "ARCHIVE_BUCKET_NAME": "archive",
     "JOB_QUOTA": "20",
 }
+# What the Lambda service sets in every function. Powertools' Tracer is off without LAMBDA_TASK_ROOT,
+# and the X-Ray SDK then builds a centralised sampler (two botocore clients, ~130 ms here) that it
+# never builds in Lambda: without these the figures measure a process no deployment runs.
+_LAMBDA_RUNTIME = {
+    "LAMBDA_TASK_ROOT": str(LAMBDAS),
+    "LAMBDA_RUNTIME_DIR": str(LAMBDAS),
+    "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
+    "AWS_LAMBDA_FUNCTION_NAME": "cold-start",
+    "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
+    "AWS_LAMBDA_LOG_FORMAT": "JSON",
+    "AWS_LAMBDA_LOG_LEVEL": "INFO",
+    "AWS_REGION": "us-east-1",
+    "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
+    "_HANDLER": "handler",
+    # A sampled trace, as an invocation under active tracing may be: the Tracer records everything.
+    "_X_AMZN_TRACE_ID": "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+}
 EXCLUDED_PARTS = ("__pycache__", "tests", ".pytest_cache", ".mypy_cache")
+INVOCATION_SCRIPT = Path(__file__).resolve().parent / "cold_invocation.py"
+INVOCATION_MARKER = "COLD-INVOCATION "
+EVENTS = {
+    "starter": "one upload's S3 notification, 3 jobs started",
+    "collector": "one face detection job's notification",
+    "read_api": "GET /videos",
+}
 
 
 @dataclass(frozen=True)
@@ -58,12 +107,36 @@ class ImportFigures:
     heaviest: list[tuple[str, float]]
 
 
-def _top_level_imports(code: str) -> list[tuple[str, float]]:
-    """(module, cumulative ms) of each import made at the top level while running `code`."""
-    environment = {**os.environ, **_ENVIRONMENT, "PYTHONPATH": str(LAMBDAS)}
+@dataclass(frozen=True)
+class InvocationFigures:
+    handler: str
+    import_ms: float
+    invoke_ms: float
+    # The invocation less the time botocore spent waiting for the endpoints (None: not measurable).
+    own_ms: float | None
+    aws_requests: int | None
+    # X-Ray subsegments the Tracer sent during one invocation: "## handler" and one per AWS call.
+    traced: dict[str, int]
+
+
+# Variables of the calling shell (or of another benchmark in the same process: collector_ingest turns
+# the Tracer off) that would change what a handler does; the deployed function has none of them.
+_NOT_INHERITED = ("AWS_", "POWERTOOLS_", "LAMBDA_", "_X_AMZN_", "_HANDLER", "PYDANTIC_")
+
+
+def _base_environment() -> dict[str, str]:
+    return {name: value for name, value in os.environ.items() if not name.startswith(_NOT_INHERITED)}
+
+
+def _import_environment() -> dict[str, str]:
+    return {**_base_environment(), **_ENVIRONMENT, **_LAMBDA_RUNTIME, "PYTHONPATH": str(LAMBDAS)}
+
+
+def _imports(code: str) -> list[tuple[int, str, float]]:
+    """(depth, module, cumulative ms) of every import made while running `code`, in -X importtime's order."""
     completed = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", code],
-        env=environment,
+        env=_import_environment(),
         cwd=LAMBDAS,
         capture_output=True,
         text=True,
@@ -75,20 +148,29 @@ def _top_level_imports(code: str) -> list[tuple[str, float]]:
         if len(parts) != 3 or not parts[1].strip().isdigit():
             continue
         name = parts[2]
-        # One space of indentation is a top-level import; nested ones are inside its cumulative time.
-        if name.startswith(" ") and not name.startswith("  "):
-            entries.append((name.strip(), int(parts[1]) / 1000))
+        # One space of indentation is a top-level import, two more per level of nesting.
+        entries.append(((len(name) - len(name.lstrip()) + 1) // 2, name.strip(), int(parts[1]) / 1000))
     return entries
 
 
 def import_time(handler: str) -> tuple[float, list[tuple[str, float]]]:
-    """Milliseconds to import one handler module, and its heaviest top-level imports."""
-    start_up = {name for name, _ in _top_level_imports("pass")}
-    imports = [
-        entry for entry in _top_level_imports(f"import video_pipeline.handlers.{handler}") if entry[0] not in start_up
-    ]
-    total = sum(milliseconds for _, milliseconds in imports)
-    return total, sorted(imports, key=lambda entry: -entry[1])[:3]
+    """Milliseconds to import one handler module, and the heaviest imports the handler module makes.
+
+    The figure is the sum of the top-level imports' cumulative times (nested ones are inside them).
+    """
+    start_up = {name for depth, name, _ in _imports("pass") if depth == 1}
+    module = f"video_pipeline.handlers.{handler}"
+    entries = _imports(f"import {module}")
+    total = sum(milliseconds for depth, name, milliseconds in entries if depth == 1 and name not in start_up)
+    # -X importtime prints a module after its own imports: the handler's are the depth-2 lines before it.
+    direct: list[tuple[str, float]] = []
+    pending: list[tuple[str, float]] = []
+    for depth, name, milliseconds in entries:
+        if depth == 2:
+            pending.append((name, milliseconds))
+        elif depth == 1:
+            direct, pending = (pending, []) if name == module else (direct, [])
+    return total, sorted(direct, key=lambda entry: -entry[1])[:3]
 
 
 def measure_imports(runs: int) -> list[ImportFigures]:
@@ -99,6 +181,184 @@ def measure_imports(runs: int) -> list[ImportFigures]:
         median = statistics.median(total for total, _ in samples)
         figures.append(ImportFigures(handler, median, samples[0][1]))
     return figures
+
+
+class _XRayDaemon:
+    """A UDP socket standing in for the X-Ray daemon: what the Tracer sent, by subsegment name."""
+
+    def __init__(self) -> None:
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.setblocking(False)
+        host, port = self._socket.getsockname()
+        self.address = f"{host}:{port}"
+
+    def received(self) -> dict[str, int]:
+        """Subsegments sent since the last call: `## handler`, and `aws:<service>` per AWS call."""
+        names: Counter[str] = Counter()
+        while True:
+            try:
+                datagram = self._socket.recv(65536)
+            except BlockingIOError:
+                return dict(names)
+            _header, _, body = datagram.decode().partition("\n")
+            entity = json.loads(body)
+            prefix = "aws:" if entity.get("namespace") == "aws" else ""
+            names[prefix + entity["name"]] += 1
+
+    def close(self) -> None:
+        self._socket.close()
+
+
+def _invoke(handler: str, event: Mapping[str, Any], environment: Mapping[str, str]) -> dict[str, Any]:
+    completed = subprocess.run(
+        [sys.executable, str(INVOCATION_SCRIPT), handler],
+        input=json.dumps(event),
+        env={**environment, "PYTHONPATH": str(LAMBDAS)},
+        cwd=LAMBDAS,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = [line for line in completed.stdout.splitlines() if line.startswith(INVOCATION_MARKER)]
+    if not lines:
+        raise RuntimeError(f"{handler}: no result\n{completed.stdout}\n{completed.stderr}")
+    result: dict[str, Any] = json.loads(lines[-1].removeprefix(INVOCATION_MARKER))
+    return result
+
+
+def _check_response(handler: str, response: Any) -> None:
+    """A failed invocation is fast for the wrong reason: only successful ones are measured."""
+    if handler == "read_api":
+        ok = response.get("statusCode") == 200 and json.loads(response["body"]).get("items")
+    else:
+        ok = response == {"batchItemFailures": []}
+    if not ok:
+        raise RuntimeError(f"{handler}: unexpected response {response}")
+
+
+def _one_message_event(
+    sqs: Any, queue_url: str, region: str, wanted: Callable[[Mapping[str, Any]], bool]
+) -> dict[str, Any]:
+    """The SQS event a one-message batch of `queue_url` hands to its function: the next wanted message.
+
+    Messages not wanted (S3's test event, notifications of other analyses) are deleted on the way.
+    """
+    from local.lambda_runtime import to_sqs_event
+
+    arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    while True:
+        messages = sqs.receive_message(
+            QueueUrl=queue_url,
+            MaxNumberOfMessages=1,
+            WaitTimeSeconds=5,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if not messages:
+            raise RuntimeError(f"no wanted message arrived on {queue_url}")
+        event = to_sqs_event(messages, arn, region)
+        if wanted(event["Records"][0]):
+            return event
+        sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=messages[0]["ReceiptHandle"])
+
+
+def _is_upload(record: Mapping[str, Any]) -> bool:
+    return "ObjectCreated:" in record["body"]
+
+
+def _is_face_detection(record: Mapping[str, Any]) -> bool:
+    envelope = json.loads(record["body"])
+    notice = json.loads(envelope["Message"]) if envelope.get("Type") == "Notification" else envelope
+    return notice.get("API") in ("FACE_DETECTION", "StartFaceDetection")
+
+
+@contextlib.contextmanager
+def _local_aws() -> Iterator[tuple[Any, Any]]:
+    """moto's server and the Rekognition emulator (jobs finish when asked), and the pipeline's resources."""
+    from local.cloud import local_cloud
+    from local.environment import provision
+
+    with local_cloud(workers=0) as cloud:
+        yield cloud, provision(cloud.region)
+
+
+def _events(runs: int, cloud: Any, resources: Any) -> dict[str, list[dict[str, Any]]]:
+    """Per handler, `runs` events; the collector's are of jobs the starter's started."""
+    import boto3
+
+    from local.harness import sample_video_bytes
+    from local.http_api import http_api_event
+
+    s3 = boto3.client("s3", region_name=resources.region)
+    sqs = boto3.client("sqs", region_name=resources.region)
+    starter = []
+    for number in range(runs):
+        s3.put_object(Bucket=resources.bucket, Key=f"cold-start/{number}.mp4", Body=sample_video_bytes())
+        starter.append(_one_message_event(sqs, resources.starter_queue_url, resources.region, _is_upload))
+    return {
+        "starter": starter,
+        "collector": [],  # once the starter's jobs exist: see measure_invocations
+        "read_api": [http_api_event("GET", "/videos", "limit=20", {}, b"") for _ in range(runs)],
+    }
+
+
+def _face_notices(runs: int, cloud: Any, resources: Any) -> list[dict[str, Any]]:
+    import boto3
+
+    sqs = boto3.client("sqs", region_name=resources.region)
+    cloud.fake.complete_jobs()
+    return [
+        _one_message_event(sqs, resources.results_queue_url, resources.region, _is_face_detection) for _ in range(runs)
+    ]
+
+
+def measure_invocations(runs: int) -> list[InvocationFigures]:
+    """Each handler, `runs` times in a fresh interpreter: import it, then handle one event."""
+    from local.cloud import FAKE_CREDENTIALS
+
+    daemon = _XRayDaemon()
+    try:
+        with _local_aws() as (cloud, resources):
+            environment = {
+                **_base_environment(),
+                **_ENVIRONMENT,
+                **resources.environment(job_quota=10_000),
+                **_LAMBDA_RUNTIME,
+                **FAKE_CREDENTIALS,
+                "AWS_ENDPOINT_URL": cloud.aws_url,
+                "AWS_ENDPOINT_URL_REKOGNITION": cloud.rekognition_url,
+                "AWS_XRAY_DAEMON_ADDRESS": daemon.address,
+            }
+            events = _events(runs, cloud, resources)
+            figures = []
+            for handler in HANDLERS:
+                if handler == "collector":
+                    events["collector"] = _face_notices(runs, cloud, resources)
+                samples, traced = [], {}
+                for event in events[handler]:
+                    daemon.received()  # whatever an earlier run left
+                    result = _invoke(handler, event, {**environment, "POWERTOOLS_SERVICE_NAME": handler})
+                    _check_response(handler, result["response"])
+                    traced = daemon.received()
+                    samples.append(result)
+                figures.append(_summarise(handler, samples, traced))
+            return figures
+    finally:
+        daemon.close()
+
+
+def _summarise(handler: str, samples: list[dict[str, Any]], traced: dict[str, int]) -> InvocationFigures:
+    waits = [sample["aws_wait_ms"] for sample in samples]
+    own = None if None in waits else statistics.median(s["invoke_ms"] - s["aws_wait_ms"] for s in samples)
+    return InvocationFigures(
+        handler=handler,
+        import_ms=statistics.median(sample["import_ms"] for sample in samples),
+        invoke_ms=statistics.median(sample["invoke_ms"] for sample in samples),
+        own_ms=own,
+        aws_requests=samples[-1]["aws_requests"],
+        traced=traced,
+    )
 
 
 def zipped_size(paths: list[Path], root: Path) -> int:
@@ -121,11 +381,25 @@ def package_sizes() -> dict[str, int]:
     }
 
 
-def print_cold_start(imports: list[ImportFigures], sizes: dict[str, int]) -> None:
+def print_cold_start(
+    imports: list[ImportFigures], sizes: dict[str, int], invocations: list[InvocationFigures] | None = None
+) -> None:
     print("Cold start: handler import time (python -X importtime, median), target < 300 ms")
     for figure in imports:
         heaviest = ", ".join(f"{name} {milliseconds:.0f}" for name, milliseconds in figure.heaviest)
         print(f"  {figure.handler:<10}{figure.milliseconds:>8.0f} ms   heaviest: {heaviest}")
+    if invocations:
+        print("Cold invocation: fresh interpreter, import then one event (wall time, median)")
+        print(f"  {'':<10}{'import':>8}{'1st call':>10}{'less AWS':>10}{'requests':>10}   X-Ray subsegments   event")
+        for row in invocations:
+            own = "n/a" if row.own_ms is None else f"{row.own_ms:.0f}"
+            calls = sum(count for name, count in row.traced.items() if name.startswith("aws:"))
+            handler_segments = sum(count for name, count in row.traced.items() if name.startswith("## "))
+            print(
+                f"  {row.handler:<10}{row.import_ms:>5.0f} ms{row.invoke_ms:>7.0f} ms{own:>7} ms"
+                f"{row.aws_requests if row.aws_requests is not None else 'n/a':>10}"
+                f"   handler {handler_segments}, AWS {calls:<3}    {EVENTS[row.handler]}"
+            )
     print("Deployment package sizes (zipped)")
     for name, size in sizes.items():
         print(f"  {name:<34}{size / 1024:>8.0f} KiB")
@@ -134,7 +408,8 @@ def print_cold_start(imports: list[ImportFigures], sizes: dict[str, int]) -> Non
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
-    print_cold_start(measure_imports(1 if parser.parse_args().quick else 7), package_sizes())
+    runs = 1 if parser.parse_args().quick else 7
+    print_cold_start(measure_imports(runs), package_sizes(), measure_invocations(runs))
 
 
 if __name__ == "__main__":

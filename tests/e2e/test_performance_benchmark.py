@@ -61,6 +61,21 @@ def test_cold_start_and_package_sizes_are_reported_for_every_handler(quick_run):
     assert re.search(rf"code asset \(lambdas/\)\s+{NUMBER} KiB", quick_run.stdout)
 
 
+def test_cold_invocations_are_reported_traced_for_every_handler(quick_run):
+    for handler in ("starter", "collector", "read_api"):
+        row = re.search(
+            rf"^\s+{handler}\s+({NUMBER}) ms\s+({NUMBER}) ms\s+({NUMBER}) ms\s+(\d+)\s+handler (\d+), AWS (\d+)",
+            quick_run.stdout,
+            re.MULTILINE,
+        )
+        assert row, quick_run.stdout
+        requests, handler_segments, aws_segments = (int(row.group(index)) for index in (4, 5, 6))
+        # The Tracer is on as deployed: the handler's subsegment, and one per AWS request.
+        assert requests >= 1
+        assert handler_segments == 1
+        assert aws_segments == requests
+
+
 def test_local_latency_and_costs_are_printed(quick_run):
     out = quick_run.stdout
     assert re.search(rf"pipeline's own overhead\s+-?{NUMBER} s", out), out
