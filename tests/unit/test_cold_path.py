@@ -16,6 +16,9 @@ HANDLERS = ("starter", "collector", "read_api", "reconciler")
 NOT_ON_THE_COLD_PATH = {
     "aws_lambda_powertools.event_handler.openapi.models": "the OpenAPI document (make openapi) only",
     "sqlite3": "no handler uses it; the Tracer's patch_all imported it to patch it",
+    # Powertools' batch utility defines its parser models (~35 ms), for type hints only, when pydantic
+    # is already loaded as it is imported: the handlers import it before anything imports pydantic.
+    "aws_lambda_powertools.utilities.parser.models": "nothing: the handlers parse with their own models",
 }
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+# First, before anything imports pydantic: Powertools' batch utility would otherwise define its
+# parser models (~35 ms) for type hints only. tests/unit/test_cold_path.py checks it does not.
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
