@@ -5,7 +5,9 @@
 Both figures run in a fresh interpreter with the environment a deployed function sees: the stack's
 variables and the ones the Lambda service itself sets (LAMBDA_TASK_ROOT among them, which turns
 Powertools' Tracer on and makes the X-Ray SDK use its Lambda context instead of building a
-centralised sampler it never uses there). Median of several runs.
+centralised sampler it never uses there), importing the code asset as deployed (a copy of lambdas/
+without bytecode, none written: Lambda compiles the project's own modules at every cold start).
+Median of several runs.
 
 Import: each handler module imported under `python -X importtime`; the figure is the sum of the
 top-level imports' cumulative times, so interpreter start-up itself is not counted.
@@ -30,14 +32,17 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +81,6 @@ _ENVIRONMENT = {
 # and the X-Ray SDK then builds a centralised sampler (two botocore clients, ~130 ms here) that it
 # never builds in Lambda: without these the figures measure a process no deployment runs.
 _LAMBDA_RUNTIME = {
-    "LAMBDA_TASK_ROOT": str(LAMBDAS),
-    "LAMBDA_RUNTIME_DIR": str(LAMBDAS),
     "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
     "AWS_LAMBDA_FUNCTION_NAME": "cold-start",
     "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
@@ -128,8 +131,38 @@ def _base_environment() -> dict[str, str]:
     return {name: value for name, value in os.environ.items() if not name.startswith(_NOT_INHERITED)}
 
 
+_ASSETS: list[tempfile.TemporaryDirectory[str]] = []
+
+
+@cache
+def task_root() -> Path:
+    """The code asset as deployed: lambdas/ without the stack's excludes, so without any .pyc.
+
+    Lambda's /var/task is read-only, so the asset's own modules are compiled at every cold start;
+    the measured interpreters may not write bytecode either. (Installed packages keep theirs.)
+    """
+    _ASSETS.append(tempfile.TemporaryDirectory(prefix="cold-start-task-"))
+    root = Path(_ASSETS[-1].name)
+    for file in _asset_files([LAMBDAS]):
+        target = root / file.relative_to(LAMBDAS)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(file, target)
+    return root
+
+
+def _lambda_environment() -> dict[str, str]:
+    root = str(task_root())
+    return {
+        **_LAMBDA_RUNTIME,
+        "LAMBDA_TASK_ROOT": root,
+        "LAMBDA_RUNTIME_DIR": root,
+        "PYTHONPATH": root,
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
 def _import_environment() -> dict[str, str]:
-    return {**_base_environment(), **_ENVIRONMENT, **_LAMBDA_RUNTIME, "PYTHONPATH": str(LAMBDAS)}
+    return {**_base_environment(), **_ENVIRONMENT, **_lambda_environment()}
 
 
 def _imports(code: str) -> list[tuple[int, str, float]]:
@@ -137,7 +170,7 @@ def _imports(code: str) -> list[tuple[int, str, float]]:
     completed = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", code],
         env=_import_environment(),
-        cwd=LAMBDAS,
+        cwd=task_root(),
         capture_output=True,
         text=True,
         check=True,
@@ -176,7 +209,7 @@ def import_time(handler: str) -> tuple[float, list[tuple[str, float]]]:
 def measure_imports(runs: int) -> list[ImportFigures]:
     figures = []
     for handler in HANDLERS:
-        import_time(handler)  # compiles .pyc files, as the deployed package would ship them
+        import_time(handler)  # warms the file cache, as a function's image is before its first start
         samples = [import_time(handler) for _ in range(runs)]
         median = statistics.median(total for total, _ in samples)
         figures.append(ImportFigures(handler, median, samples[0][1]))
@@ -214,8 +247,8 @@ def _invoke(handler: str, event: Mapping[str, Any], environment: Mapping[str, st
     completed = subprocess.run(
         [sys.executable, str(INVOCATION_SCRIPT), handler],
         input=json.dumps(event),
-        env={**environment, "PYTHONPATH": str(LAMBDAS)},
-        cwd=LAMBDAS,
+        env=dict(environment),
+        cwd=task_root(),
         capture_output=True,
         text=True,
         check=True,
@@ -326,7 +359,7 @@ def measure_invocations(runs: int) -> list[InvocationFigures]:
                 **_base_environment(),
                 **_ENVIRONMENT,
                 **resources.environment(job_quota=10_000),
-                **_LAMBDA_RUNTIME,
+                **_lambda_environment(),
                 **FAKE_CREDENTIALS,
                 "AWS_ENDPOINT_URL": cloud.aws_url,
                 "AWS_ENDPOINT_URL_REKOGNITION": cloud.rekognition_url,
@@ -363,14 +396,21 @@ def _summarise(handler: str, samples: list[dict[str, Any]], traced: dict[str, in
     )
 
 
+def _asset_files(paths: list[Path]) -> list[Path]:
+    """The files of `paths` a deployment ships: the stack's asset excludes caches and tests."""
+    files = []
+    for path in paths:
+        for file in [path] if path.is_file() else sorted(path.rglob("*")):
+            if file.is_file() and not any(part in EXCLUDED_PARTS for part in file.parts) and file.suffix != ".pyc":
+                files.append(file)
+    return files
+
+
 def zipped_size(paths: list[Path], root: Path) -> int:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in paths:
-            files = [path] if path.is_file() else sorted(path.rglob("*"))
-            for file in files:
-                if file.is_file() and not any(part in EXCLUDED_PARTS for part in file.parts) and file.suffix != ".pyc":
-                    archive.write(file, file.relative_to(root))
+        for file in _asset_files(paths):
+            archive.write(file, file.relative_to(root))
     return len(buffer.getvalue())
 
 
