@@ -20,6 +20,7 @@ from video_pipeline.dal.job_slots import JobSlots
 from video_pipeline.dal.jobs_store import JobsStore
 from video_pipeline.dal.queues import MessageQueue
 from video_pipeline.dal.rekognition import RekognitionGateway
+from video_pipeline.handlers import finish_loading
 from video_pipeline.handlers.observability import count, drop_malformed, gauge, logger, measure_ms, metrics, tracer
 from video_pipeline.logic.clock import milliseconds_since
 from video_pipeline.logic.collecting import CollectOutcome, CollectReport, ResultCollector
@@ -107,3 +108,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailure
     )
     gauge("JobsInFlight", job_slots().last_in_flight)
     return response
+
+
+# Last: see video_pipeline/handlers/__init__.py.
+finish_loading()

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from video_pipeline.analyses import REGISTRY
 from video_pipeline.dal import clients
 from video_pipeline.dal.repository import MAX_TIMESTAMP_MS, InvalidCursorError, PipelineRepository
+from video_pipeline.handlers import finish_loading
 from video_pipeline.handlers.observability import logger, tracer
 from video_pipeline.logic.reading import InvalidRequestError, ResultsReader, UnknownResourceError
 from video_pipeline.models import JobStatus
@@ -191,3 +192,7 @@ def openapi_document() -> str:
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
+
+
+# Last: see video_pipeline/handlers/__init__.py.
+finish_loading()

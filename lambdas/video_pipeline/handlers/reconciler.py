@@ -13,6 +13,7 @@ from video_pipeline.dal.job_slots import JobSlots
 from video_pipeline.dal.jobs_store import JobsStore
 from video_pipeline.dal.queues import MessageQueue
 from video_pipeline.dal.rekognition import RekognitionGateway
+from video_pipeline.handlers import finish_loading
 from video_pipeline.handlers.observability import count, gauge, logger, metrics, tracer
 from video_pipeline.logic.reconciling import Reconciler
 from video_pipeline.settings import ReconcilerSettings
@@ -53,3 +54,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     count("SlotLedgerRepairs", len(report.stale_holders) + len(report.missing_holders))
     gauge("JobsInFlight", report.in_flight)
     return summary
+
+
+# Last: see video_pipeline/handlers/__init__.py.
+finish_loading()

@@ -23,6 +23,7 @@ from video_pipeline.dal.jobs_store import JobsStore
 from video_pipeline.dal.objects import ObjectReader
 from video_pipeline.dal.queues import WAITS_ATTRIBUTE, MessageQueue
 from video_pipeline.dal.rekognition import RekognitionGateway
+from video_pipeline.handlers import finish_loading
 from video_pipeline.handlers.observability import count, drop_malformed, gauge, logger, metrics, tracer
 from video_pipeline.logic.admission import Verdict
 from video_pipeline.logic.envelope import MalformedMessageError
@@ -151,3 +152,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailure
     )
     gauge("JobsInFlight", job_slots().last_in_flight)
     return response
+
+
+# Last: see video_pipeline/handlers/__init__.py.
+finish_loading()
