@@ -318,27 +318,23 @@ def _local_aws() -> Iterator[tuple[Any, Any]]:
         yield cloud, provision(cloud.region)
 
 
-def _events(runs: int, cloud: Any, resources: Any) -> dict[str, list[dict[str, Any]]]:
-    """Per handler, `runs` events; the collector's are of jobs the starter's started."""
+def _upload_events(runs: int, resources: Any) -> list[dict[str, Any]]:
+    """One S3 notification per fresh upload, as the starter's queue delivers it."""
     import boto3
 
     from local.harness import sample_video_bytes
-    from local.http_api import http_api_event
 
     s3 = boto3.client("s3", region_name=resources.region)
     sqs = boto3.client("sqs", region_name=resources.region)
-    starter = []
+    events = []
     for number in range(runs):
         s3.put_object(Bucket=resources.bucket, Key=f"cold-start/{number}.mp4", Body=sample_video_bytes())
-        starter.append(_one_message_event(sqs, resources.starter_queue_url, resources.region, _is_upload))
-    return {
-        "starter": starter,
-        "collector": [],  # once the starter's jobs exist: see measure_invocations
-        "read_api": [http_api_event("GET", "/videos", "limit=20", {}, b"") for _ in range(runs)],
-    }
+        events.append(_one_message_event(sqs, resources.starter_queue_url, resources.region, _is_upload))
+    return events
 
 
 def _face_notices(runs: int, cloud: Any, resources: Any) -> list[dict[str, Any]]:
+    """Completion notifications of face detection jobs the starter's runs started, finished now."""
     import boto3
 
     sqs = boto3.client("sqs", region_name=resources.region)
@@ -351,6 +347,7 @@ def _face_notices(runs: int, cloud: Any, resources: Any) -> list[dict[str, Any]]
 def measure_invocations(runs: int) -> list[InvocationFigures]:
     """Each handler, `runs` times in a fresh interpreter: import it, then handle one event."""
     from local.cloud import FAKE_CREDENTIALS
+    from local.http_api import http_api_event
 
     daemon = _XRayDaemon()
     try:
@@ -365,10 +362,13 @@ def measure_invocations(runs: int) -> list[InvocationFigures]:
                 "AWS_ENDPOINT_URL_REKOGNITION": cloud.rekognition_url,
                 "AWS_XRAY_DAEMON_ADDRESS": daemon.address,
             }
-            events = _events(runs, cloud, resources)
+            events = {
+                "starter": _upload_events(runs, resources),
+                "read_api": [http_api_event("GET", "/videos", "limit=20", {}, b"") for _ in range(runs)],
+            }
             figures = []
             for handler in HANDLERS:
-                if handler == "collector":
+                if handler == "collector":  # after the starter's runs, which started the jobs
                     events["collector"] = _face_notices(runs, cloud, resources)
                 samples, traced = [], {}
                 for event in events[handler]:
