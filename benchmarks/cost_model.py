@@ -24,6 +24,8 @@ S3_PUT = 0.005 / 1000
 S3_GET = 0.0004 / 1000
 S3_GB_MONTH = 0.023
 REKOGNITION_VIDEO_MINUTE = 0.10  # stored video: labels, faces, celebrities (and People Pathing, while it ran)
+CLOUDWATCH_LOGS_GB = 0.50  # ingestion
+XRAY_TRACE = 5.00 / 1e6  # recorded
 
 DETECTIONS_PER_SECOND = 10.0
 PAGE = 1000
@@ -38,6 +40,9 @@ COLLECTOR_CPU_FACTOR = 1.7
 STARTER_MEMORY_GB = 0.5
 STARTER_CPU_FACTOR = 3.4
 STARTER_REQUEST_SECONDS = 0.03
+# Per invocation: Lambda's START/END/REPORT lines, the Powertools log lines and one EMF metrics
+# document; every invocation traced (X-Ray samples fewer: an upper bound).
+LOG_BYTES_PER_INVOCATION = 4096
 
 
 @dataclass(frozen=True)
@@ -60,12 +65,13 @@ class VideoCost:
     dynamodb_cost: float
     messaging_cost: float
     s3_cost: float
+    observability_cost: float
     storage_month: float
     rekognition: float
 
     @property
     def pipeline(self) -> float:
-        return self.lambda_cost + self.dynamodb_cost + self.messaging_cost + self.s3_cost
+        return self.lambda_cost + self.dynamodb_cost + self.messaging_cost + self.s3_cost + self.observability_cost
 
     @property
     def ratio(self) -> float:
@@ -73,10 +79,16 @@ class VideoCost:
 
 
 def video_cost(
-    minutes: float, measured: Measured, starter_requests: float, starter_cpu_ms: float, analyses: int
+    minutes: float,
+    measured: Measured,
+    starter_requests: float,
+    starter_cpu_ms: float,
+    analyses: int,
+    *,
+    detections_per_second: float = DETECTIONS_PER_SECOND,
 ) -> VideoCost:
     """One analysis of one video; the starter's per-upload share is split evenly over the analyses."""
-    detections = minutes * 60 * DETECTIONS_PER_SECOND
+    detections = minutes * 60 * detections_per_second
     pages = max(1, math.ceil(detections / PAGE))
     collector_seconds = (
         detections / 1000 * (measured.cpu_seconds_per_1k * COLLECTOR_CPU_FACTOR)
@@ -99,6 +111,7 @@ def video_cost(
     # SQS: upload message (send, receive, delete) shared; completion message (send, receive, delete) per job.
     messaging_cost = (3 / analyses + 3) * SQS_REQUEST + SNS_PUBLISH
     s3_cost = pages * S3_PUT + S3_GET / analyses
+    observability_cost = invocations * (LOG_BYTES_PER_INVOCATION / 1e9 * CLOUDWATCH_LOGS_GB + XRAY_TRACE)
     storage_month = detections * (measured.item_bytes * DYNAMODB_GB_MONTH + measured.archive_bytes * S3_GB_MONTH) / 1e9
     return VideoCost(
         minutes,
@@ -107,15 +120,33 @@ def video_cost(
         dynamodb_cost,
         messaging_cost,
         s3_cost,
+        observability_cost,
         storage_month,
         minutes * REKOGNITION_VIDEO_MINUTE,
     )
 
 
+def break_even_rate(measured: list[Measured], starter_requests: float, starter_cpu_ms: float) -> float:
+    """Detections per second per analysis at which a 1-hour video's pipeline cost reaches 1% of Rekognition's.
+
+    The cost is affine in the detection rate, so two evaluations give the line.
+    """
+
+    def ratio(rate: float) -> float:
+        costs = [
+            video_cost(60, entry, starter_requests, starter_cpu_ms, len(measured), detections_per_second=rate)
+            for entry in measured
+        ]
+        return sum(cost.pipeline for cost in costs) / sum(cost.rekognition for cost in costs)
+
+    low, high = ratio(1.0), ratio(101.0)
+    return 1.0 + (0.01 - low) * 100.0 / (high - low)
+
+
 def print_costs(measured: list[Measured], starter_requests: float, starter_cpu_ms: float) -> None:
     print(f"Cost model (USD, us-east-1 on-demand prices of {PRICES_AS_OF}; {DETECTIONS_PER_SECOND:g} detections/s)")
     print(
-        f"{'video':>7} {'analysis':<12}{'Lambda':>10}{'DynamoDB':>10}{'SQS+SNS':>10}{'S3':>10}"
+        f"{'video':>7} {'analysis':<12}{'Lambda':>10}{'DynamoDB':>10}{'SQS+SNS':>10}{'S3':>10}{'logs+X-Ray':>11}"
         f"{'pipeline':>10}{'Rekognition':>12}{'ratio':>8}{'storage/mo':>11}"
     )
     for minutes, label in ((1, "1 min"), (60, "1 h"), (360, "6 h")):
@@ -123,9 +154,11 @@ def print_costs(measured: list[Measured], starter_requests: float, starter_cpu_m
         for cost in costs:
             print(
                 f"{label:>7} {cost.analysis:<12}{cost.lambda_cost:>10.5f}{cost.dynamodb_cost:>10.5f}"
-                f"{cost.messaging_cost:>10.6f}{cost.s3_cost:>10.5f}{cost.pipeline:>10.4f}{cost.rekognition:>12.2f}"
-                f"{cost.ratio:>8.2%}{cost.storage_month:>11.5f}"
+                f"{cost.messaging_cost:>10.6f}{cost.s3_cost:>10.5f}{cost.observability_cost:>11.6f}"
+                f"{cost.pipeline:>10.4f}{cost.rekognition:>12.2f}{cost.ratio:>8.2%}{cost.storage_month:>11.5f}"
             )
         pipeline = sum(cost.pipeline for cost in costs)
         rekognition = sum(cost.rekognition for cost in costs)
-        print(f"{label:>7} {'all':<12}{'':>40}{pipeline:>10.4f}{rekognition:>12.2f}{pipeline / rekognition:>8.2%}")
+        print(f"{label:>7} {'all':<12}{'':>51}{pipeline:>10.4f}{rekognition:>12.2f}{pipeline / rekognition:>8.2%}")
+    rate = break_even_rate(measured, starter_requests, starter_cpu_ms)
+    print(f"1 h, all analyses: the pipeline reaches 1% of Rekognition's cost at {rate:.1f} detections/s per analysis")

@@ -104,7 +104,8 @@ def answer(dispatcher: Dispatcher, operation: str, body: bytes | str | None) -> 
         status = error.http_status
         payload = {"__type": error.code, "Message": error.message}
         headers["x-amzn-ErrorType"] = error.code
-    encoded = json.dumps(payload).encode()
+    # Compact UTF-8, as the service writes it: the collector stores each element's text as it came.
+    encoded = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     headers["Content-Length"] = str(len(encoded))
     headers["Date"] = formatdate(usegmt=True)
     return status, headers, encoded

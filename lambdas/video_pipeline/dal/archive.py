@@ -1,5 +1,8 @@
 """The raw Get* pages of every job, gzip-compressed JSON in S3, one object per page.
 
+A page read by the gateway carries the service's own text, which is stored as it came; a page from
+anywhere else is encoded compactly.
+
 Keys are predictable - `results/{video_id}/{analysis}/{job_id}/page-00000.json.gz` - so the results
 of any video can be found and re-derived without paying Rekognition again.
 """
@@ -10,6 +13,8 @@ import gzip
 import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
+
+from video_pipeline.result_pages import SERVICE_TEXT, parse_page
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -38,8 +43,11 @@ class ResultsArchive:
         self.bucket = bucket
 
     def put_page(self, video_id: str, analysis: str, job_id: str, number: int, page: dict[str, Any]) -> None:
-        raw = {name: value for name, value in page.items() if name != "ResponseMetadata"}
-        body = gzip.compress(json.dumps(raw, separators=(",", ":"), default=str).encode("utf-8"), compresslevel=6)
+        text = page.get(SERVICE_TEXT)
+        if not isinstance(text, str):
+            raw = {name: value for name, value in page.items() if name != "ResponseMetadata"}
+            text = json.dumps(raw, separators=(",", ":"), ensure_ascii=False, default=str)
+        body = gzip.compress(text.encode("utf-8"), compresslevel=6)
         self._client.put_object(
             Bucket=self.bucket,
             Key=page_key(video_id, analysis, job_id, number),
@@ -48,12 +56,11 @@ class ResultsArchive:
             ContentEncoding="gzip",
         )
 
-    def pages(self, video_id: str, analysis: str, job_id: str) -> Iterator[dict[str, Any]]:
-        """The archived pages of one job, in stream order."""
+    def pages(self, video_id: str, analysis: str, job_id: str, result_key: str) -> Iterator[dict[str, Any]]:
+        """The archived pages of one job, in stream order, read as the gateway reads the service's."""
         for key in sorted(self._keys(job_prefix(video_id, analysis, job_id))):
             body = self._client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
-            page: dict[str, Any] = json.loads(gzip.decompress(body))
-            yield page
+            yield parse_page(gzip.decompress(body).decode("utf-8"), result_key)
 
     def delete_video(self, video_id: str) -> int:
         """Delete every archived page of a video; returns how many objects were removed."""

@@ -4,21 +4,24 @@ A detection's key is (job, timestamp, position in the job's result stream). Reko
 job's results in the same order every time, so paging through them again - after a re-delivered
 notification or a restart - rewrites the same items instead of adding new ones.
 
+An element's `data` is its JSON text: the service's own when the gateway read the page (a
+ServiceElement), a compact encoding for elements the pipeline derives (the tracker's persons).
+
 This is the collector's hot path (every detection of every job passes through it once), so the
-per-element work is kept to one JSON encoding and a few dict literals; docs/performance.md has the
-figures and benchmarks/collector_ingest.py measures them.
+per-element work is kept to a few dict literals, and one JSON encoding only for derived elements;
+docs/performance.md has the figures and benchmarks/collector_ingest.py measures them.
 """
 
 from __future__ import annotations
 
-import gc
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from video_pipeline.analyses import Analysis, EntityScope
+from video_pipeline.gc_pause import collector_paused
+from video_pipeline.result_pages import ServiceElement
 
 # DynamoDB items are limited to 400 KB; real elements are a few KB, the rest is headroom for keys.
 MAX_DATA_BYTES = 350_000
@@ -54,26 +57,8 @@ def detection_sort_key(timestamp: int, ordinal: int) -> str:
 
 def detection_items(context: JobContext, elements: Iterable[Mapping[str, Any]], tally: ResultTally) -> list[DynamoItem]:
     """Items for one page of elements; `tally` carries the stream position across pages."""
-    with _collector_paused():
+    with collector_paused():
         return _items(context, elements, tally)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for one page.
-
-    A page allocates some ten thousand small dicts, which sets off collections that walk every
-    object in the process (boto3's service models among them) and found nothing to free: items are
-    trees, never cycles. Pausing for the page took a third off the mapping time in the benchmark.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _items(context: JobContext, elements: Iterable[Mapping[str, Any]], tally: ResultTally) -> list[DynamoItem]:
@@ -84,7 +69,7 @@ def _items(context: JobContext, elements: Iterable[Mapping[str, Any]], tally: Re
     for element in elements:
         timestamp = int(element.get("Timestamp", 0))
         sort_key = detection_sort_key(timestamp, ordinal)
-        data = _encode(element)
+        data = element.text if type(element) is ServiceElement else _encode(element)
         item: DynamoItem = {
             "pk": {"S": job_id},
             "sk": {"S": sort_key},

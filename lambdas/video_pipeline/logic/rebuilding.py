@@ -19,7 +19,7 @@ from video_pipeline.models import JobRecord, JobStatus
 
 
 class ArchiveReaderPort(Protocol):
-    def pages(self, video_id: str, analysis: str, job_id: str) -> Iterator[dict[str, Any]]: ...
+    def pages(self, video_id: str, analysis: str, job_id: str, result_key: str) -> Iterator[dict[str, Any]]: ...
 
 
 class VideoJobsPort(Protocol):
@@ -45,7 +45,7 @@ def rebuild_video(
         analysis = of_job(record.analysis, record.engine)
         context = JobContext(record.job_id, video_id, analysis, record.uploaded_at)
         stream, tally, pages = result_stream(analysis), ResultTally(), 0
-        for page in archive.pages(video_id, record.analysis, record.job_id):
+        for page in archive.pages(video_id, record.analysis, record.job_id, analysis.result_key):
             detections.write(detection_items(context, stream.feed(page.get(analysis.result_key, [])), tally))
             pages += 1
         detections.write(detection_items(context, stream.finish(), tally))

@@ -1,0 +1,112 @@
+"""Get* result pages read from the service's own JSON, each result element kept with its own text.
+
+botocore parses a page by walking the service model over every member of every element, about four
+times the cost of decoding the JSON itself, and the collector then had to encode each element back
+to JSON to store it. Reading the page here decodes it once and slices each element's text out of
+the body: the stored `data` is exactly what Rekognition returned, and nothing is encoded twice.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from video_pipeline.gc_pause import collector_paused
+
+# The page's own text rides along in the page under this name (not an AWS member: those are
+# PascalCase) so the archive can keep the service's bytes instead of encoding the page again.
+SERVICE_TEXT = "_service_text"
+
+_DECODER = json.JSONDecoder()
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+class ServiceElement(dict[str, Any]):
+    """One result element as parsed, with `text`: the JSON the service returned for it, verbatim."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, parsed: dict[str, Any], text: str) -> None:
+        super().__init__(parsed)
+        self.text = text
+
+
+def parse_page(text: str, result_key: str) -> dict[str, Any]:
+    """`json.loads(text)`, except that the elements of `result_key` are ServiceElements.
+
+    Raises ValueError when `text` is not one JSON object (trailing text included), as json.loads would.
+    """
+    with collector_paused():
+        return _page(text, result_key)
+
+
+def _page(text: str, result_key: str) -> dict[str, Any]:
+    decode = _DECODER.raw_decode
+    position = _skip(text, 0)
+    if text[position : position + 1] != "{":
+        raise ValueError("a result page must be a JSON object")
+    page: dict[str, Any] = {}
+    position = _skip(text, position + 1)
+    if text[position : position + 1] == "}":
+        return _after_end(text, position + 1, page)
+    while True:
+        if text[position : position + 1] != '"':
+            raise ValueError(f"expected a member name at {position}")
+        name, position = decode(text, position)
+        position = _skip(text, position)
+        if text[position : position + 1] != ":":
+            raise ValueError(f"expected ':' at {position}")
+        position = _skip(text, position + 1)
+        if name == result_key and text[position : position + 1] == "[":
+            page[name], position = _elements(text, position + 1)
+        else:
+            page[name], position = decode(text, position)
+        position = _skip(text, position)
+        delimiter = text[position : position + 1]
+        if delimiter == "}":
+            return _after_end(text, position + 1, page)
+        if delimiter != ",":
+            raise ValueError(f"expected ',' or '}}' at {position}")
+        position = _skip(text, position + 1)
+
+
+def _elements(text: str, position: int) -> tuple[list[Any], int]:
+    decode = _DECODER.raw_decode
+    elements: list[Any] = []
+    position = _skip(text, position)
+    if text[position : position + 1] == "]":
+        return elements, position + 1
+    while True:
+        value, end = decode(text, position)
+        # Only objects carry a text: anything else is not an element the collector can store.
+        elements.append(ServiceElement(value, text[position:end]) if isinstance(value, dict) else value)
+        delimiter = text[end : end + 1]
+        if delimiter == ",":
+            position = end + 1
+        elif delimiter == "]":
+            return elements, end + 1
+        else:
+            # Whitespace between elements: legal, though the service writes none.
+            position = _skip(text, end)
+            delimiter = text[position : position + 1]
+            if delimiter == "]":
+                return elements, position + 1
+            if delimiter != ",":
+                raise ValueError(f"expected ',' or ']' at {position}")
+            position += 1
+        if text[position : position + 1] != "{":
+            position = _skip(text, position)
+
+
+def _after_end(text: str, position: int, page: dict[str, Any]) -> dict[str, Any]:
+    if _skip(text, position) != len(text):
+        raise ValueError(f"unexpected text after the page at {position}")
+    return page
+
+
+def _skip(text: str, position: int) -> int:
+    """Where the next non-whitespace character is (the pattern also matches no whitespace at all)."""
+    match = _WHITESPACE.match(text, position)
+    assert match is not None
+    return match.end()
