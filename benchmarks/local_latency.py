@@ -13,13 +13,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import local  # noqa: F401  (puts lambdas/ on sys.path)
@@ -81,12 +82,24 @@ def print_latency(runs: list[LatencyFigures]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
-    print_latency([measure_latency() for _ in range(parser.parse_args().runs)])
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.one:
+        print(json.dumps(asdict(measure_latency())))
+        return
+    run_in_fresh_process(arguments.runs)
 
 
 def run_in_fresh_process(runs: int) -> None:
-    """Its own interpreter: the local run's moto server must not meet another benchmark's moto state."""
-    subprocess.run([sys.executable, "-m", "benchmarks.local_latency", "--runs", str(runs)], check=True)
+    """Each run in its own interpreter: moto's backends are process-wide, so a second local cloud in
+    the same process would meet the first one's tables (and another benchmark's moto state)."""
+    figures = []
+    for _ in range(runs):
+        completed = subprocess.run(
+            [sys.executable, "-m", "benchmarks.local_latency", "--one"], check=True, capture_output=True, text=True
+        )
+        figures.append(LatencyFigures(**json.loads(completed.stdout.strip().splitlines()[-1])))
+    print_latency(figures)
 
 
 if __name__ == "__main__":
