@@ -16,6 +16,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from video_pipeline.analyses import NATIVE_ENGINE
+from video_pipeline.dal.entity_runs import from_runs, to_runs
 from video_pipeline.dal.errors import is_condition_failure
 from video_pipeline.models import Checkpoint, JobRecord, JobStatus, Video
 from video_pipeline.schema import JOB_ID_INDEX, OBJECT_INDEX, RECENT_PARTITION, STATUS_INDEX
@@ -195,11 +196,13 @@ class JobsStore:
 
     def save_checkpoint(self, record: JobRecord, checkpoint: Checkpoint) -> bool:
         """Remember how far collection got; False if the job is no longer in progress."""
+        runs, others = to_runs(checkpoint.entities)
         value: dict[str, Any] = {
             "next_token": checkpoint.next_token,
             "detections": checkpoint.detections,
             "pages": checkpoint.pages,
-            "entities": list(checkpoint.entities),
+            "entities": others,
+            "entity_runs": [list(run) for run in runs],
             "saved_at": checkpoint.saved_at,
         }
         if checkpoint.video_metadata:
@@ -325,7 +328,7 @@ def _checkpoint(value: Any) -> Checkpoint | None:
         next_token=str(value["next_token"]),
         detections=int(value.get("detections", 0)),
         pages=int(value.get("pages", 0)),
-        entities=tuple(str(entity) for entity in value.get("entities", [])),
+        entities=tuple(sorted(from_runs(value.get("entity_runs", []), value.get("entities", [])))),
         saved_at=str(value.get("saved_at", "")),
         video_metadata=_plain(metadata) if metadata else None,
         stream_state=_plain(stream_state) if stream_state else None,
