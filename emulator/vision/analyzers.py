@@ -8,6 +8,7 @@ set `make local` uses.
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +50,7 @@ class Sampling:
             raise ValueError("frames must be sampled at a positive interval")
 
 
-class VideoAnalyzer:
+class VideoAnalyzer(ABC):
     """Shared by every real analyzer: admission by probing, then frame sampling with progress."""
 
     note: str | None = None
@@ -93,9 +94,9 @@ class VideoAnalyzer:
         request.report_progress(1.0)
         return ScriptedSource(elements, info.video_metadata(), by_start(request.start_operation).sort_keys)
 
+    @abstractmethod
     def examiner(self, request: AnalysisRequest) -> FrameExaminer:
         """A function from one sampled frame to its result elements; may keep state across frames."""
-        raise NotImplementedError
 
 
 def _face_detail(frame: SampledFrame, found: Found) -> dict[str, Any]:
