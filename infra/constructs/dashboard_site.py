@@ -13,6 +13,7 @@ from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
 from infra import LAMBDAS_DIR
+from infra.constructs.private_bucket import private_bucket
 from infra.nag import acknowledge
 
 DASHBOARD_DIR = LAMBDAS_DIR.parent / "dashboard"
@@ -25,13 +26,9 @@ class DashboardSite(Construct):
 
     def __init__(self, scope: Construct, construct_id: str, *, access_logs: s3.IBucket) -> None:
         super().__init__(scope, construct_id)
-        self.bucket = s3.Bucket(
+        self.bucket = private_bucket(
             self,
             "Bucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             server_access_logs_bucket=access_logs,
             server_access_logs_prefix="dashboard/",
             # Only copies of files in this repository: nothing to keep when the stack goes.

@@ -6,6 +6,8 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from infra.constructs.private_bucket import private_bucket
+
 
 class ResultsArchive(Construct):
     """Private, SSE-S3, TLS-only, access-logged; unversioned on purpose.
@@ -25,13 +27,9 @@ class ResultsArchive(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         rules = [s3.LifecycleRule(expiration=retention)] if retention else []
-        self.bucket = s3.Bucket(
+        self.bucket = private_bucket(
             self,
             "Bucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             versioned=False,
             server_access_logs_bucket=access_logs,
             server_access_logs_prefix="archive/",

@@ -10,6 +10,7 @@ from aws_cdk import aws_s3_notifications as s3n
 from constructs import Construct
 
 from infra.constructs.ingest_queue import IngestQueue
+from infra.constructs.private_bucket import private_bucket
 from infra.nag import acknowledge
 
 # Overwritten and deleted videos stay recoverable this long, then stop costing storage.
@@ -29,24 +30,15 @@ class VideoInputBucket(Construct):
 
     def __init__(self, scope: Construct, construct_id: str, *, access_log_expiration: Duration) -> None:
         super().__init__(scope, construct_id)
-        self.access_logs = s3.Bucket(
+        self.access_logs = private_bucket(
             self,
             "AccessLogs",
-            # S3 server access logging can deliver only to SSE-S3 encrypted buckets.
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             lifecycle_rules=[s3.LifecycleRule(expiration=access_log_expiration)],
             removal_policy=RemovalPolicy.RETAIN,
         )
-        self.bucket = s3.Bucket(
+        self.bucket = private_bucket(
             self,
             "Bucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             versioned=True,
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix="input/",
