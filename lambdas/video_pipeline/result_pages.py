@@ -14,9 +14,9 @@ from typing import Any
 
 from video_pipeline.gc_pause import collector_paused
 
-# The page's own text rides along in the page under this name (not an AWS member: those are
-# PascalCase) so the archive can keep the service's bytes instead of encoding the page again.
-SERVICE_TEXT = "_service_text"
+# The page's body, the service's bytes, rides along in the page under this name (not an AWS member:
+# those are PascalCase) so the archive keeps them instead of encoding the page again.
+SERVICE_BODY = "_service_body"
 
 _DECODER = json.JSONDecoder()
 _WHITESPACE = re.compile(r"[ \t\n\r]*")

@@ -13,7 +13,7 @@ import pytest
 from video_pipeline.analyses import EVERY_ENGINE, Analysis
 from video_pipeline.dal.rekognition import RekognitionGateway
 from video_pipeline.logic.errors import RekognitionCallError
-from video_pipeline.result_pages import SERVICE_TEXT, ServiceElement
+from video_pipeline.result_pages import SERVICE_BODY, ServiceElement
 
 from emulator import RekognitionVideoFake
 from tests.emulator.conftest import BUCKET, KEY, SESSION, SINGLE_ATTEMPT, get, start
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.integration
 
 
 def _without_metadata(page: dict) -> dict:
-    return {name: value for name, value in page.items() if name not in ("ResponseMetadata", SERVICE_TEXT)}
+    return {name: value for name, value in page.items() if name not in ("ResponseMetadata", SERVICE_BODY)}
 
 
 def _comparable(page: dict) -> dict:
@@ -43,7 +43,7 @@ def test_every_page_reads_as_botocore_reads_it(fake: RekognitionVideoFake, video
         assert _comparable(ours) == _comparable(botocores)
         assert ours["ResponseMetadata"]["HTTPStatusCode"] == 200
         assert all(type(element) is ServiceElement for element in ours[analysis.result_key])
-        assert json.loads(ours[SERVICE_TEXT]) == _without_metadata(ours)
+        assert json.loads(ours[SERVICE_BODY]) == _without_metadata(ours)
         pages += 1
         token, botocores_token = ours.get("NextToken"), botocores.get("NextToken")
         assert bool(token) == bool(botocores_token)
@@ -83,6 +83,6 @@ def test_a_body_that_cannot_be_read_is_left_to_botocore(fake: RekognitionVideoFa
 
     monkeypatch.setattr("video_pipeline.dal.rekognition.parse_page", refuse)
     page = gateway.get_page(analysis, job_id, None, 5)
-    assert SERVICE_TEXT not in page
+    assert SERVICE_BODY not in page
     assert len(page[analysis.result_key]) == 5
     assert not any(type(element) is ServiceElement for element in page[analysis.result_key])

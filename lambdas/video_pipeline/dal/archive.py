@@ -1,6 +1,6 @@
 """The raw Get* pages of every job, gzip-compressed JSON in S3, one object per page.
 
-A page read by the gateway carries the service's own text, which is stored as it came; a page from
+A page read by the gateway carries the service's own body, which is stored as it came; a page from
 anywhere else is encoded compactly.
 
 Keys are predictable - `results/{video_id}/{analysis}/{job_id}/page-00000.json.gz` - so the results
@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from video_pipeline.result_pages import SERVICE_TEXT, parse_page
+from video_pipeline.result_pages import SERVICE_BODY, parse_page
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -43,11 +43,11 @@ class ResultsArchive:
         self.bucket = bucket
 
     def put_page(self, video_id: str, analysis: str, job_id: str, number: int, page: dict[str, Any]) -> None:
-        text = page.get(SERVICE_TEXT)
-        if not isinstance(text, str):
-            raw = {name: value for name, value in page.items() if name != "ResponseMetadata"}
-            text = json.dumps(raw, separators=(",", ":"), ensure_ascii=False, default=str)
-        body = gzip.compress(text.encode("utf-8"), compresslevel=6)
+        raw = page.get(SERVICE_BODY)
+        if not isinstance(raw, bytes):
+            members = {name: value for name, value in page.items() if name != "ResponseMetadata"}
+            raw = json.dumps(members, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")
+        body = gzip.compress(raw, compresslevel=6)
         self._client.put_object(
             Bucket=self.bucket,
             Key=page_key(video_id, analysis, job_id, number),

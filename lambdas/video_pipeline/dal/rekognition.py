@@ -9,7 +9,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from video_pipeline.analyses import EVERY_ENGINE, Analysis
 from video_pipeline.logic.errors import RekognitionCallError
-from video_pipeline.result_pages import SERVICE_TEXT, parse_page
+from video_pipeline.result_pages import SERVICE_BODY, parse_page
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel
@@ -34,7 +34,7 @@ class RekognitionGateway:
         return str(response["JobId"])
 
     def get_page(self, analysis: Analysis, job_id: str, next_token: str | None, page_size: int) -> dict[str, Any]:
-        """One page of results; its elements are ServiceElements, its text is under SERVICE_TEXT."""
+        """One page of results; its elements are ServiceElements, its body under SERVICE_BODY."""
         request: dict[str, Any] = {"JobId": job_id, "MaxResults": page_size, **analysis.get_parameters}
         if next_token:
             request["NextToken"] = next_token
@@ -68,10 +68,9 @@ def _read_result_page(
     if result_key is None or response_dict.get("status_code") != 200 or not isinstance(body, bytes):
         return
     try:
-        text = body.decode("utf-8")
-        page = parse_page(text, result_key)
+        page = parse_page(body.decode("utf-8"), result_key)
     except ValueError:  # UnicodeDecodeError is one
         return
-    page[SERVICE_TEXT] = text
+    page[SERVICE_BODY] = body
     customized_response_dict.update(page)
     response_dict["body"] = _EMPTY_OBJECT
