@@ -47,10 +47,8 @@ def _page(text: str, result_key: str) -> dict[str, Any]:
     if text[position : position + 1] != "{":
         raise ValueError("a result page must be a JSON object")
     page: dict[str, Any] = {}
-    position = _skip(text, position + 1)
-    if text[position : position + 1] == "}":
-        return _after_end(text, position + 1, page)
-    while True:
+    position, closed = _first(text, position + 1, "}")
+    while not closed:
         if text[position : position + 1] != '"':
             raise ValueError(f"expected a member name at {position}")
         name, position = decode(text, position)
@@ -62,47 +60,49 @@ def _page(text: str, result_key: str) -> dict[str, Any]:
             page[name], position = _elements(text, position + 1)
         else:
             page[name], position = decode(text, position)
-        position = _skip(text, position)
-        delimiter = text[position : position + 1]
-        if delimiter == "}":
-            return _after_end(text, position + 1, page)
-        if delimiter != ",":
-            raise ValueError(f"expected ',' or '}}' at {position}")
-        position = _skip(text, position + 1)
+        position, closed = _next(text, position, "}")
+    if _skip(text, position) != len(text):
+        raise ValueError(f"unexpected text after the page at {position}")
+    return page
 
 
 def _elements(text: str, position: int) -> tuple[list[Any], int]:
     decode = _DECODER.raw_decode
     elements: list[Any] = []
-    position = _skip(text, position)
-    if text[position : position + 1] == "]":
-        return elements, position + 1
-    while True:
+    position, closed = _first(text, position, "]")
+    while not closed:
         value, end = decode(text, position)
         # Only objects carry a text: anything else is not an element the collector can store.
         elements.append(ServiceElement(value, text[position:end]) if isinstance(value, dict) else value)
-        delimiter = text[end : end + 1]
-        if delimiter == ",":
-            position = end + 1
-        elif delimiter == "]":
-            return elements, end + 1
-        else:
-            # Whitespace between elements: legal, though the service writes none.
-            position = _skip(text, end)
-            delimiter = text[position : position + 1]
-            if delimiter == "]":
-                return elements, position + 1
-            if delimiter != ",":
-                raise ValueError(f"expected ',' or ']' at {position}")
-            position += 1
-        if text[position : position + 1] != "{":
-            position = _skip(text, position)
+        position, closed = _next(text, end, "]")
+    return elements, position
 
 
-def _after_end(text: str, position: int, page: dict[str, Any]) -> dict[str, Any]:
-    if _skip(text, position) != len(text):
-        raise ValueError(f"unexpected text after the page at {position}")
-    return page
+def _first(text: str, position: int, closer: str) -> tuple[int, bool]:
+    """Just inside a container: (where its first value starts, False), or (past `closer`, True) if empty."""
+    position = _skip(text, position)
+    if text[position : position + 1] == closer:
+        return position + 1, True
+    return position, False
+
+
+def _next(text: str, position: int, closer: str) -> tuple[int, bool]:
+    """After a value: (where the next one starts, False), or (past `closer`, True) at the container's end.
+
+    The service writes no whitespace, so the delimiter is looked at before any is skipped.
+    """
+    delimiter = text[position : position + 1]
+    if delimiter not in (",", closer):
+        position = _skip(text, position)
+        delimiter = text[position : position + 1]
+    if delimiter == closer:
+        return position + 1, True
+    if delimiter != ",":
+        raise ValueError(f"expected ',' or '{closer}' at {position}")
+    position += 1
+    if text[position : position + 1] in ('"', "{"):
+        return position, False
+    return _skip(text, position), False
 
 
 def _skip(text: str, position: int) -> int:
