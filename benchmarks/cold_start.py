@@ -69,6 +69,7 @@ _ENVIRONMENT = {
     "POWERTOOLS_LOG_LEVEL": "INFO",
     "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
     "JOBS_TABLE_NAME": "jobs",
+    "INPUT_BUCKETS": "videos",
     "DETECTIONS_TABLE_NAME": "detections",
     "REKOGNITION_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:AmazonRekognition-x",
     "REKOGNITION_ROLE_ARN": "arn:aws:iam::123456789012:role/x",

@@ -48,6 +48,7 @@ class LocalPipeline:
         """The variables the stack sets on the Lambda functions."""
         return {
             "JOBS_TABLE_NAME": self.jobs_table,
+            "INPUT_BUCKETS": self.bucket,
             "UPLOADS_QUEUE_URL": self.starter_queue_url,
             "RESULTS_QUEUE_URL": self.results_queue_url,
             "ARCHIVE_BUCKET_NAME": self.archive_bucket,

@@ -17,6 +17,7 @@ _TEST_ENVIRONMENT = {
     "POWERTOOLS_METRICS_NAMESPACE": "RekognitionVideoPipeline",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     "JOBS_TABLE_NAME": "local-jobs",
+    "INPUT_BUCKETS": "local-videos",
     "DETECTIONS_TABLE_NAME": "local-detections",
     "REKOGNITION_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:AmazonRekognition-local",
     "REKOGNITION_ROLE_ARN": "arn:aws:iam::123456789012:role/local-rekognition-publish",

@@ -34,6 +34,8 @@ class UploadedObject:
     etag: str | None
     version_id: str | None
     event_time: str
+    # S3's ordering of events on one key (hex, compared after left-padding); None where not sent.
+    sequencer: str | None = None
 
     @property
     def revision(self) -> str:
@@ -45,12 +47,25 @@ class UploadedObject:
 
 @dataclass(frozen=True, slots=True)
 class RemovedObject:
-    """One S3 ObjectRemoved record: a version deleted for good, or a delete marker (versioned buckets)."""
+    """One S3 ObjectRemoved or LifecycleExpiration record: a version deleted for good, an unversioned
+    object deleted, or a delete marker (versioned buckets; `version_id` is then the marker's)."""
 
     bucket: str
     key: str
     version_id: str | None
     delete_marker: bool
+    sequencer: str | None = None
+
+
+def sequenced_before(earlier: str | None, later: str | None) -> bool:
+    """Whether S3's sequencer `earlier` orders before `later` (same key). Unknown order counts as before.
+
+    S3 documents the comparison: left-pad the shorter hex value with zeros, then compare lexically.
+    """
+    if not earlier or not later:
+        return True
+    width = max(len(earlier), len(later))
+    return earlier.upper().rjust(width, "0") < later.upper().rjust(width, "0")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,3 +109,5 @@ class JobRecord:
     checkpoint: Checkpoint | None = None
     # Which Rekognition operations run the job; person tracking has more than one engine.
     engine: str = NATIVE_ENGINE
+    # The video was deleted: the job's results must be removed, never written (a tombstone).
+    erased: bool = False

@@ -36,8 +36,14 @@ class _EnvModel(BaseModel):
 DEFAULT_JOB_QUOTA = 20
 
 
+def _split_names(value: object) -> object:
+    return tuple(name.strip() for name in value.split(",") if name.strip()) if isinstance(value, str) else value
+
+
 class StarterSettings(_EnvModel):
     jobs_table_name: str = Field(alias="JOBS_TABLE_NAME", min_length=3)
+    # The buckets whose events this pipeline serves; an event for any other bucket is dropped.
+    input_buckets: tuple[str, ...] = Field(alias="INPUT_BUCKETS", min_length=1)
     uploads_queue_url: str = Field(alias="UPLOADS_QUEUE_URL", min_length=1)
     # Deleting a video deletes its results, so the starter reaches them too.
     detections_table_name: str = Field(alias="DETECTIONS_TABLE_NAME", min_length=3)
@@ -54,6 +60,11 @@ class StarterSettings(_EnvModel):
     @classmethod
     def _split_analyses(cls, value: object) -> object:
         return parse_analysis_list(value) if isinstance(value, str) else value
+
+    @field_validator("input_buckets", mode="before")
+    @classmethod
+    def _split_buckets(cls, value: object) -> object:
+        return _split_names(value)
 
     @property
     def job_settings(self) -> JobSettings:

@@ -18,8 +18,9 @@ def s3_event_body(
     size: int = 4096,
     etag: str = "e1",
     event_name: str = "ObjectCreated:Put",
+    sequencer: str = "0A",
 ) -> str:
-    obj: dict[str, Any] = {"key": quote_plus(key), "size": size, "eTag": etag, "sequencer": "0A"}
+    obj: dict[str, Any] = {"key": quote_plus(key), "size": size, "eTag": etag, "sequencer": sequencer}
     if version:
         obj["versionId"] = version
     record = {

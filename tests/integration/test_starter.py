@@ -13,11 +13,12 @@ from tests.integration.events import failed_ids, invoke, s3_event_body
 START_OPERATIONS = {"StartFaceDetection", "StartCelebrityRecognition", "StartLabelDetection", "StartPersonTracking"}
 # Person tracking runs on label detection unless configured otherwise.
 DEFAULT_START_OPERATIONS = START_OPERATIONS - {"StartPersonTracking"}
+# LimitExceededException is not among them: it means the account's quota is full, and waiting for
+# it is not failing (test_quota_held_by_other_workloads_is_waited_for_without_counting_a_failure).
 RETRYABLE = [
     "ThrottlingException",
     "ProvisionedThroughputExceededException",
     "InternalServerError",
-    "LimitExceededException",
 ]
 PERMANENT = [
     "InvalidParameterException",
@@ -182,6 +183,60 @@ def test_persistent_transient_errors_hand_the_message_back_and_lose_nothing(harn
     assert harness.fake.in_progress_count == 6
 
 
+def test_quota_held_by_other_workloads_is_waited_for_without_counting_a_failure(harness):
+    """LimitExceededException for hours must never march an upload into the dead-letter queue."""
+    harness.fake.inject_fault("StartCelebrityRecognition", "LimitExceededException", times=1000)
+    body = s3_event_body(harness.resources.bucket, "v.mp4")
+    put(harness, "v.mp4")
+    for attempt in range(1, 4):
+        response, _ = invoke(harness.starter.handler, body)
+        assert failed_ids(response) == []  # the receive succeeds: nothing counts toward maxReceiveCount
+        assert delayed(harness.resources.starter_queue_url) == attempt  # sent back to wait, with a delay
+    (video,) = harness.repository.recent_videos().items
+    # A full quota makes the upload's later analyses wait too, without asking again; no slot while waiting.
+    assert video.jobs["celebrities"].status is JobStatus.STARTING and video.jobs["persons"].status is JobStatus.STARTING
+    assert holders(harness) == {f"{video.video_id}#faces"}
+
+
+def delayed(queue_url):
+    attributes = boto3.client("sqs").get_queue_attributes(
+        QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessagesDelayed"]
+    )["Attributes"]
+    return int(attributes["ApproximateNumberOfMessagesDelayed"])
+
+
+def holders(harness):
+    from video_pipeline.dal.job_slots import LEDGER_KEY
+
+    table = boto3.resource("dynamodb").Table(harness.resources.jobs_table)
+    return set((table.get_item(Key=LEDGER_KEY).get("Item") or {}).get("holders", set()))
+
+
+def test_events_for_another_bucket_are_dropped(harness):
+    other = "someone-elses-bucket"
+    boto3.client("s3").create_bucket(Bucket=other)
+    boto3.client("s3").put_object(Bucket=other, Key="v.mp4", Body=sample_video_bytes())
+    response, _ = invoke(harness.starter.handler, s3_event_body(other, "v.mp4"))
+    assert failed_ids(response) == []
+    assert harness.repository.recent_videos().items == [] and start_calls(harness) == []
+
+
+def test_an_event_for_a_deleted_bucket_is_ignored_not_retried(harness):
+    s3 = boto3.client("s3")
+    for version in s3.list_object_versions(Bucket=harness.resources.bucket).get("Versions", []):
+        s3.delete_object(Bucket=harness.resources.bucket, Key=version["Key"], VersionId=version["VersionId"])
+    s3.delete_bucket(Bucket=harness.resources.bucket)
+    response, _ = invoke(harness.starter.handler, s3_event_body(harness.resources.bucket, "v.mp4"))
+    assert failed_ids(response) == [] and start_calls(harness) == []
+
+
+def test_json_nested_too_deeply_is_dropped_not_retried(harness):
+    response, _ = invoke(harness.starter.handler, "[" * 100_000 + "]" * 100_000)
+    assert failed_ids(response) == []
+    response, _ = invoke(harness.collector.handler, '{"a":' * 100_000 + "1" + "}" * 100_000)
+    assert failed_ids(response) == []
+
+
 @pytest.mark.parametrize("code", PERMANENT)
 def test_permanent_errors_fail_the_job_with_its_reason_and_not_the_batch(harness, code):
     harness.fake.inject_fault("StartLabelDetection", code, times=1, message=f"simulated {code}")
@@ -194,6 +249,8 @@ def test_permanent_errors_fail_the_job_with_its_reason_and_not_the_batch(harness
     assert persons.error_code == code and f"simulated {code}" in (persons.status_message or "")
     assert video.jobs["faces"].status is JobStatus.IN_PROGRESS
     assert video.jobs["celebrities"].status is JobStatus.IN_PROGRESS
+    # No job runs for the failed start, so it holds no slot.
+    assert holders(harness) == {f"{video.video_id}#faces", f"{video.video_id}#celebrities"}
 
 
 def test_enabled_analyses_and_face_attributes_are_configurable(harness, monkeypatch):

@@ -179,13 +179,22 @@ def test_raw_pages_are_archived_and_rebuild_the_same_detections(harness):
     assert len(harness.fake.calls) == calls_before  # Rekognition was not asked again
 
 
+_SEQUENCE = iter(range(0x10, 0x10_0000))
+
+
+def next_sequencer():
+    """S3's per-key event order, as a hex string that grows with every event of the test."""
+    return f"{next(_SEQUENCE):012X}"
+
+
 def uploaded_with_version(harness, key, detections=40):
     """An upload recorded with its version id, as S3 reports it on a versioned bucket (moto omits it)."""
     harness.fake.script(harness.resources.bucket, key, detections=detections)
     known = {video.video_id for video in harness.repository.recent_videos().items}
     version = harness.upload(key)["VersionId"]
     discard_queued(harness.resources.starter_queue_url)  # moto's own event, without the version
-    response, _ = invoke(harness.starter.handler, s3_event_body(harness.resources.bucket, key, version=version))
+    body = s3_event_body(harness.resources.bucket, key, version=version, sequencer=next_sequencer())
+    response, _ = invoke(harness.starter.handler, body)
     assert failed_ids(response) == []
     (video,) = [v for v in harness.repository.recent_videos().items if v.video_id not in known]
     return video, version
@@ -198,10 +207,20 @@ def discard_queued(queue_url):
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
 
 
-def erase(harness, key, *, version=None, event="ObjectRemoved:Delete"):
-    body = s3_event_body(harness.resources.bucket, key, version=version, event_name=event)
+def erase(harness, key, *, version=None, event="ObjectRemoved:Delete", sequencer=None):
+    body = s3_event_body(
+        harness.resources.bucket, key, version=version, event_name=event, sequencer=sequencer or next_sequencer()
+    )
     response, _ = invoke(harness.starter.handler, body)
     assert failed_ids(response) == []
+
+
+def delete_in_s3(harness, key, version=None):
+    """Delete as a user would; returns the version id S3 reports (the delete marker's, without `version`)."""
+    arguments = {"Bucket": harness.resources.bucket, "Key": key, **({"VersionId": version} if version else {})}
+    response = boto3.client("s3").delete_object(**arguments)
+    discard_queued(harness.resources.starter_queue_url)  # moto's own event, without version or sequencer
+    return response.get("VersionId")
 
 
 def detection_videos(harness):
@@ -223,6 +242,7 @@ def test_deleting_a_version_deletes_that_videos_detections_archive_and_records(h
     harness.complete_jobs()
     harness.run_collector()
     assert detection_videos(harness) == {first.video_id, second.video_id, keep.video_id}
+    delete_in_s3(harness, "v.mp4", first_version)
     erase(harness, "v.mp4", version=first_version)
     assert harness.repository.video(first.video_id) is None
     assert detection_videos(harness) == {second.video_id, keep.video_id}
@@ -235,18 +255,25 @@ def test_a_delete_marker_erases_every_version_of_the_key(harness):
     keep, _ = uploaded_with_version(harness, "keep.mp4")
     harness.complete_jobs()
     harness.run_collector()
-    erase(harness, "v.mp4", version="marker-1", event="ObjectRemoved:DeleteMarkerCreated")
+    marker = delete_in_s3(harness, "v.mp4")
+    erase(harness, "v.mp4", version=marker, event="ObjectRemoved:DeleteMarkerCreated")
     assert harness.repository.video(first.video_id) is None and harness.repository.video(second.video_id) is None
     assert detection_videos(harness) == {keep.video_id}
     assert {key.split("/")[1] for key in archived_keys(harness)} == {keep.video_id}
 
 
-def test_deleting_a_running_video_frees_its_slots_and_its_late_results_are_dropped(harness):
+def test_deleting_a_running_video_keeps_its_slots_until_its_jobs_end_and_drops_their_results(harness):
+    """Rekognition still runs the jobs of a deleted video: their slots are freed only when they end."""
     video, version = uploaded_with_version(harness, "v.mp4")
-    assert holders(harness) == {f"{video.video_id}#{name}" for name in ANALYSES}
+    running = {f"{video.video_id}#{name}" for name in ANALYSES}
+    assert holders(harness) == running
+    delete_in_s3(harness, "v.mp4", version)
     erase(harness, "v.mp4", version=version)
-    assert holders(harness) == set()
+    assert holders(harness) == running  # freeing them would let more jobs start than the quota
+    assert harness.repository.video(video.video_id) is None  # gone from every listing at once
     harness.complete_jobs()
     harness.run_collector()
-    assert harness.repository.video(video.video_id) is None
-    assert detection_videos(harness) == set()
+    assert holders(harness) == set()
+    assert detection_videos(harness) == set() and archived_keys(harness) == []
+    jobs = boto3.resource("dynamodb").Table(harness.resources.jobs_table).scan()["Items"]
+    assert [item for item in jobs if item["pk"] != LEDGER_KEY["pk"]] == []  # no record, no tombstone left

@@ -75,4 +75,5 @@ def _channel() -> dict[str, str]:
         "UPLOADS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/uploads",
         "DETECTIONS_TABLE_NAME": "detections",
         "ARCHIVE_BUCKET_NAME": "archive",
+        "INPUT_BUCKETS": "videos",
     }

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 from video_pipeline.analyses import Analysis
 from video_pipeline.logic.errors import RekognitionCallError
 from video_pipeline.logic.reconciling import Reconciler
+from video_pipeline.logic.identity import parse_holder
 from video_pipeline.models import JobRecord, JobStatus
 
 NOW = "2026-11-22T12:00:00.000Z"
@@ -35,10 +37,19 @@ def job(video: str, analysis: str, status: JobStatus, started: str, job_id: str 
 
 class Jobs:
     def __init__(self, *records: JobRecord) -> None:
-        self._records = records
+        self._records = list(records)
+        self.touched: list[str] = []
 
     def jobs_in_status(self, status: JobStatus) -> Iterator[JobRecord]:
         return iter([record for record in self._records if record.status is status])
+
+    def touch(self, record: JobRecord, now: str) -> bool:
+        self.touched.append(record.job_id or "")
+        return True
+
+    def get(self, holder: str) -> JobRecord | None:
+        video, analysis = parse_holder(holder)
+        return next((r for r in self._records if (r.video_id, r.analysis) == (video, analysis)), None)
 
 
 class Rekognition:
@@ -58,14 +69,30 @@ class Rekognition:
 
 
 class Ledger:
-    def __init__(self, holders: set[str]) -> None:
+    """The ledger's repairs read the job's item in the same transaction, as `JobSlots` does."""
+
+    def __init__(self, holders: set[str], jobs: Jobs | None = None) -> None:
         self.holders_now = set(holders)
+        self._jobs = jobs or Jobs()
 
     def holders(self) -> frozenset[str]:
         return frozenset(self.holders_now)
 
-    def replace(self, stale: set[str], missing: set[str]) -> None:
-        self.holders_now = (self.holders_now - stale) | missing
+    def release_if_settled(self, holder: str, *, starting_before: str) -> bool:
+        record = self._jobs.get(holder)
+        stale_start = record is not None and record.status is JobStatus.STARTING
+        stale_start = stale_start and (record.updated_at or "") < starting_before  # type: ignore[union-attr]
+        if record is None or record.status.is_final or stale_start:
+            self.holders_now.discard(holder)
+            return True
+        return False
+
+    def restore_if_running(self, holder: str) -> bool:
+        record = self._jobs.get(holder)
+        if record is not None and record.status is JobStatus.IN_PROGRESS:
+            self.holders_now.add(holder)
+            return True
+        return False
 
 
 class Notices:
@@ -109,6 +136,18 @@ def test_finished_jobs_get_the_notification_rekognition_would_have_sent() -> Non
     assert by_id["j-failed"]["Status"] == "FAILED" and by_id["j-failed"]["Message"] == "bad codec"
     assert by_id["j-failed"]["API"] == "StartLabelDetection" and by_id["j-failed"]["JobTag"] == "rvp:persons:v1"
     assert by_id["j-done"]["Video"] == {"S3ObjectName": "v1.mp4", "S3Bucket": "b"}
+    # Re-queued jobs are marked as seen to, so the next run leaves them to the collector.
+    assert sorted(jobs.touched) == ["j-done", "j-failed", "j-gone"]
+
+
+def test_staleness_counts_from_the_last_sign_of_life_not_the_start() -> None:
+    """A job whose results are being collected (touched just now) is not handed to a second collector."""
+    collecting = replace(job("v1", "faces", JobStatus.IN_PROGRESS, LONG_AGO, "j1"), updated_at=JUST_NOW)
+    rekognition, notices = Rekognition({"j1": "SUCCEEDED"}), Notices()
+    report = Reconciler(
+        jobs=Jobs(collecting), rekognition=rekognition, ledger=Ledger(set()), notices=notices, clock=lambda: NOW
+    ).run()
+    assert report.requeued == [] and notices.sent == [] and rekognition.asked == []
 
 
 def test_the_ledger_is_rederived_from_running_and_starting_jobs() -> None:
@@ -118,11 +157,11 @@ def test_the_ledger_is_rederived_from_running_and_starting_jobs() -> None:
         job("v3", "faces", JobStatus.STARTING, LONG_AGO),
         job("v4", "faces", JobStatus.SUCCEEDED, LONG_AGO, "j4"),
     )
-    ledger = Ledger({"v2#faces", "v3#faces", "v4#faces"})
+    ledger = Ledger({"v2#faces", "v3#faces", "v4#faces", "v5#faces"}, jobs)
     report = Reconciler(
         jobs=jobs, rekognition=Rekognition({}), ledger=ledger, notices=Notices(), clock=lambda: NOW
     ).run()
-    assert report.stale_holders == {"v3#faces", "v4#faces"}  # abandoned start, finished job
+    assert report.stale_holders == {"v3#faces", "v4#faces", "v5#faces"}  # abandoned start, finished, erased
     assert report.missing_holders == {"v1#faces"}  # running, forgotten by the ledger
     assert ledger.holders_now == {"v1#faces", "v2#faces"} and report.in_flight == 2
 

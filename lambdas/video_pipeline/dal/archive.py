@@ -64,7 +64,14 @@ class ResultsArchive:
 
     def delete_video(self, video_id: str) -> int:
         """Delete every archived page of a video; returns how many objects were removed."""
-        keys = list(self._keys(video_prefix(video_id)))
+        return self._delete_under(video_prefix(video_id))
+
+    def delete_job(self, video_id: str, analysis: str, job_id: str) -> int:
+        """Delete every archived page of one job; returns how many objects were removed."""
+        return self._delete_under(job_prefix(video_id, analysis, job_id))
+
+    def _delete_under(self, prefix: str) -> int:
+        keys = list(self._keys(prefix))
         for start in range(0, len(keys), _DELETE_BATCH):
             batch = keys[start : start + _DELETE_BATCH]
             self._client.delete_objects(

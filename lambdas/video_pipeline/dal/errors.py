@@ -20,3 +20,16 @@ def is_condition_failure(error: ClientError) -> bool:
 
 def is_throttling(error: ClientError) -> bool:
     return error_code(error) in THROTTLING_CODES
+
+
+# A transaction cancelled because a condition did not hold, or because another write touched the same
+# item at the same moment: either way the repair is not due now (the next run looks again).
+_TRANSACTION_SKIPS = frozenset({"ConditionalCheckFailed", "TransactionConflict"})
+
+
+def is_transaction_condition_failure(error: ClientError) -> bool:
+    if error_code(error) != "TransactionCanceledException":
+        return False
+    reasons = error.response.get("CancellationReasons") or []
+    codes = {str(reason.get("Code")) for reason in reasons if reason.get("Code") not in (None, "None")}
+    return not reasons or (bool(codes) and codes <= _TRANSACTION_SKIPS)

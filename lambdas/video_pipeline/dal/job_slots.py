@@ -8,18 +8,21 @@ so a re-delivered message or notification can never count a job twice or free a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from video_pipeline.dal.errors import is_condition_failure
+from video_pipeline.dal.errors import is_condition_failure, is_transaction_condition_failure
+from video_pipeline.dal.jobs_store import job_sk, video_pk
+from video_pipeline.logic.identity import parse_holder
+from video_pipeline.models import JobStatus
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 LEDGER_KEY = {"pk": "QUOTA", "sk": "JOBS_IN_FLIGHT"}
 _HOLDERS = "holders"
+_FINAL = [status.value for status in JobStatus if status.is_final]
 
 
 class JobSlots:
@@ -72,20 +75,74 @@ class JobSlots:
         self.last_in_flight = self.in_flight()
         return self.last_in_flight >= self.quota
 
-    def replace(self, stale: Iterable[str], missing: Iterable[str]) -> None:
-        """Repair the ledger: drop holders that no longer run, add running jobs it forgot.
+    def release_if_settled(self, holder: str, *, starting_before: str) -> bool:
+        """Drop `holder` only if its job, read in the same transaction, no longer runs.
 
-        Two separate updates, each idempotent, so a slot taken concurrently is never lost. Adding
-        ignores the quota on purpose: those jobs run whether or not the ledger knew about them.
+        Settled: the job record is gone, final, or STARTING since before `starting_before` (the
+        invocation that took the slot died before Start*, and its retry would have refreshed it).
+        Checking and dropping in one transaction means a job that moves on meanwhile (STARTING to
+        IN_PROGRESS) can never lose the slot Rekognition is using.
         """
-        for expression, members in (("DELETE #holders :members", set(stale)), ("ADD #holders :members", set(missing))):
-            if members:
-                self._table.update_item(
-                    Key=LEDGER_KEY,
-                    UpdateExpression=expression,
-                    ExpressionAttributeNames={"#holders": _HOLDERS},
-                    ExpressionAttributeValues={":members": members},
-                )
+        video_id, analysis = parse_holder(holder)
+        return self._transact(
+            holder,
+            "DELETE #holders :me",
+            {"pk": video_pk(video_id), "sk": job_sk(analysis)},
+            "attribute_not_exists(pk) OR #status IN (" + ", ".join(f":f{i}" for i in range(len(_FINAL))) + ") "
+            "OR (#status = :starting AND updated_at < :cutoff)",
+            {
+                **{f":f{i}": status for i, status in enumerate(_FINAL)},
+                ":starting": JobStatus.STARTING.value,
+                ":cutoff": starting_before,
+            },
+        )
+
+    def restore_if_running(self, holder: str) -> bool:
+        """Add back a holder the ledger lost, only if its job, read in the same transaction, still runs.
+
+        Adding ignores the quota on purpose: the job runs whether or not the ledger knew about it.
+        """
+        video_id, analysis = parse_holder(holder)
+        return self._transact(
+            holder,
+            "ADD #holders :me",
+            {"pk": video_pk(video_id), "sk": job_sk(analysis)},
+            "#status = :running",
+            {":running": JobStatus.IN_PROGRESS.value},
+        )
+
+    def _transact(
+        self, holder: str, ledger_update: str, job_key: dict[str, Any], condition: str, values: dict[str, Any]
+    ) -> bool:
+        # The table resource's client takes plain Python values, as the resource does.
+        try:
+            self._table.meta.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "ConditionCheck": {
+                            "TableName": self._table.name,
+                            "Key": job_key,
+                            "ConditionExpression": condition,
+                            "ExpressionAttributeNames": {"#status": "status"},
+                            "ExpressionAttributeValues": values,
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self._table.name,
+                            "Key": LEDGER_KEY,
+                            "UpdateExpression": ledger_update,
+                            "ExpressionAttributeNames": {"#holders": _HOLDERS},
+                            "ExpressionAttributeValues": {":me": {holder}},
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if is_transaction_condition_failure(error):
+                return False
+            raise
+        return True
 
 
 def _as_set(value: Any) -> set[Any]:

@@ -74,6 +74,8 @@ class JobsStore:
             item["version_id"] = upload.version_id
         if upload.etag:
             item["etag"] = upload.etag
+        if upload.sequencer:
+            item["sequencer"] = upload.sequencer
         self._put_if(item, "attribute_not_exists(pk)")
 
     def claim(self, record: JobRecord, video: Video, now: str) -> bool:
@@ -132,11 +134,25 @@ class JobsStore:
 
     def videos_of_object(self, bucket: str, key: str) -> list[StoredVideo]:
         """Every stored video (one per uploaded revision) of an S3 object."""
-        response = self._table.query(
-            IndexName=OBJECT_INDEX.name,
-            KeyConditionExpression=Key(OBJECT_INDEX.partition_key).eq(object_ref(bucket, key)),
-        )
-        return [StoredVideo(str(item["video_id"]), _optional_str(item.get("version_id"))) for item in response["Items"]]
+        query: dict[str, Any] = {
+            "IndexName": OBJECT_INDEX.name,
+            "KeyConditionExpression": Key(OBJECT_INDEX.partition_key).eq(object_ref(bucket, key)),
+        }
+        videos: list[StoredVideo] = []
+        while True:
+            response = self._table.query(**query)
+            videos.extend(
+                StoredVideo(
+                    str(item["video_id"]),
+                    _optional_str(item.get("version_id")),
+                    _optional_str(item.get("etag")),
+                    _optional_str(item.get("sequencer")),
+                )
+                for item in response["Items"]
+            )
+            if "LastEvaluatedKey" not in response:
+                return videos
+            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def jobs_of_video(self, video_id: str) -> list[JobRecord]:
         response = self._table.query(
@@ -145,11 +161,60 @@ class JobsStore:
         )
         return [_job_record(item) for item in response.get("Items", [])]
 
+    def mark_erased(self, video_id: str, analyses: list[str], now: str) -> None:
+        """The tombstone: the video leaves every listing, and each job says its results must not stay.
+
+        A collector writing this job's results checks the mark after every page and before its final
+        state, so erasure wins however the two interleave (docs/reliability.md).
+        """
+        for sk in (META_SK, *(job_sk(analysis) for analysis in analyses)):
+            try:
+                self._table.update_item(
+                    Key={"pk": video_pk(video_id), "sk": sk},
+                    UpdateExpression="SET erased_at = if_not_exists(erased_at, :now) REMOVE recent_pk, recent_sk",
+                    ConditionExpression="attribute_exists(pk)",
+                    ExpressionAttributeValues={":now": now},
+                )
+            except ClientError as error:
+                if not is_condition_failure(error):
+                    raise
+
+    def is_erased(self, video_id: str, analysis: str) -> bool:
+        """True when the job's video was deleted (or its record is gone): its results must not stay."""
+        response = self._table.get_item(
+            Key={"pk": video_pk(video_id), "sk": job_sk(analysis)},
+            ConsistentRead=True,
+            ProjectionExpression="erased_at",
+        )
+        item = response.get("Item")
+        return item is None or "erased_at" in item
+
+    def delete_job(self, video_id: str, analysis: str) -> None:
+        self._table.delete_item(Key={"pk": video_pk(video_id), "sk": job_sk(analysis)})
+
     def delete_video(self, video_id: str) -> None:
-        """Remove the video's META and JOB items (after its results are gone)."""
-        for record in self.jobs_of_video(video_id):
-            self._table.delete_item(Key={"pk": video_pk(video_id), "sk": job_sk(record.analysis)})
+        """Remove the video's META item, the last trace of an erased video."""
         self._table.delete_item(Key={"pk": video_pk(video_id), "sk": META_SK})
+
+    def touch(self, record: JobRecord, now: str) -> bool:
+        """Note that the job is being worked on (its collection started); False if it is no longer running."""
+        try:
+            self._table.update_item(
+                Key={"pk": video_pk(record.video_id), "sk": job_sk(record.analysis)},
+                UpdateExpression="SET updated_at = :now",
+                ConditionExpression="job_id = :job_id AND #status = :in_progress AND attribute_not_exists(erased_at)",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={
+                    ":now": now,
+                    ":job_id": record.job_id,
+                    ":in_progress": JobStatus.IN_PROGRESS.value,
+                },
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
 
     def complete(
         self,
@@ -184,7 +249,8 @@ class JobsStore:
             self._table.update_item(
                 Key={"pk": video_pk(record.video_id), "sk": job_sk(record.analysis)},
                 UpdateExpression=expression,
-                ConditionExpression="job_id = :job_id AND #status = :in_progress",
+                # Never over a tombstone: the collector then erases what it wrote instead.
+                ConditionExpression="job_id = :job_id AND #status = :in_progress AND attribute_not_exists(erased_at)",
                 ExpressionAttributeNames={"#status": "status", "#checkpoint": "checkpoint"},
                 ExpressionAttributeValues=values,
             )
@@ -213,7 +279,7 @@ class JobsStore:
             self._table.update_item(
                 Key={"pk": video_pk(record.video_id), "sk": job_sk(record.analysis)},
                 UpdateExpression="SET #checkpoint = :checkpoint, updated_at = :now",
-                ConditionExpression="job_id = :job_id AND #status = :in_progress",
+                ConditionExpression="job_id = :job_id AND #status = :in_progress AND attribute_not_exists(erased_at)",
                 ExpressionAttributeNames={"#status": "status", "#checkpoint": "checkpoint"},
                 ExpressionAttributeValues={
                     ":checkpoint": value,
@@ -296,6 +362,15 @@ class JobsStore:
 class StoredVideo:
     video_id: str
     version_id: str | None
+    etag: str | None = None
+    sequencer: str | None = None
+
+    @property
+    def revision(self) -> str:
+        """As `UploadedObject.revision`: the version, or in an unversioned bucket the content's ETag."""
+        if self.version_id:
+            return f"version:{self.version_id}"
+        return f"etag:{self.etag or ''}"
 
 
 def _job_record(item: dict[str, Any]) -> JobRecord:
@@ -313,6 +388,7 @@ def _job_record(item: dict[str, Any]) -> JobRecord:
         updated_at=_optional_str(item.get("updated_at")),
         checkpoint=_checkpoint(item.get("checkpoint")),
         engine=str(item.get("engine", NATIVE_ENGINE)),
+        erased="erased_at" in item,
     )
 
 

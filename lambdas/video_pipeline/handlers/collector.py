@@ -25,7 +25,9 @@ from video_pipeline.handlers.observability import count, drop_malformed, gauge, 
 from video_pipeline.logic.clock import milliseconds_since
 from video_pipeline.logic.collecting import CollectOutcome, CollectReport, ResultCollector
 from video_pipeline.logic.envelope import MalformedMessageError
+from video_pipeline.logic.errors import RetryLaterError
 from video_pipeline.logic.notifications import parse_notice
+from video_pipeline.logic.pacing import redelivery_seconds
 from video_pipeline.settings import CollectorSettings
 
 settings = CollectorSettings.from_environment()
@@ -39,6 +41,8 @@ _METRIC_BY_OUTCOME = {
     CollectOutcome.CONTINUED: "CollectionsContinued",
     CollectOutcome.DUPLICATE: "NotificationsDuplicate",
     CollectOutcome.UNKNOWN_JOB: "NotificationsUnknownJob",
+    CollectOutcome.PREMATURE: "NotificationsPremature",
+    CollectOutcome.ERASED: "JobsErased",
 }
 
 
@@ -74,7 +78,15 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
         drop_malformed(record.message_id, record.body, str(error))
         return
     logger.append_keys(job_id=notice.job_id)
-    report = result_collector().handle(notice, time_left=lambda: lambda_context.get_remaining_time_in_millis() / 1000)
+    try:
+        report = result_collector().handle(
+            notice, time_left=lambda: lambda_context.get_remaining_time_in_millis() / 1000
+        )
+    except RetryLaterError:
+        # Throttled Get*, a job not yet recorded: back off briefly and growingly, not the queue's 90 minutes.
+        receive_count = int(record.attributes.approximate_receive_count or 1)
+        results_queue().hide(record.receipt_handle, redelivery_seconds(receive_count))
+        raise
     if report.outcome is CollectOutcome.CONTINUED:
         # The checkpoint is saved; the same notice, queued again, resumes from it in a fresh invocation.
         results_queue().send_later(record.body, delay_seconds=0)
@@ -90,6 +102,8 @@ def _report(report: CollectReport) -> None:
     }
     if report.outcome is CollectOutcome.UNKNOWN_JOB:
         logger.warning("dropping notification for an unknown job", extra=fields)
+    elif report.outcome is CollectOutcome.PREMATURE:
+        logger.warning("dropping notification: Rekognition says the job is still running", extra=fields)
     else:
         logger.info("notification processed", extra={**fields, "detections": report.detections})
     count(_METRIC_BY_OUTCOME[report.outcome], analysis=report.analysis)

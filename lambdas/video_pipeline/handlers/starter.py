@@ -28,12 +28,12 @@ from video_pipeline.handlers.observability import count, drop_malformed, gauge, 
 from video_pipeline.logic.admission import Verdict
 from video_pipeline.logic.envelope import MalformedMessageError
 from video_pipeline.logic.erasing import VideoEraser
+from video_pipeline.logic.errors import RetryLaterError
 from video_pipeline.logic.pacing import redelivery_seconds, slot_wait_seconds
-from video_pipeline.logic.s3_events import parse_s3_event, removals_of, uploads_of
+from video_pipeline.logic.s3_events import S3EventRecord, buckets_of, parse_s3_event, removals_of, uploads_of
 from video_pipeline.logic.starting import (
     JobStarter,
     NotificationChannel,
-    StartOutcome,
     UploadReport,
     is_waiting,
     raise_if_deferred,
@@ -76,6 +76,7 @@ def video_eraser() -> VideoEraser:
         detections=DetectionsStore(clients.dynamodb(), settings.detections_table_name),
         archive=ResultsArchive(clients.s3(), settings.archive_bucket_name),
         slots=job_slots(),
+        objects=ObjectReader(clients.s3()),
     )
 
 
@@ -85,19 +86,39 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
     except MalformedMessageError as error:
         drop_malformed(record.message_id, record.body, str(error))
         return
+    foreign = buckets_of(events) - set(settings.input_buckets)
+    if foreign:
+        # Only the deployed input bucket notifies this queue; anything else was sent by someone else.
+        drop_malformed(record.message_id, record.body, f"event for a bucket this pipeline does not serve: {foreign}")
+        return
+    try:
+        _handle_events(record, events, lambda_context)
+    except RetryLaterError:
+        # Back off briefly and growingly, as for throttling, instead of the queue's long visibility timeout.
+        receive_count = int(record.attributes.approximate_receive_count or 1)
+        uploads_queue().hide(record.receipt_handle, redelivery_seconds(receive_count))
+        raise
+
+
+def _handle_events(record: SQSRecord, events: list[S3EventRecord], lambda_context: LambdaContext) -> None:
     for removed in removals_of(events):
         erased = video_eraser().erase(removed, lambda: lambda_context.get_remaining_time_in_millis() / 1000)
-        logger.info("erased the results of a deleted video", extra={"videos": erased.videos, "key": removed.key})
+        if erased.refused:
+            logger.warning(
+                "not erasing: S3 contradicts the removal event", extra={"key": removed.key, "reason": erased.refused}
+            )
+            count("ErasuresRefused")
+        logger.info(
+            "erased the results of a deleted video",
+            extra={"videos": erased.videos, "key": removed.key, "pending_jobs": erased.pending_jobs},
+        )
         count("VideosErased", len(erased.videos))
     waited = _waits_so_far(record) > 0
     reports = [job_starter().handle(upload, waited=waited) for upload in uploads_of(events)]
     for report in reports:
         _report(report)
-    if any(StartOutcome.DEFERRED in report.outcomes.values() for report in reports):
-        receive_count = int(record.attributes.approximate_receive_count or 1)
-        uploads_queue().hide(record.receipt_handle, redelivery_seconds(receive_count))
-        for report in reports:
-            raise_if_deferred(report)
+    for report in reports:
+        raise_if_deferred(report)
     if any(is_waiting(report) for report in reports):
         _wait_for_slot(record)
 

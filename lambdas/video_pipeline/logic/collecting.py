@@ -10,7 +10,7 @@ stream from the top, which is safe because every write is idempotent.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -19,6 +19,7 @@ from typing import Any
 from video_pipeline.analyses import Analysis, by_notification_api
 from video_pipeline.logic.clock import utc_now
 from video_pipeline.logic.detections import JobContext, ResultTally, detection_items
+from video_pipeline.logic.erasing import RESERVE_SECONDS
 from video_pipeline.logic.errors import RekognitionCallError, RetryLaterError
 from video_pipeline.logic.identity import holder_id, parse_job_tag
 from video_pipeline.logic.notifications import CompletionNotice
@@ -48,6 +49,10 @@ class CollectOutcome(StrEnum):
     # Saved a checkpoint; the caller must schedule a continuation (the same notice again).
     CONTINUED = "CONTINUED"
     EXPIRED = "EXPIRED"
+    # Rekognition says the job still runs: the notice is early or forged, and changes nothing.
+    PREMATURE = "PREMATURE"
+    # The video was deleted: whatever the job wrote is removed, and its slot freed once it has ended.
+    ERASED = "ERASED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +74,10 @@ class _ResultsGoneError(Exception):
     pass
 
 
+class _ErasedError(Exception):
+    """The job's video was deleted while its results were being written."""
+
+
 @dataclass(frozen=True, slots=True)
 class _StreamEnd:
     """Why a result stream stopped: it ended, Rekognition reported a failure, or time ran short."""
@@ -77,6 +86,7 @@ class _StreamEnd:
     metadata: dict[str, Any] | None
     failure: tuple[JobStatus, str] | None = None
     handed_over: bool = False
+    still_running: bool = False
 
 
 def _is_transient(error: Exception) -> bool:
@@ -106,21 +116,58 @@ class ResultCollector:
         self._clock = clock
 
     def handle(self, notice: CompletionNotice, time_left: Callable[[], float] = unlimited_time) -> CollectReport:
-        """Process one notice; `time_left` says how many seconds the invocation has left."""
+        """Process one notice; `time_left` says how many seconds the invocation has left.
+
+        The notice only says which job to look at: its `Status` and `Message` are never trusted,
+        because anyone able to send to the queue could forge them. What happened is read from
+        Rekognition's own Get* answer.
+        """
         located = self._match(notice)
         if isinstance(located, CollectReport):
             return located
         record, analysis = located
-        if record.status.is_final:
-            # Give the slot back again: harmless if it was, and it repairs a release that was lost.
-            self._slots.release(holder_id(record.video_id, record.analysis))
-            return CollectReport(CollectOutcome.DUPLICATE, notice.job_id, analysis.name, record.video_id)
         try:
-            if notice.status == "SUCCEEDED":
+            if record.erased:
+                return self._erase(record, analysis, time_left)
+            if record.status.is_final:
+                # Give the slot back again: harmless if it was, and it repairs a release that was lost.
+                self._slots.release(holder_id(record.video_id, record.analysis))
+                return CollectReport(CollectOutcome.DUPLICATE, notice.job_id, analysis.name, record.video_id)
+            if record.job_id is None:
+                # Rekognition answered the starter but its write has not landed yet.
+                raise RetryLaterError(f"job {notice.job_id} is not recorded yet")
+            try:
                 return self._collect(record, analysis, time_left)
-            return self._record_failure(record, analysis, JobStatus(notice.status), notice.message or "")
+            except _ResultsGoneError:
+                return self._finish(
+                    record, analysis, JobStatus.EXPIRED, CollectOutcome.EXPIRED, message=EXPIRED_MESSAGE
+                )
+        except _ErasedError:
+            return self._erase(record, analysis, time_left, ended=True)
+
+    def _erase(
+        self, record: JobRecord, analysis: Analysis, time_left: Callable[[], float], *, ended: bool = False
+    ) -> CollectReport:
+        """Remove what a deleted video's job wrote; free its slot only once Rekognition has ended the job."""
+        report = CollectReport(CollectOutcome.ERASED, record.job_id or "", analysis.name, record.video_id)
+        if record.job_id is None:
+            # Never started (or not yet recorded): nothing was written; the reconciler retires it.
+            return report
+        if not ended and not record.status.is_final and self._job_status(analysis, record.job_id) == "IN_PROGRESS":
+            return CollectReport(CollectOutcome.PREMATURE, record.job_id, analysis.name, record.video_id)
+        if not self._detections.delete_job(record.job_id, time_left, RESERVE_SECONDS):
+            raise RetryLaterError(f"erasing job {record.job_id} continues in the next delivery")
+        if self._archive is not None:
+            self._archive.delete_job(record.video_id, analysis.name, record.job_id)
+        self._jobs.delete_job(record.video_id, record.analysis)
+        self._slots.release(holder_id(record.video_id, record.analysis))
+        return report
+
+    def _job_status(self, analysis: Analysis, job_id: str) -> str:
+        try:
+            return str(self._get_page(analysis, job_id, None, 1).get("JobStatus", ""))
         except _ResultsGoneError:
-            return self._finish(record, analysis, JobStatus.EXPIRED, CollectOutcome.EXPIRED, message=EXPIRED_MESSAGE)
+            return "SUCCEEDED"
 
     def _match(self, notice: CompletionNotice) -> tuple[JobRecord, Analysis] | CollectReport:
         """The job a notice is about, or the report that drops it (unknown API, job or video)."""
@@ -144,8 +191,7 @@ class ResultCollector:
             if record and record.job_id == notice.job_id:
                 return record
             if record and record.job_id is None and record.status is JobStatus.STARTING:
-                # Rekognition answered the starter but its write has not landed yet.
-                raise RetryLaterError(f"job {notice.job_id} is not recorded yet")
+                return record
         record = self._jobs.find_by_job_id(notice.job_id)
         if record and record.analysis == analysis.name:
             return record
@@ -153,11 +199,16 @@ class ResultCollector:
 
     def _collect(self, record: JobRecord, analysis: Analysis, time_left: Callable[[], float]) -> CollectReport:
         assert record.job_id is not None
+        # Collection is under way: the reconciler measures a job's staleness from here, not from its start.
+        if not self._jobs.touch(record, self._clock()):
+            raise self._why_changed(record)
         resume = self._usable_checkpoint(record)
         try:
             end = self._stream(record, analysis, resume, time_left)
         except _PaginationExpiredError:
             end = self._stream(record, analysis, None, time_left)
+        if end.still_running:
+            return CollectReport(CollectOutcome.PREMATURE, record.job_id, analysis.name, record.video_id)
         if end.handed_over:
             return CollectReport(
                 CollectOutcome.CONTINUED, record.job_id, analysis.name, record.video_id, end.tally.detections
@@ -203,19 +254,19 @@ class ResultCollector:
             page = self._get_page(analysis, record.job_id, next_token, PAGE_SIZE)
             status = page.get("JobStatus")
             if status == "IN_PROGRESS":
-                raise RetryLaterError(f"job {record.job_id} is still in progress")
+                return _StreamEnd(tally, metadata, still_running=True)
             if status in ("FAILED", "ERROR"):
                 return _StreamEnd(tally, metadata, (JobStatus(status), str(page.get("StatusMessage", ""))))
             metadata = metadata or page.get("VideoMetadata")
             if self._archive is not None:
                 self._archive.put_page(record.video_id, analysis.name, record.job_id, number, page)
-            self._detections.write(detection_items(context, stream.feed(page.get(analysis.result_key, [])), tally))
+            self._store(record, detection_items(context, stream.feed(page.get(analysis.result_key, [])), tally))
             number += 1
             next_token = page.get("NextToken")
             # Let this page go before the next one is fetched, or two pages are held at once.
             del page
             if not next_token:
-                self._detections.write(detection_items(context, stream.finish(), tally))
+                self._store(record, detection_items(context, stream.finish(), tally))
                 return _StreamEnd(tally, metadata)
             if time_left() < HANDOVER_SECONDS:
                 checkpoint = Checkpoint(
@@ -228,8 +279,20 @@ class ResultCollector:
                     stream_state=stream.state(),
                 )
                 if not self._jobs.save_checkpoint(record, checkpoint):
-                    raise RetryLaterError(f"job {record.job_id} changed while its results were being collected")
+                    raise self._why_changed(record)
                 return _StreamEnd(tally, metadata, handed_over=True)
+
+    def _store(self, record: JobRecord, items: Sequence[dict[str, Any]]) -> None:
+        self._detections.write(items)
+        # After every write: a deletion that began since must find nothing of ours left behind.
+        if self._jobs.is_erased(record.video_id, record.analysis):
+            raise _ErasedError
+
+    def _why_changed(self, record: JobRecord) -> Exception:
+        """A conditional write on a running job failed: its video was deleted, or another delivery finished it."""
+        if self._jobs.is_erased(record.video_id, record.analysis):
+            return _ErasedError()
+        return RetryLaterError(f"job {record.job_id} changed while its results were being collected")
 
     def _get_page(self, analysis: Analysis, job_id: str, next_token: str | None, size: int) -> dict[str, Any]:
         try:
@@ -249,10 +312,6 @@ class ResultCollector:
             raise
 
     def _record_failure(self, record: JobRecord, analysis: Analysis, status: JobStatus, message: str) -> CollectReport:
-        assert record.job_id is not None
-        if not message:
-            page = self._get_page(analysis, record.job_id, None, 1)
-            message = str(page.get("StatusMessage", ""))
         return self._finish(record, analysis, status, CollectOutcome.FAILED, message=message)
 
     def _finish(
@@ -278,6 +337,8 @@ class ResultCollector:
             entity_count=len(tally.entities),
             video_metadata=metadata,
         )
+        if not finished and self._jobs.is_erased(record.video_id, record.analysis):
+            raise _ErasedError
         self._slots.release(holder_id(record.video_id, record.analysis))
         return CollectReport(
             outcome if finished else CollectOutcome.DUPLICATE,

@@ -27,6 +27,9 @@ def _load_object(text: str, what: str) -> dict[str, Any]:
         value = json.loads(text)
     except (TypeError, ValueError) as error:
         raise MalformedMessageError(f"{what} is not JSON: {error}") from error
+    except RecursionError as error:
+        # Nesting deeper than the interpreter's stack: no retry will parse it.
+        raise MalformedMessageError(f"{what} is nested too deeply to read") from error
     if not isinstance(value, dict):
         raise MalformedMessageError(f"{what} is JSON but not an object")
     return value

@@ -20,6 +20,8 @@ RETRYABLE_ERRORS = frozenset(
     }
 )
 
+QUOTA_FULL_ERROR = "LimitExceededException"
+
 PERMANENT_START_ERRORS = frozenset(
     {
         "InvalidParameterException",
@@ -49,6 +51,11 @@ class RekognitionCallError(Exception):
         self.operation = operation
         self.code = code
         self.message = message
+
+    @property
+    def quota_full(self) -> bool:
+        """The account's concurrent-job quota is full (other workloads share it)."""
+        return self.code == QUOTA_FULL_ERROR
 
     @property
     def unavailable(self) -> bool:

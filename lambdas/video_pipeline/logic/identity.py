@@ -63,3 +63,9 @@ def parse_job_tag(tag: str | None) -> tuple[str, str] | None:
 def holder_id(video: str, analysis: str) -> str:
     """How a job is named in the ledger of concurrent-job slots."""
     return f"{video}#{analysis}"
+
+
+def parse_holder(holder: str) -> tuple[str, str]:
+    """(video id, analysis) of a ledger holder; video ids are hex, so the last `#` separates them."""
+    video, _, analysis = holder.rpartition("#")
+    return video, analysis

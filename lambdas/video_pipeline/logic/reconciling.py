@@ -6,20 +6,21 @@ one small Get* call; if Rekognition says it finished, a notification is synthesi
 and put on the results queue, so the collector processes it exactly as it would the real one
 (expired results included: the collector marks them EXPIRED).
 
-The ledger of quota slots is then re-derived from the jobs table: holders whose job is neither running
-nor about to start are dropped, running jobs the ledger forgot are added back.
+The ledger of quota slots is then repaired against the jobs table: holders whose job no longer runs
+are dropped, running jobs the ledger forgot are added back. The by-status index only nominates
+candidates (it is eventually consistent, and jobs move while the reconciler reads); each repair is a
+transaction that checks the job's own item at that moment, so a job that moved on is never misjudged.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from video_pipeline.analyses import of_job
-from video_pipeline.logic.clock import utc_now
+from video_pipeline.logic.clock import format_instant, utc_now
 from video_pipeline.logic.errors import RekognitionCallError
 from video_pipeline.logic.identity import holder_id
 from video_pipeline.logic.ports import RekognitionPort
@@ -35,11 +36,13 @@ _FINISHED = frozenset({"SUCCEEDED", "FAILED", "ERROR"})
 
 class JobListingPort(Protocol):
     def jobs_in_status(self, status: JobStatus) -> Iterator[JobRecord]: ...
+    def touch(self, record: JobRecord, now: str) -> bool: ...
 
 
 class LedgerPort(Protocol):
     def holders(self) -> frozenset[str]: ...
-    def replace(self, stale: set[str], missing: set[str]) -> None: ...
+    def release_if_settled(self, holder: str, *, starting_before: str) -> bool: ...
+    def restore_if_running(self, holder: str) -> bool: ...
 
 
 class NoticeSinkPort(Protocol):
@@ -98,20 +101,21 @@ class Reconciler:
     def run(self) -> ReconcileReport:
         report = ReconcileReport()
         now = _instant(self._clock())
-        # Holders first, then jobs: a slot taken or freed in between is then never misjudged.
         holders = self._ledger.holders()
         running = list(self._jobs.jobs_in_status(JobStatus.IN_PROGRESS))
-        starting = list(self._jobs.jobs_in_status(JobStatus.STARTING))
         for record in running:
-            if record.job_id and _age(record, now) >= self._stale_after:
+            # Staleness counts from the job's last sign of life (started, collection begun, checkpoint,
+            # re-queued), so a job whose results are being collected is not handed to a second collector.
+            if record.job_id and now - _instant(_last_touch(record)) >= self._stale_after:
                 self._check(record, report)
         live = {holder_id(r.video_id, r.analysis) for r in running}
-        about_to_start = {
-            holder_id(r.video_id, r.analysis) for r in starting if now - _instant(_last_touch(r)) < STARTING_GRACE
+        starting_before = format_instant(now - STARTING_GRACE)
+        report.stale_holders = {
+            holder
+            for holder in holders - live
+            if self._ledger.release_if_settled(holder, starting_before=starting_before)
         }
-        report.stale_holders = set(holders - live - about_to_start)
-        report.missing_holders = live - holders
-        self._ledger.replace(report.stale_holders, report.missing_holders)
+        report.missing_holders = {holder for holder in live - holders if self._ledger.restore_if_running(holder)}
         report.in_flight = len((holders - report.stale_holders) | report.missing_holders)
         return report
 
@@ -137,8 +141,11 @@ class Reconciler:
         if status not in _FINISHED:
             report.still_running += 1
             return
-        notice = synthesized_notice(record, status, str(page.get("StatusMessage", "")), int(time.time() * 1000))
+        now = self._clock()
+        notice = synthesized_notice(record, status, str(page.get("StatusMessage", "")), _epoch_ms(now))
         self._notices.send_json(notice)
+        # Seen to: the next run leaves it to the collector instead of queueing it again.
+        self._jobs.touch(record, now)
         report.requeued.append(job_id)
 
 
@@ -146,8 +153,8 @@ def _last_touch(record: JobRecord) -> str:
     return record.updated_at or record.started_at or record.uploaded_at
 
 
-def _age(record: JobRecord, now: datetime) -> timedelta:
-    return now - _instant(record.started_at or record.uploaded_at)
+def _epoch_ms(instant: str) -> int:
+    return int(_instant(instant).timestamp() * 1000)
 
 
 def _instant(value: str) -> datetime:

@@ -20,6 +20,7 @@ class _S3Object(_Lenient):
     size: int | None = Field(default=None, ge=0)
     etag: str | None = Field(default=None, alias="eTag")
     version_id: str | None = Field(default=None, alias="versionId")
+    sequencer: str | None = Field(default=None, pattern=r"^[0-9A-Fa-f]{1,64}$")
 
 
 class _S3Bucket(_Lenient):
@@ -70,18 +71,28 @@ def uploads_of(records: list[S3EventRecord]) -> list[UploadedObject]:
     return [_upload(record) for record in records if record.event_name.startswith("ObjectCreated:")]
 
 
+# Deletions by a request, and by a lifecycle rule (noncurrent versions expiring send no ObjectRemoved).
+_REMOVAL_EVENTS = ("ObjectRemoved:", "LifecycleExpiration:")
+_DELETE_MARKER_EVENTS = frozenset({"ObjectRemoved:DeleteMarkerCreated", "LifecycleExpiration:DeleteMarkerCreated"})
+
+
 def removals_of(records: list[S3EventRecord]) -> list[RemovedObject]:
-    """The ObjectRemoved events: a version deleted for good, or a delete marker hiding the object."""
+    """The removal events: a version deleted for good, or a delete marker hiding the object."""
     return [
         RemovedObject(
             bucket=record.s3.bucket.name,
             key=unquote_plus(record.s3.object.key),
             version_id=_version(record.s3.object.version_id),
-            delete_marker=record.event_name == "ObjectRemoved:DeleteMarkerCreated",
+            delete_marker=record.event_name in _DELETE_MARKER_EVENTS,
+            sequencer=record.s3.object.sequencer,
         )
         for record in records
-        if record.event_name.startswith("ObjectRemoved:")
+        if record.event_name.startswith(_REMOVAL_EVENTS)
     ]
+
+
+def buckets_of(records: list[S3EventRecord]) -> set[str]:
+    return {record.s3.bucket.name for record in records}
 
 
 def _version(value: str | None) -> str | None:
@@ -98,4 +109,5 @@ def _upload(record: S3EventRecord) -> UploadedObject:
         etag=obj.etag,
         version_id=_version(obj.version_id),
         event_time=record.event_time,
+        sequencer=obj.sequencer,
     )

@@ -176,7 +176,11 @@ class JobStarter:
             job_id, engine = self._launch(analysis, upload, record.token, record.tag)
         except RekognitionCallError as error:
             report.errors[analysis.name] = f"{error.code}: {error.message}"
-            if error.retryable:
+            if error.quota_full:
+                # Other workloads hold the account's quota: this is waiting, not failing, and must never
+                # march the upload into the dead-letter queue however long it lasts.
+                report.outcomes[analysis.name] = StartOutcome.WAITING
+            elif error.retryable:
                 report.outcomes[analysis.name] = StartOutcome.DEFERRED
             else:
                 self._jobs.mark_failed(record, error.code, failure_message(analysis, error), self._clock())
