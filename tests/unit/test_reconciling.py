@@ -9,8 +9,8 @@ from typing import Any
 
 from video_pipeline.analyses import Analysis
 from video_pipeline.logic.errors import RekognitionCallError
-from video_pipeline.logic.reconciling import Reconciler
 from video_pipeline.logic.identity import parse_holder
+from video_pipeline.logic.reconciling import Reconciler
 from video_pipeline.models import JobRecord, JobStatus
 
 NOW = "2026-11-22T12:00:00.000Z"
