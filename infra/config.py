@@ -41,6 +41,10 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # A week: Rekognition keeps results for days, and a job running longer than that is not a job.
 MAX_RECONCILE_AFTER_MINUTES = 7 * 24 * 60
 _STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
+# Biometric-adjacent results do not stay for ever by default: a year, then DynamoDB's TTL and the
+# archive's lifecycle rule remove them (configurable; 0 keeps them until their video is deleted).
+DEFAULT_RESULT_RETENTION_DAYS = 365
+
 # The retention periods CloudWatch Logs accepts. "Never expire" is deliberately not offered:
 # unbounded log storage is a cost nobody chose.
 RETENTION_DAYS: Mapping[int, logs.RetentionDays] = {
@@ -99,8 +103,9 @@ class PipelineConfig:
     job_quota: int = 20
     # Jobs IN_PROGRESS this long without a notification are checked by the reconciler.
     reconcile_after_minutes: int = 20
-    # Optional retention of results (detections and archived pages); None keeps them until deleted.
-    result_retention_days: int | None = None
+    # Detections and archived pages (face data, raw pages) expire this many days after they are stored,
+    # even if their video is never deleted; 0 keeps them until the video is deleted.
+    result_retention_days: int = DEFAULT_RESULT_RETENTION_DAYS
 
     def __post_init__(self) -> None:
         _check_analyses(self.enabled_analyses)
@@ -134,8 +139,10 @@ class PipelineConfig:
                 "reconcile_after_minutes",
                 f"must be 1 to {MAX_RECONCILE_AFTER_MINUTES}, got {self.reconcile_after_minutes}",
             )
-        if self.result_retention_days is not None and self.result_retention_days < 1:
-            raise ConfigError("result_retention_days", f"must be positive, got {self.result_retention_days}")
+        if self.result_retention_days < 0:
+            raise ConfigError(
+                "result_retention_days", f"must be 0 (keep) or a number of days, got {self.result_retention_days}"
+            )
 
     @property
     def engines(self) -> EngineSelection:
@@ -219,10 +226,6 @@ def _as_int(value: object) -> int:
     raise ValueError(f"expected a whole number, got {value!r}")
 
 
-def _as_optional_int(value: object) -> int | None:
-    return None if value is None or value == "" else _as_int(value)
-
-
 def _as_bool(value: object) -> bool:
     if isinstance(value, bool):
         return value
@@ -246,7 +249,7 @@ PIPELINE_CONTEXT_KEYS: Mapping[str, tuple[str, Callable[[object], object]]] = {
     "powertoolsLayerVersion": ("powertools_layer_version", _as_int),
     "jobQuota": ("job_quota", _as_int),
     "reconcileAfterMinutes": ("reconcile_after_minutes", _as_int),
-    "resultRetentionDays": ("result_retention_days", _as_optional_int),
+    "resultRetentionDays": ("result_retention_days", _as_int),
 }
 STACK_NAME_CONTEXT_KEY = "stackName"
 

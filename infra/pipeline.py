@@ -139,6 +139,7 @@ class RekognitionVideoPipeline(Construct):
             service_name="video-pipeline-starter",
             environment={
                 "JOBS_TABLE_NAME": self.tables.jobs.table_name,
+                "INPUT_BUCKETS": self.input.bucket.bucket_name,
                 "REKOGNITION_TOPIC_ARN": self.notifications.topic.topic_arn,
                 "REKOGNITION_ROLE_ARN": self.notifications.role.role_arn,
                 "ENABLED_ANALYSES": ",".join(config.enabled_analyses),
@@ -205,6 +206,11 @@ class RekognitionVideoPipeline(Construct):
         self._grant_starter(analyses)
         self._grant_collector(analyses)
         self._grant_reconciler(analyses)
+        # Anyone in the account with sqs:SendMessage could otherwise forge uploads or completions.
+        self.ingest.accept_messages_only_from(sources=[self.input.bucket.bucket_arn], roles=[self.starter.role])
+        self.results.accept_messages_only_from(
+            sources=[self.notifications.topic.topic_arn], roles=[self.collector.role, self.reconciler.role]
+        )
 
         self.alarms = PipelineAlarms(self, "Alarms", email=config.alarm_email)
         self.alarms.on_dead_letters("IngestDeadLetters", self.ingest.dead_letter_queue, what="An upload")
@@ -288,20 +294,29 @@ class RekognitionVideoPipeline(Construct):
         collector = self.collector.function
         _allow_rekognition(self.collector, "GetResults", sorted({analysis.iam_get_action for analysis in analyses}))
         jobs = self.tables.jobs.table_arn
+        # DeleteItem: a deleted video's job record goes once its results are erased.
         collector.add_to_role_policy(
-            iam.PolicyStatement(actions=["dynamodb:GetItem", "dynamodb:UpdateItem"], resources=[jobs])
+            iam.PolicyStatement(
+                actions=["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], resources=[jobs]
+            )
         )
         collector.add_to_role_policy(
             iam.PolicyStatement(actions=["dynamodb:Query"], resources=[f"{jobs}/index/{JOB_ID_INDEX.name}"])
         )
+        # Query: a job whose video was deleted while it ran has what it wrote erased.
         collector.add_to_role_policy(
             iam.PolicyStatement(
-                actions=["dynamodb:BatchWriteItem", "dynamodb:PutItem"],
+                actions=["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:Query"],
                 resources=[self.tables.detections.table_arn],
             )
         )
-        collector.add_to_role_policy(iam.PolicyStatement(actions=["s3:PutObject"], resources=[self._archived_pages()]))
-        self._acknowledge_archive_pages(self.collector, "writes each job's pages")
+        collector.add_to_role_policy(
+            iam.PolicyStatement(actions=["s3:PutObject", "s3:DeleteObject"], resources=[self._archived_pages()])
+        )
+        collector.add_to_role_policy(
+            iam.PolicyStatement(actions=["s3:ListBucket"], resources=[self.archive.bucket.bucket_arn])
+        )
+        self._acknowledge_archive_pages(self.collector, "writes each job's pages (and erases a deleted video's)")
         # A collection running out of time continues from its checkpoint in a fresh invocation.
         self.results.queue.grant_send_messages(collector)
 
@@ -321,8 +336,11 @@ class RekognitionVideoPipeline(Construct):
         reconciler = self.reconciler.function
         _allow_rekognition(self.reconciler, "PeekResults", sorted({analysis.iam_get_action for analysis in analyses}))
         jobs = self.tables.jobs.table_arn
+        # ConditionCheckItem: each ledger repair checks the job's own item in the same transaction.
         reconciler.add_to_role_policy(
-            iam.PolicyStatement(actions=["dynamodb:GetItem", "dynamodb:UpdateItem"], resources=[jobs])
+            iam.PolicyStatement(
+                actions=["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"], resources=[jobs]
+            )
         )
         reconciler.add_to_role_policy(
             iam.PolicyStatement(actions=["dynamodb:Query"], resources=[f"{jobs}/index/{STATUS_INDEX.name}"])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aws_cdk import Duration
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -47,4 +50,26 @@ class IngestQueue(Construct):
             retention_period=retention_period,
             visibility_timeout=Duration.seconds(consumer_timeout.to_seconds() * VISIBILITY_TIMEOUT_FACTOR),
             dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=max_receive_count, queue=self.dead_letter_queue),
+        )
+
+    def accept_messages_only_from(self, *, sources: Sequence[str], roles: Sequence[iam.IRole]) -> None:
+        """Deny every sender but the AWS resources `sources` (by `aws:SourceArn`) and the `roles`.
+
+        Same-account identities could otherwise send through their own IAM policies and forge
+        uploads or completions. For a service principal `aws:PrincipalArn` is absent and for a role
+        `aws:SourceArn` is: a negated condition on an absent key holds, so each sender passes by
+        exactly one of the two keys, and everyone else is denied.
+        """
+        self.queue.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="SendOnlyByPipelineSources",
+                effect=iam.Effect.DENY,
+                principals=[iam.AnyPrincipal()],
+                actions=["sqs:SendMessage"],
+                resources=[self.queue.queue_arn],
+                conditions={
+                    "ArnNotLike": {"aws:SourceArn": list(sources)},
+                    "ArnNotEquals": {"aws:PrincipalArn": [role.role_arn for role in roles]},
+                },
+            )
         )

@@ -40,10 +40,14 @@ class RekognitionNotifications(Construct):
             self,
             "PublishRole",
             description="Lets Amazon Rekognition Video publish job completions to the pipeline topic",
-            # The confused-deputy guard: only Rekognition acting for this account may assume it.
+            # The confused-deputy guard: only Rekognition acting for this account, in this region, may
+            # assume it (AWS recommends both keys; the ARN pins the region as well as the account).
             assumed_by=iam.ServicePrincipal(
                 REKOGNITION_PRINCIPAL,
-                conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}},
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID},
+                    "ArnLike": {"aws:SourceArn": f"arn:{Aws.PARTITION}:rekognition:{Aws.REGION}:{Aws.ACCOUNT_ID}:*"},
+                },
             ),
         )
         self.topic.grant_publish(self.role)

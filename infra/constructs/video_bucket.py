@@ -52,13 +52,16 @@ class VideoInputBucket(Construct):
         )
 
     def notify_videos(self, target: IngestQueue, *, prefix: str, suffixes: Iterable[str]) -> None:
-        """Send ObjectCreated and ObjectRemoved notifications for keys under `prefix` ending in a video suffix.
+        """Send ObjectCreated, ObjectRemoved and LifecycleExpiration notifications for keys under `prefix`
+        ending in a video suffix.
 
-        Removals let the pipeline erase a deleted video's results. S3 suffix filters are case-sensitive,
-        so each suffix is registered in lower and upper case (`.mp4` and `.MP4`); mixed case such as
-        `.Mp4` is not matched.
+        Removals (by a request or by the lifecycle rule) let the pipeline erase a deleted video's results.
+        S3 suffix filters are case-sensitive, so each suffix is registered in lower and upper case (`.mp4`
+        and `.MP4`); mixed case such as `.Mp4` is not matched.
         """
-        for event in (s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED):
+        # A lifecycle rule expiring noncurrent versions sends LifecycleExpiration, not ObjectRemoved.
+        events = (s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED, s3.EventType.LIFECYCLE_EXPIRATION)
+        for event in events:
             for suffix in case_variants(suffixes):
                 self.bucket.add_event_notification(
                     event,

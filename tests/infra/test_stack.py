@@ -9,6 +9,7 @@ from aws_cdk.assertions import Match
 from video_pipeline.analyses import by_name
 from video_pipeline.schema import DETECTIONS_TABLE, JOB_ID_INDEX, JOBS_TABLE, TableSpec
 
+from infra.config import DEFAULT_RESULT_RETENTION_DAYS
 from infra.constructs.ingest_queue import VISIBILITY_TIMEOUT_FACTOR
 from infra.constructs.notifications import TOPIC_NAME_PREFIX
 from infra.constructs.pipeline_function import POWERTOOLS_LAYER_VERSION
@@ -82,7 +83,25 @@ def test_rekognition_role_is_trusted_by_rekognition_for_this_account_only(synthe
             "Action": "sts:AssumeRole",
             "Effect": "Allow",
             "Principal": {"Service": "rekognition.amazonaws.com"},
-            "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+                "ArnLike": {
+                    "aws:SourceArn": {
+                        "Fn::Join": [
+                            "",
+                            [
+                                "arn:",
+                                {"Ref": "AWS::Partition"},
+                                ":rekognition:",
+                                {"Ref": "AWS::Region"},
+                                ":",
+                                {"Ref": "AWS::AccountId"},
+                                ":*",
+                            ],
+                        ]
+                    }
+                },
+            },
         }
     ]
     assert "ManagedPolicyArns" not in role["Properties"]
@@ -244,24 +263,34 @@ def test_collector_permissions(synthesized: Synthesized) -> None:
     found = function_policy_statements(synthesized, pipeline.collector)
     jobs = synthesized.logical_id(pipeline.tables.jobs)
     detections = synthesized.logical_id(pipeline.tables.detections)
-    assert {"Action": ["dynamodb:GetItem", "dynamodb:UpdateItem"], "Effect": "Allow", "Resource": arn_of(jobs)} in found
+    assert {
+        "Action": ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:UpdateItem"],
+        "Effect": "Allow",
+        "Resource": arn_of(jobs),
+    } in found
     assert {
         "Action": "dynamodb:Query",
         "Effect": "Allow",
         "Resource": {"Fn::Join": ["", [arn_of(jobs), f"/index/{JOB_ID_INDEX.name}"]]},
     } in found
+    # Query: the results of a job whose video was deleted while it ran are found and erased.
     assert {
-        "Action": ["dynamodb:BatchWriteItem", "dynamodb:PutItem"],
+        "Action": ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:Query"],
         "Effect": "Allow",
         "Resource": arn_of(detections),
     } in found
     archive = synthesized.logical_id(pipeline.archive.bucket)
     assert {
-        "Action": "s3:PutObject",
+        "Action": ["s3:PutObject", "s3:DeleteObject"],
         "Effect": "Allow",
         "Resource": {"Fn::Join": ["", [arn_of(archive), "/results/*"]]},
     } in found
-    assert [action for action in actions_of(found) if action.startswith(("s3:", "iam:"))] == ["s3:PutObject"]
+    assert {"Action": "s3:ListBucket", "Effect": "Allow", "Resource": arn_of(archive)} in found
+    assert sorted(action for action in actions_of(found) if action.startswith(("s3:", "iam:"))) == [
+        "s3:DeleteObject",
+        "s3:ListBucket",
+        "s3:PutObject",
+    ]
 
 
 def test_reconciler_runs_on_a_schedule_and_may_only_peek_and_requeue(synthesized: Synthesized) -> None:
@@ -273,6 +302,8 @@ def test_reconciler_runs_on_a_schedule_and_may_only_peek_and_requeue(synthesized
     actions = set(actions_of(found))
     assert {"rekognition:GetFaceDetection", "rekognition:GetCelebrityRecognition"} <= actions
     assert not any(action.startswith(("rekognition:Start", "s3:", "iam:", "dynamodb:Put")) for action in actions)
+    # Each ledger repair checks the job's own item in the same transaction.
+    assert "dynamodb:ConditionCheckItem" in actions
     results = arn_of(synthesized.logical_id(pipeline.results.queue))
     assert any("sqs:SendMessage" in as_list(s["Action"]) and s["Resource"] == results for s in found)
 
@@ -378,9 +409,41 @@ def notification_filters(synth: Synthesized, event: str = "s3:ObjectCreated:*") 
 
 
 def test_deleted_videos_notify_the_ingest_queue_too(synthesized: Synthesized, variant: Synthesized) -> None:
-    """Deleting a video erases its results, so removals reach the starter under the same filters."""
+    """Deleting a video erases its results, so removals reach the starter under the same filters, and so
+    do the lifecycle rule's expirations of noncurrent versions (which send no ObjectRemoved event)."""
     for synth in (synthesized, variant):
         assert sorted(notification_filters(synth, "s3:ObjectRemoved:*")) == sorted(notification_filters(synth))
+        assert sorted(notification_filters(synth, "s3:LifecycleExpiration:*")) == sorted(notification_filters(synth))
+
+
+def send_policy(synth: Synthesized, queue: Any) -> dict[str, Any]:
+    queue_ref = ref(synth.logical_id(queue))
+    (statement,) = [
+        statement
+        for policy in synth.of_type("AWS::SQS::QueuePolicy").values()
+        if queue_ref in policy["Properties"]["Queues"]
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        if statement.get("Sid") == "SendOnlyByPipelineSources"
+    ]
+    return statement
+
+
+def test_only_the_pipelines_own_senders_may_send_to_its_queues(synthesized: Synthesized) -> None:
+    """Anyone else in the account with sqs:SendMessage could forge uploads or completions."""
+    pipeline = synthesized.stack.pipeline
+    role = synthesized.logical_id
+    expected = {
+        pipeline.ingest.queue: ([arn_of(role(pipeline.input.bucket))], [pipeline.starter]),
+        pipeline.results.queue: ([ref(role(pipeline.notifications.topic))], [pipeline.collector, pipeline.reconciler]),
+    }
+    for queue, (sources, functions) in expected.items():
+        statement = send_policy(synthesized, queue)
+        assert statement["Effect"] == "Deny" and statement["Principal"] == {"AWS": "*"}
+        assert statement["Action"] == "sqs:SendMessage"
+        assert statement["Condition"] == {
+            "ArnNotLike": {"aws:SourceArn": sources},
+            "ArnNotEquals": {"aws:PrincipalArn": [arn_of(role(function.role)) for function in functions]},
+        }
 
 
 def test_uploads_of_videos_in_either_case_notify_the_ingest_queue(synthesized: Synthesized) -> None:
@@ -554,3 +617,16 @@ def test_outputs_tell_how_to_use_the_pipeline(synthesized: Synthesized, variant:
             ["aws s3 cp ./sample.mp4 s3://", variant_bucket, f"/{VARIANT.input_prefix}sample.mp4"],
         ]
     }
+
+
+def test_results_expire_after_a_finite_retention_by_default(synthesized: Synthesized) -> None:
+    """Biometric-adjacent detections and raw pages do not stay for ever unless the operator says so."""
+    pipeline = synthesized.stack.pipeline
+    days = DEFAULT_RESULT_RETENTION_DAYS
+    collector = synthesized.resources[synthesized.logical_id(pipeline.collector.function)]
+    assert collector["Properties"]["Environment"]["Variables"]["RESULT_RETENTION_DAYS"] == str(days)
+    archive = synthesized.resources[synthesized.logical_id(pipeline.archive.bucket)]
+    rules = archive["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert {"ExpirationInDays": days, "Status": "Enabled"} in [
+        {key: rule[key] for key in ("ExpirationInDays", "Status") if key in rule} for rule in rules
+    ]

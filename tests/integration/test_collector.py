@@ -4,6 +4,7 @@ import json
 
 import boto3
 import pytest
+from video_pipeline.dal.job_slots import LEDGER_KEY
 from video_pipeline.models import JobStatus
 
 from tests.integration.events import failed_ids, invoke
@@ -87,6 +88,9 @@ def test_failed_jobs_record_status_and_message(harness, status):
     assert jobs["faces"].status_message == "Unsupported codec/format."
     assert stored(harness, video, "faces") == []
     assert jobs["persons"].status is JobStatus.SUCCEEDED
+    # A failed job no longer runs: its quota slot is free again.
+    ledger = boto3.resource("dynamodb").Table(harness.resources.jobs_table).get_item(Key=LEDGER_KEY)["Item"]
+    assert f"{video.video_id}#faces" not in ledger.get("holders", set())
 
 
 @pytest.mark.parametrize(

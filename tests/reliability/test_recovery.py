@@ -55,6 +55,9 @@ def test_a_collector_out_of_time_checkpoints_and_resumes_to_the_same_results(har
     assert short.stats.invocations >= 3 * 3  # every page of every job in its own invocation
     for name, job in harness.repository.video(video.video_id).jobs.items():
         assert job.status is JobStatus.SUCCEEDED, name
+        # Page numbers go on across invocations: every page archived once, none overwritten.
+        pages = sorted(key.rsplit("/", 1)[1] for key in archived_keys(harness) if f"/{job.job_id}/" in key)
+        assert pages == [f"page-{number:05d}.json.gz" for number in range(3)], name
         expected = expected_detections(harness.fake, job)
         assert stored_data(harness, video.video_id, name) == expected
         assert job.detection_count == len(expected)

@@ -1,0 +1,249 @@
+"""The guarantees of docs/reliability.md under Lambda's real concurrency.
+
+An SQS event source runs several batches at once, so two handlers can interleave at any AWS call.
+Each test here runs two invocations in threads and forces the interleaving that once broke a
+promise, by pausing one of them at the AWS call where the other must slip in.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import boto3
+import pytest
+from video_pipeline.dal.detections_store import DetectionsStore
+from video_pipeline.dal.job_slots import LEDGER_KEY
+from video_pipeline.dal.jobs_store import JobsStore
+from video_pipeline.dal.rekognition import RekognitionGateway
+from video_pipeline.logic.collecting import CollectOutcome
+from video_pipeline.logic.notifications import parse_notice
+from video_pipeline.models import JobStatus
+
+from local.lambda_runtime import FakeLambdaContext
+from tests.integration.events import failed_ids, invoke
+from tests.reliability.test_recovery import (
+    ANALYSES,
+    archived_keys,
+    delete_in_s3,
+    detection_videos,
+    erase,
+    holders,
+    started,
+    uploaded_with_version,
+)
+
+PAUSE_LIMIT_SECONDS = 30
+
+
+class Pause:
+    """Stops one thread at a chosen call until the test lets it go on."""
+
+    def __init__(self) -> None:
+        self.reached = threading.Event()
+        self.resume = threading.Event()
+
+    def wait_here(self) -> None:
+        self.reached.set()
+        assert self.resume.wait(PAUSE_LIMIT_SECONDS), "the test never let the paused invocation go on"
+
+
+@contextmanager
+def in_thread(work: Callable[[], Any]) -> Iterator[dict[str, Any]]:
+    """Run `work` in a thread; on leaving, wait for it and re-raise what it raised."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = work()
+        except BaseException as error:  # handed to the test thread below
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield outcome
+    finally:
+        thread.join(PAUSE_LIMIT_SECONDS)
+        assert not thread.is_alive(), "the invocation in the thread never finished"
+    if "error" in outcome:
+        raise outcome["error"]
+
+
+def take_notice(harness, operation: str) -> str:
+    """Take one job's completion notice off the results queue; the others stay for the collector."""
+    sqs, url = boto3.client("sqs"), harness.resources.results_queue_url
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    (taken,) = [message for message in messages if operation in message["Body"]]
+    for message in messages:
+        if message is taken:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        else:
+            sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
+    return str(taken["Body"])
+
+
+def job_items(harness) -> list[dict[str, Any]]:
+    items = boto3.resource("dynamodb").Table(harness.resources.jobs_table).scan()["Items"]
+    return [item for item in items if item["pk"] != LEDGER_KEY["pk"]]
+
+
+def test_the_reconciler_never_drops_the_slot_of_a_job_that_starts_while_it_reads(harness, monkeypatch):
+    """A job moving STARTING -> IN_PROGRESS between the reconciler's reads keeps the slot Rekognition uses."""
+    from video_pipeline.handlers import reconciler
+
+    reconciler.reconciler.cache_clear()
+    harness.fake.script(harness.resources.bucket, "v.mp4")
+    harness.upload("v.mp4")
+    in_start, after_read = Pause(), Pause()
+    start, list_jobs = RekognitionGateway.start, JobsStore.jobs_in_status
+
+    def slow_start(self, analysis, request):
+        if analysis.name == "faces":
+            in_start.wait_here()  # the slot is taken, the record says STARTING
+        return start(self, analysis, request)
+
+    def listing_then_the_start_lands(self, status):
+        records = list(list_jobs(self, status))
+        if status is JobStatus.IN_PROGRESS and not after_read.reached.is_set():
+            after_read.reached.set()
+            in_start.resume.set()  # the starter records IN_PROGRESS now, between the reconciler's reads
+            assert after_read.resume.wait(PAUSE_LIMIT_SECONDS)
+        return iter(records)
+
+    monkeypatch.setattr(RekognitionGateway, "start", slow_start)
+    monkeypatch.setattr(JobsStore, "jobs_in_status", listing_then_the_start_lands)
+    with in_thread(harness.run_starter):
+        assert in_start.reached.wait(PAUSE_LIMIT_SECONDS)
+        with in_thread(lambda: reconciler.handler({}, FakeLambdaContext())) as reconciled:
+            assert after_read.reached.wait(PAUSE_LIMIT_SECONDS)
+            # Let the starter finish recording the job before the reconciler judges the ledger.
+            for _ in range(200):
+                (video,) = harness.repository.recent_videos().items
+                if video.jobs["faces"].status is JobStatus.IN_PROGRESS:
+                    break
+                threading.Event().wait(0.05)
+            after_read.resume.set()
+    (video,) = harness.repository.recent_videos().items
+    assert reconciled["result"]["stale_holders"] == []
+    assert holders(harness) == {f"{video.video_id}#{name}" for name in ANALYSES}
+    reconciler.reconciler.cache_clear()
+
+
+def test_two_completions_racing_write_the_final_state_once(harness, monkeypatch):
+    """Two deliveries of one notice collect at once: one final state, counted once, detections once."""
+    video = started(harness, detections=30)
+    harness.complete_jobs()
+    body = take_notice(harness, "StartFaceDetection")
+    both_ready = threading.Barrier(2, timeout=PAUSE_LIMIT_SECONDS)
+    one_at_a_time = threading.Lock()
+    complete = JobsStore.complete
+
+    def complete_together(self, *args, **kwargs):
+        both_ready.wait()  # both deliveries have read the job as IN_PROGRESS and stored every page
+        with one_at_a_time:  # moto is not thread-safe; DynamoDB's own writes are serialized per item
+            return complete(self, *args, **kwargs)
+
+    monkeypatch.setattr(JobsStore, "complete", complete_together)
+    collect = harness.collector.result_collector().handle
+    notice = parse_notice(body)
+    with in_thread(lambda: collect(notice)) as first, in_thread(lambda: collect(notice)) as second:
+        pass
+    outcomes = sorted([first["result"].outcome, second["result"].outcome])
+    assert outcomes == [CollectOutcome.DUPLICATE, CollectOutcome.SUCCEEDED]
+    job = harness.repository.video(video.video_id).jobs["faces"]
+    assert job.status is JobStatus.SUCCEEDED and job.detection_count == 30
+
+
+@pytest.mark.parametrize("pause_at_write", [1, 2])
+def test_a_video_deleted_while_its_results_are_written_leaves_nothing_behind(harness, monkeypatch, pause_at_write):
+    """Erasure wins however it interleaves with a collector: mid-pages, or after the last page is written."""
+    video, version = uploaded_with_version(harness, "v.mp4", detections=1500)  # two pages of faces
+    harness.complete_jobs()
+    body = take_notice(harness, "StartFaceDetection")
+    paused = Pause()
+    writes = {"count": 0}
+    write = DetectionsStore.write
+    collector_thread: dict[str, int] = {}
+
+    def write_then_pause(self, items):
+        write(self, items)
+        if threading.get_ident() == collector_thread.get("id"):
+            writes["count"] += 1
+            if writes["count"] == pause_at_write:
+                paused.wait_here()
+
+    def collect():
+        collector_thread["id"] = threading.get_ident()
+        response, _ = invoke(harness.collector.handler, body)
+        return response
+
+    monkeypatch.setattr(DetectionsStore, "write", write_then_pause)
+    with in_thread(collect) as collected:
+        assert paused.reached.wait(PAUSE_LIMIT_SECONDS)
+        assert detection_videos(harness) == {video.video_id}  # some results are in
+        delete_in_s3(harness, "v.mp4", version)
+        erase(harness, "v.mp4", version=version)
+        paused.resume.set()
+    assert failed_ids(collected["result"]) == []
+    # The other two jobs end too; their notices find the tombstones and erase what they wrote.
+    harness.run_collector()
+    assert detection_videos(harness) == set()
+    assert archived_keys(harness) == []
+    assert job_items(harness) == [] and holders(harness) == set()
+
+
+def test_deleting_running_videos_never_lets_more_jobs_start_than_the_quota(harness):
+    """Erasing 6 running videos (18 jobs) must not free their slots: 6 more uploads start only 2 jobs."""
+    quota = 20
+    first = [uploaded_with_version(harness, f"first-{n}.mp4") for n in range(6)]
+    for n, (_video, version) in enumerate(first):
+        delete_in_s3(harness, f"first-{n}.mp4", version)
+        erase(harness, f"first-{n}.mp4", version=version)
+    for n in range(6):
+        harness.fake.script(harness.resources.bucket, f"second-{n}.mp4")
+        harness.upload(f"second-{n}.mp4")
+    harness.run_starter()
+    assert harness.fake.in_progress_count == quota and len(holders(harness)) == quota
+    assert [code for _op, code in harness.fake.errors if code == "LimitExceededException"] == []
+    # Once the erased jobs end, their slots go to the waiting uploads.
+    harness.complete_jobs()
+    harness.run_collector()
+    assert len(holders(harness)) <= quota
+
+
+def test_a_forged_failed_notice_does_not_fail_a_running_job(harness):
+    video = started(harness, detections=30)
+    job = harness.repository.video(video.video_id).jobs["faces"]
+    forged = (
+        '{"JobId":"%s","Status":"FAILED","API":"StartFaceDetection","JobTag":"rvp:faces:%s",'
+        '"Message":"forged","Timestamp":1,"Video":{"S3ObjectName":"v.mp4","S3Bucket":"%s"}}'
+    ) % (job.job_id, video.video_id, harness.resources.bucket)
+    response, _ = invoke(harness.collector.handler, forged)
+    assert failed_ids(response) == []
+    assert harness.repository.video(video.video_id).jobs["faces"].status is JobStatus.IN_PROGRESS
+    assert f"{video.video_id}#faces" in holders(harness)  # the slot stays with the running job
+    harness.complete_jobs()
+    harness.run_collector()
+    job = harness.repository.video(video.video_id).jobs["faces"]
+    assert job.status is JobStatus.SUCCEEDED and job.detection_count == 30 and job.status_message != "forged"
+    # And a forged FAILED after the job succeeded changes nothing either: Rekognition is asked, not the notice.
+    response, _ = invoke(harness.collector.handler, forged)
+    assert harness.repository.video(video.video_id).jobs["faces"].status is JobStatus.SUCCEEDED
+
+
+def test_a_collector_that_must_retry_backs_off_briefly_not_for_the_queue_timeout(harness, monkeypatch):
+    from video_pipeline.dal.queues import MessageQueue
+
+    started(harness)
+    harness.complete_jobs()
+    harness.fake.inject_fault("GetFaceDetection", "ThrottlingException", times=1000)
+    hidden: list[int] = []
+    monkeypatch.setattr(MessageQueue, "hide", lambda self, receipt, seconds: hidden.append(seconds))
+    body = take_notice(harness, "StartFaceDetection")
+    response, ids = invoke(harness.collector.handler, body)
+    assert failed_ids(response) == ids
+    # The collector queue's visibility timeout is 5,400 s; a first retry comes back within a minute.
+    assert hidden and max(hidden) <= 60
