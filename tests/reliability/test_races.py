@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import boto3
-import pytest
 from video_pipeline.dal.detections_store import DetectionsStore
 from video_pipeline.dal.job_slots import LEDGER_KEY
 from video_pipeline.dal.jobs_store import JobsStore
@@ -157,42 +156,59 @@ def test_two_completions_racing_write_the_final_state_once(harness, monkeypatch)
     assert job.status is JobStatus.SUCCEEDED and job.detection_count == 30
 
 
-@pytest.mark.parametrize("pause_at_write", [1, 2])
-def test_a_video_deleted_while_its_results_are_written_leaves_nothing_behind(harness, monkeypatch, pause_at_write):
-    """Erasure wins however it interleaves with a collector: mid-pages, or after the last page is written."""
+def collect_with_erasure_at(harness, monkeypatch, cls, method: str, *, at_call: int) -> dict[str, Any]:
+    """Collect the faces job of a two-page video in a thread, and delete the video when that thread
+    reaches its `at_call`-th call of `cls.method`; returns the video, its job id and the response."""
     video, version = uploaded_with_version(harness, "v.mp4", detections=1500)  # two pages of faces
     harness.complete_jobs()
+    job_id = harness.repository.video(video.video_id).jobs["faces"].job_id
     body = take_notice(harness, "StartFaceDetection")
-    paused = Pause()
-    writes = {"count": 0}
-    write = DetectionsStore.write
-    collector_thread: dict[str, int] = {}
+    paused, calls, collector_thread = Pause(), {"count": 0}, {}
+    original = getattr(cls, method)
 
-    def write_then_pause(self, items):
-        write(self, items)
+    def pause_then_call(self, *args, **kwargs):
         if threading.get_ident() == collector_thread.get("id"):
-            writes["count"] += 1
-            if writes["count"] == pause_at_write:
+            calls["count"] += 1
+            if calls["count"] == at_call:
                 paused.wait_here()
+        return original(self, *args, **kwargs)
 
     def collect():
         collector_thread["id"] = threading.get_ident()
-        response, _ = invoke(harness.collector.handler, body)
-        return response
+        return invoke(harness.collector.handler, body)[0]
 
-    monkeypatch.setattr(DetectionsStore, "write", write_then_pause)
+    monkeypatch.setattr(cls, method, pause_then_call)
     with in_thread(collect) as collected:
         assert paused.reached.wait(PAUSE_LIMIT_SECONDS)
-        assert detection_videos(harness) == {video.video_id}  # some results are in
         delete_in_s3(harness, "v.mp4", version)
         erase(harness, "v.mp4", version=version)
+        gets_at_erasure = len([call for call in harness.fake.calls if call[1].get("JobId") == job_id])
         paused.resume.set()
     assert failed_ids(collected["result"]) == []
     # The other two jobs end too; their notices find the tombstones and erase what they wrote.
     harness.run_collector()
+    return {"job_id": job_id, "gets_at_erasure": gets_at_erasure}
+
+
+def assert_nothing_left(harness) -> None:
     assert detection_videos(harness) == set()
     assert archived_keys(harness) == []
     assert job_items(harness) == [] and holders(harness) == set()
+
+
+def test_a_video_deleted_between_two_pages_stops_its_collection_and_leaves_nothing(harness, monkeypatch):
+    """Deleted after the first page was written: nothing stays, and no further page is fetched or paid."""
+    run = collect_with_erasure_at(harness, monkeypatch, DetectionsStore, "write", at_call=1)
+    assert_nothing_left(harness)
+    gets = [call for call in harness.fake.calls if call[1].get("JobId") == run["job_id"]]
+    # Only the Get* that tells the erasing collector the job has ended may follow; no second page.
+    assert not any(call[1].get("NextToken") for call in gets[run["gets_at_erasure"] :])
+
+
+def test_a_video_deleted_just_before_its_final_state_is_written_leaves_nothing(harness, monkeypatch):
+    """Every page written and checked, then the deletion, then the final state: erasure still wins."""
+    collect_with_erasure_at(harness, monkeypatch, JobsStore, "complete", at_call=1)
+    assert_nothing_left(harness)
 
 
 def test_deleting_running_videos_never_lets_more_jobs_start_than_the_quota(harness):

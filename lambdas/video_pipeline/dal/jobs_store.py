@@ -30,6 +30,10 @@ def video_pk(video_id: str) -> str:
 
 
 META_SK = "META"
+# The tombstone of a deleted video's items (META and JOB), set when its erasure begins.
+ERASED_ATTRIBUTE = "erased_at"
+# A running job this collector may write for: never over a tombstone (the collector then erases instead).
+_STILL_COLLECTABLE = f"job_id = :job_id AND #status = :in_progress AND attribute_not_exists({ERASED_ATTRIBUTE})"
 
 
 def object_ref(bucket: str, key: str) -> str:
@@ -171,7 +175,8 @@ class JobsStore:
             try:
                 self._table.update_item(
                     Key={"pk": video_pk(video_id), "sk": sk},
-                    UpdateExpression="SET erased_at = if_not_exists(erased_at, :now) REMOVE recent_pk, recent_sk",
+                    UpdateExpression=f"SET {ERASED_ATTRIBUTE} = if_not_exists({ERASED_ATTRIBUTE}, :now) "
+                    "REMOVE recent_pk, recent_sk",
                     ConditionExpression="attribute_exists(pk)",
                     ExpressionAttributeValues={":now": now},
                 )
@@ -184,10 +189,10 @@ class JobsStore:
         response = self._table.get_item(
             Key={"pk": video_pk(video_id), "sk": job_sk(analysis)},
             ConsistentRead=True,
-            ProjectionExpression="erased_at",
+            ProjectionExpression=ERASED_ATTRIBUTE,
         )
         item = response.get("Item")
-        return item is None or "erased_at" in item
+        return item is None or ERASED_ATTRIBUTE in item
 
     def delete_job(self, video_id: str, analysis: str) -> None:
         self._table.delete_item(Key={"pk": video_pk(video_id), "sk": job_sk(analysis)})
@@ -202,7 +207,7 @@ class JobsStore:
             self._table.update_item(
                 Key={"pk": video_pk(record.video_id), "sk": job_sk(record.analysis)},
                 UpdateExpression="SET updated_at = :now",
-                ConditionExpression="job_id = :job_id AND #status = :in_progress AND attribute_not_exists(erased_at)",
+                ConditionExpression=_STILL_COLLECTABLE,
                 ExpressionAttributeNames={"#status": "status"},
                 ExpressionAttributeValues={
                     ":now": now,
@@ -249,8 +254,7 @@ class JobsStore:
             self._table.update_item(
                 Key={"pk": video_pk(record.video_id), "sk": job_sk(record.analysis)},
                 UpdateExpression=expression,
-                # Never over a tombstone: the collector then erases what it wrote instead.
-                ConditionExpression="job_id = :job_id AND #status = :in_progress AND attribute_not_exists(erased_at)",
+                ConditionExpression=_STILL_COLLECTABLE,
                 ExpressionAttributeNames={"#status": "status", "#checkpoint": "checkpoint"},
                 ExpressionAttributeValues=values,
             )
@@ -279,7 +283,7 @@ class JobsStore:
             self._table.update_item(
                 Key={"pk": video_pk(record.video_id), "sk": job_sk(record.analysis)},
                 UpdateExpression="SET #checkpoint = :checkpoint, updated_at = :now",
-                ConditionExpression="job_id = :job_id AND #status = :in_progress AND attribute_not_exists(erased_at)",
+                ConditionExpression=_STILL_COLLECTABLE,
                 ExpressionAttributeNames={"#status": "status", "#checkpoint": "checkpoint"},
                 ExpressionAttributeValues={
                     ":checkpoint": value,
@@ -388,7 +392,7 @@ def _job_record(item: dict[str, Any]) -> JobRecord:
         updated_at=_optional_str(item.get("updated_at")),
         checkpoint=_checkpoint(item.get("checkpoint")),
         engine=str(item.get("engine", NATIVE_ENGINE)),
-        erased="erased_at" in item,
+        erased=ERASED_ATTRIBUTE in item,
     )
 
 

@@ -24,7 +24,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from video_pipeline.analyses import CELEBRITIES, NATIVE_ENGINE, PERSONS, by_name
-from video_pipeline.dal.jobs_store import META_SK, job_sk, video_pk
+from video_pipeline.dal.jobs_store import ERASED_ATTRIBUTE, META_SK, job_sk, video_pk
 from video_pipeline.logic.clock import format_instant
 from video_pipeline.logic.detections import detection_sort_key
 from video_pipeline.models import JobStatus
@@ -200,11 +200,13 @@ class PipelineRepository:
     # 2
     def video(self, video_id: str) -> VideoSummary | None:
         items = list(self._items(self._jobs, {"KeyConditionExpression": Key("pk").eq(video_pk(video_id))}, None))
-        return self._summarize(items) if any(item["sk"] == META_SK for item in items) else None
+        # A deleted video is gone from the moment its erasure begins (its tombstone), not when it ends.
+        listed = any(item["sk"] == META_SK and ERASED_ATTRIBUTE not in item for item in items)
+        return self._summarize(items) if listed else None
 
     def job(self, video_id: str, analysis: str) -> JobSummary | None:
         item = self._jobs.get_item(Key={"pk": video_pk(video_id), "sk": job_sk(analysis)}).get("Item")
-        return _job_summary(item) if item else None
+        return _job_summary(item) if item and ERASED_ATTRIBUTE not in item else None
 
     # 3
     def detections(
