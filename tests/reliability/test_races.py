@@ -7,6 +7,7 @@ promise, by pausing one of them at the AWS call where the other must slip in.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -233,10 +234,17 @@ def test_deleting_running_videos_never_lets_more_jobs_start_than_the_quota(harne
 def test_a_forged_failed_notice_does_not_fail_a_running_job(harness):
     video = started(harness, detections=30)
     job = harness.repository.video(video.video_id).jobs["faces"]
-    forged = (
-        '{"JobId":"%s","Status":"FAILED","API":"StartFaceDetection","JobTag":"rvp:faces:%s",'
-        '"Message":"forged","Timestamp":1,"Video":{"S3ObjectName":"v.mp4","S3Bucket":"%s"}}'
-    ) % (job.job_id, video.video_id, harness.resources.bucket)
+    forged = json.dumps(
+        {
+            "JobId": job.job_id,
+            "Status": "FAILED",
+            "API": "StartFaceDetection",
+            "JobTag": f"rvp:faces:{video.video_id}",
+            "Message": "forged",
+            "Timestamp": 1,
+            "Video": {"S3ObjectName": "v.mp4", "S3Bucket": harness.resources.bucket},
+        }
+    )
     response, _ = invoke(harness.collector.handler, forged)
     assert failed_ids(response) == []
     assert harness.repository.video(video.video_id).jobs["faces"].status is JobStatus.IN_PROGRESS
