@@ -40,9 +40,14 @@ class UploadedObject:
     @property
     def revision(self) -> str:
         """What distinguishes this upload from another upload of the same key."""
-        if self.version_id:
-            return f"version:{self.version_id}"
-        return f"etag:{self.etag or ''}"
+        return revision_of(self.version_id, self.etag)
+
+
+def revision_of(version_id: str | None, etag: str | None) -> str:
+    """One revision of a key: its version, or in an unversioned bucket its content's ETag."""
+    if version_id:
+        return f"version:{version_id}"
+    return f"etag:{etag or ''}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -281,7 +281,7 @@ def test_collector_permissions(synthesized: Synthesized) -> None:
     } in found
     archive = synthesized.logical_id(pipeline.archive.bucket)
     assert {
-        "Action": ["s3:PutObject", "s3:DeleteObject"],
+        "Action": ["s3:DeleteObject", "s3:PutObject"],
         "Effect": "Allow",
         "Resource": {"Fn::Join": ["", [arn_of(archive), "/results/*"]]},
     } in found

@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 from video_pipeline.analyses import NATIVE_ENGINE
 from video_pipeline.dal.entity_runs import from_runs, to_runs
 from video_pipeline.dal.errors import is_condition_failure
-from video_pipeline.models import Checkpoint, JobRecord, JobStatus, Video
+from video_pipeline.models import Checkpoint, JobRecord, JobStatus, Video, revision_of
 from video_pipeline.schema import JOB_ID_INDEX, OBJECT_INDEX, RECENT_PARTITION, STATUS_INDEX
 
 if TYPE_CHECKING:
@@ -203,23 +203,7 @@ class JobsStore:
 
     def touch(self, record: JobRecord, now: str) -> bool:
         """Note that the job is being worked on (its collection started); False if it is no longer running."""
-        try:
-            self._table.update_item(
-                Key={"pk": video_pk(record.video_id), "sk": job_sk(record.analysis)},
-                UpdateExpression="SET updated_at = :now",
-                ConditionExpression=_STILL_COLLECTABLE,
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={
-                    ":now": now,
-                    ":job_id": record.job_id,
-                    ":in_progress": JobStatus.IN_PROGRESS.value,
-                },
-            )
-        except ClientError as error:
-            if is_condition_failure(error):
-                return False
-            raise
-        return True
+        return self._update_collectable(record, "SET updated_at = :now", {":now": now})
 
     def complete(
         self,
@@ -236,8 +220,6 @@ class JobsStore:
         values: dict[str, Any] = {
             ":status": status.value,
             ":now": now,
-            ":job_id": record.job_id,
-            ":in_progress": JobStatus.IN_PROGRESS.value,
             ":count": detection_count,
             ":entities": entity_count,
             ":message": status_message[:2000],
@@ -250,19 +232,7 @@ class JobsStore:
             expression += ", video_metadata = :metadata"
             values[":metadata"] = to_dynamo(video_metadata)
         expression += " REMOVE #checkpoint"
-        try:
-            self._table.update_item(
-                Key={"pk": video_pk(record.video_id), "sk": job_sk(record.analysis)},
-                UpdateExpression=expression,
-                ConditionExpression=_STILL_COLLECTABLE,
-                ExpressionAttributeNames={"#status": "status", "#checkpoint": "checkpoint"},
-                ExpressionAttributeValues=values,
-            )
-        except ClientError as error:
-            if is_condition_failure(error):
-                return False
-            raise
-        return True
+        return self._update_collectable(record, expression, values, names={"#checkpoint": "checkpoint"})
 
     def save_checkpoint(self, record: JobRecord, checkpoint: Checkpoint) -> bool:
         """Remember how far collection got; False if the job is no longer in progress."""
@@ -279,15 +249,25 @@ class JobsStore:
             value["video_metadata"] = to_dynamo(checkpoint.video_metadata)
         if checkpoint.stream_state:
             value["stream_state"] = to_dynamo(checkpoint.stream_state)
+        return self._update_collectable(
+            record,
+            "SET #checkpoint = :checkpoint, updated_at = :now",
+            {":checkpoint": value, ":now": checkpoint.saved_at},
+            names={"#checkpoint": "checkpoint"},
+        )
+
+    def _update_collectable(
+        self, record: JobRecord, expression: str, values: dict[str, Any], *, names: dict[str, str] | None = None
+    ) -> bool:
+        """An update of a running job that no tombstone marks; False when the job is no longer that."""
         try:
             self._table.update_item(
                 Key={"pk": video_pk(record.video_id), "sk": job_sk(record.analysis)},
-                UpdateExpression="SET #checkpoint = :checkpoint, updated_at = :now",
+                UpdateExpression=expression,
                 ConditionExpression=_STILL_COLLECTABLE,
-                ExpressionAttributeNames={"#status": "status", "#checkpoint": "checkpoint"},
+                ExpressionAttributeNames={"#status": "status", **(names or {})},
                 ExpressionAttributeValues={
-                    ":checkpoint": value,
-                    ":now": checkpoint.saved_at,
+                    **values,
                     ":job_id": record.job_id,
                     ":in_progress": JobStatus.IN_PROGRESS.value,
                 },
@@ -371,10 +351,7 @@ class StoredVideo:
 
     @property
     def revision(self) -> str:
-        """As `UploadedObject.revision`: the version, or in an unversioned bucket the content's ETag."""
-        if self.version_id:
-            return f"version:{self.version_id}"
-        return f"etag:{self.etag or ''}"
+        return revision_of(self.version_id, self.etag)
 
 
 def _job_record(item: dict[str, Any]) -> JobRecord:
