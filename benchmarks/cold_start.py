@@ -46,6 +46,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from video_pipeline.contract import Env
+
 ROOT = Path(__file__).resolve().parent.parent
 LAMBDAS = ROOT / "lambdas"
 HANDLERS = ("starter", "collector", "read_api")
@@ -68,15 +70,15 @@ _ENVIRONMENT = {
     "POWERTOOLS_METRICS_NAMESPACE": "RekognitionVideoPipeline",
     "POWERTOOLS_LOG_LEVEL": "INFO",
     "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
-    "JOBS_TABLE_NAME": "jobs",
-    "INPUT_BUCKETS": "videos",
-    "DETECTIONS_TABLE_NAME": "detections",
-    "REKOGNITION_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:AmazonRekognition-x",
-    "REKOGNITION_ROLE_ARN": "arn:aws:iam::123456789012:role/x",
-    "UPLOADS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/uploads",
-    "RESULTS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/results",
-    "ARCHIVE_BUCKET_NAME": "archive",
-    "JOB_QUOTA": "20",
+    Env.JOBS_TABLE: "jobs",
+    Env.INPUT_BUCKETS: "videos",
+    Env.DETECTIONS_TABLE: "detections",
+    Env.TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:AmazonRekognition-x",
+    Env.ROLE_ARN: "arn:aws:iam::123456789012:role/x",
+    Env.UPLOADS_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/uploads",
+    Env.RESULTS_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/results",
+    Env.ARCHIVE_BUCKET: "archive",
+    Env.JOB_QUOTA: "20",
 }
 # What the Lambda service sets in every function. Powertools' Tracer is off without LAMBDA_TASK_ROOT,
 # and the X-Ray SDK then builds a centralised sampler (two botocore clients, ~130 ms here) that it

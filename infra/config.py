@@ -26,6 +26,7 @@ from video_pipeline.analyses import (
     by_name,
     select_engines,
 )
+from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES
 
 from infra.constructs.pipeline_function import POWERTOOLS_LAYER_VERSION
 
@@ -34,7 +35,6 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 DEFAULT_STACK_NAME = "RekognitionVideoPipeline"
 # S3 suffix filters are case-sensitive; upper-case variants are added by the bucket construct.
-DEFAULT_VIDEO_SUFFIXES: tuple[str, ...] = (".mp4", ".mov", ".m4v")
 
 _SUFFIX = re.compile(r"^\.[A-Za-z0-9]+$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -18,7 +18,13 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 from video_pipeline.analyses import Analysis
-from video_pipeline.dal.archive import ROOT as ARCHIVE_ROOT
+from video_pipeline.contract import (
+    ARCHIVE_ROOT,
+    COLLECTOR_MAX_RECEIVE_COUNT,
+    STARTER_MAX_RECEIVE_COUNT,
+    Env,
+    Metric,
+)
 from video_pipeline.schema import JOB_ID_INDEX, OBJECT_INDEX, STATUS_INDEX
 
 from infra.config import PipelineConfig
@@ -39,7 +45,7 @@ from infra.nag import acknowledge
 STARTER_HANDLER = "video_pipeline.handlers.starter.handler"
 COLLECTOR_HANDLER = "video_pipeline.handlers.collector.handler"
 RECONCILER_HANDLER = "video_pipeline.handlers.reconciler.handler"
-METRICS_NAMESPACE = "RekognitionVideoPipeline"
+METRICS_NAMESPACE = Metric.NAMESPACE
 
 # Starter: per record one ranged S3 read, a few DynamoDB writes and one Start* call per analysis,
 # at most 10 records a batch. Usually seconds; the bound is a throttled batch, where each of the 30
@@ -53,13 +59,6 @@ STARTER_MEMORY_MB = 512
 COLLECTOR_TIMEOUT = Duration.minutes(15)
 COLLECTOR_MEMORY_MB = 1024
 
-# Waiting for a free quota slot is not a failure: the starter re-queues such uploads with a delay,
-# which starts a fresh receive count (logic/pacing.py). Receives count only transient failures
-# (throttling, LimitExceededException from other workloads), each backed off up to 15 minutes,
-# so 15 receives give an upload hours of retries before it is parked in the dead-letter queue.
-STARTER_MAX_RECEIVE_COUNT = 15
-# Collector failures are DynamoDB throttling or bugs, not waiting: a few tries, 90 minutes apart.
-COLLECTOR_MAX_RECEIVE_COUNT = 5
 
 # Parallel starters only turn into more LimitExceeded/ThrottlingException responses: Rekognition
 # allows a few Start* calls per second and ~20 concurrent jobs per account. Event source maximum
@@ -138,18 +137,19 @@ class RekognitionVideoPipeline(Construct):
             description="Starts Rekognition Video jobs for uploaded videos",
             service_name="video-pipeline-starter",
             environment={
-                "JOBS_TABLE_NAME": self.tables.jobs.table_name,
-                "INPUT_BUCKETS": self.input.bucket.bucket_name,
-                "REKOGNITION_TOPIC_ARN": self.notifications.topic.topic_arn,
-                "REKOGNITION_ROLE_ARN": self.notifications.role.role_arn,
-                "ENABLED_ANALYSES": ",".join(config.enabled_analyses),
-                "FACE_ATTRIBUTES": config.face_attributes,
-                "PERSON_TRACKING_ENGINE": config.person_tracking_engine,
-                "PERSON_TRACKING_FALLBACK": str(config.person_tracking_fallback).lower(),
-                "UPLOADS_QUEUE_URL": self.ingest.queue.queue_url,
-                "DETECTIONS_TABLE_NAME": self.tables.detections.table_name,
-                "ARCHIVE_BUCKET_NAME": self.archive.bucket.bucket_name,
-                "JOB_QUOTA": str(config.job_quota),
+                Env.JOBS_TABLE: self.tables.jobs.table_name,
+                Env.INPUT_BUCKETS: self.input.bucket.bucket_name,
+                Env.VIDEO_SUFFIXES: ",".join(config.video_suffixes),
+                Env.TOPIC_ARN: self.notifications.topic.topic_arn,
+                Env.ROLE_ARN: self.notifications.role.role_arn,
+                Env.ENABLED_ANALYSES: ",".join(config.enabled_analyses),
+                Env.FACE_ATTRIBUTES: config.face_attributes,
+                Env.PERSON_TRACKING_ENGINE: config.person_tracking_engine,
+                Env.PERSON_TRACKING_FALLBACK: str(config.person_tracking_fallback).lower(),
+                Env.UPLOADS_QUEUE_URL: self.ingest.queue.queue_url,
+                Env.DETECTIONS_TABLE: self.tables.detections.table_name,
+                Env.ARCHIVE_BUCKET: self.archive.bucket.bucket_name,
+                Env.JOB_QUOTA: str(config.job_quota),
             },
             timeout=STARTER_TIMEOUT,
             memory_size=STARTER_MEMORY_MB,
@@ -162,11 +162,11 @@ class RekognitionVideoPipeline(Construct):
             description="Stores the results of completed Rekognition Video jobs",
             service_name="video-pipeline-collector",
             environment={
-                "JOBS_TABLE_NAME": self.tables.jobs.table_name,
-                "DETECTIONS_TABLE_NAME": self.tables.detections.table_name,
-                "RESULTS_QUEUE_URL": self.results.queue.queue_url,
-                "ARCHIVE_BUCKET_NAME": self.archive.bucket.bucket_name,
-                "JOB_QUOTA": str(config.job_quota),
+                Env.JOBS_TABLE: self.tables.jobs.table_name,
+                Env.DETECTIONS_TABLE: self.tables.detections.table_name,
+                Env.RESULTS_QUEUE_URL: self.results.queue.queue_url,
+                Env.ARCHIVE_BUCKET: self.archive.bucket.bucket_name,
+                Env.JOB_QUOTA: str(config.job_quota),
                 **_retention(config),
             },
             timeout=COLLECTOR_TIMEOUT,
@@ -187,10 +187,10 @@ class RekognitionVideoPipeline(Construct):
             description="Finishes jobs whose completion notification was lost; repairs the job-slot ledger",
             service_name="video-pipeline-reconciler",
             environment={
-                "JOBS_TABLE_NAME": self.tables.jobs.table_name,
-                "RESULTS_QUEUE_URL": self.results.queue.queue_url,
-                "JOB_QUOTA": str(config.job_quota),
-                "RECONCILE_AFTER_MINUTES": str(config.reconcile_after_minutes),
+                Env.JOBS_TABLE: self.tables.jobs.table_name,
+                Env.RESULTS_QUEUE_URL: self.results.queue.queue_url,
+                Env.JOB_QUOTA: str(config.job_quota),
+                Env.RECONCILE_AFTER_MINUTES: str(config.reconcile_after_minutes),
             },
             timeout=RECONCILER_TIMEOUT,
             memory_size=RECONCILER_MEMORY_MB,
@@ -377,4 +377,4 @@ def _logical_id(construct: Construct) -> str:
 
 def _retention(config: PipelineConfig) -> dict[str, str]:
     # 0: results are kept until their video is deleted.
-    return {"RESULT_RETENTION_DAYS": str(config.result_retention_days or 0)}
+    return {Env.RESULT_RETENTION_DAYS: str(config.result_retention_days)}

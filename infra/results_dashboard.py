@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from aws_cdk import aws_iam as iam
 from constructs import Construct
+from video_pipeline.contract import Env
 from video_pipeline.schema import DETECTIONS_TABLE, JOBS_TABLE
 
 from infra.constructs.dashboard_site import DashboardSite
@@ -29,8 +30,8 @@ class ResultsDashboard(Construct):
             "Api",
             defaults=pipeline.runtime_defaults,
             environment={
-                "JOBS_TABLE_NAME": tables.jobs.table_name,
-                "DETECTIONS_TABLE_NAME": tables.detections.table_name,
+                Env.JOBS_TABLE: tables.jobs.table_name,
+                Env.DETECTIONS_TABLE: tables.detections.table_name,
             },
             allowed_origin=self.site.url,
             jwt_issuer=self.users.issuer,

@@ -12,14 +12,16 @@ from typing import Any
 
 import boto3
 from video_pipeline.analyses import DEFAULT_ANALYSES, DEFAULT_PERSON_ENGINE
-from video_pipeline.logic.admission import NOTIFICATION_SUFFIXES
+from video_pipeline.contract import (
+    COLLECTOR_MAX_RECEIVE_COUNT,
+    DEFAULT_VIDEO_SUFFIXES,
+    STARTER_MAX_RECEIVE_COUNT,
+    Env,
+    notified_suffixes,
+)
 from video_pipeline.schema import DETECTIONS_TABLE, JOBS_TABLE, TableSpec
 
 ACCOUNT_ID = "123456789012"
-# As in the stack (infra/pipeline.py; tests/infra checks they agree): receives before a message is
-# parked in its dead-letter queue.
-STARTER_MAX_RECEIVE_COUNT = 15
-COLLECTOR_MAX_RECEIVE_COUNT = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,21 +49,21 @@ class LocalPipeline:
     ) -> dict[str, str]:
         """The variables the stack sets on the Lambda functions."""
         return {
-            "JOBS_TABLE_NAME": self.jobs_table,
-            "INPUT_BUCKETS": self.bucket,
-            "UPLOADS_QUEUE_URL": self.starter_queue_url,
-            "RESULTS_QUEUE_URL": self.results_queue_url,
-            "ARCHIVE_BUCKET_NAME": self.archive_bucket,
-            "JOB_QUOTA": str(job_quota),
-            "RESULT_RETENTION_DAYS": "0",
-            "RECONCILE_AFTER_MINUTES": "20",
-            "DETECTIONS_TABLE_NAME": self.detections_table,
-            "REKOGNITION_TOPIC_ARN": self.topic_arn,
-            "REKOGNITION_ROLE_ARN": self.role_arn,
-            "ENABLED_ANALYSES": ",".join(analyses),
-            "FACE_ATTRIBUTES": face_attributes,
-            "PERSON_TRACKING_ENGINE": person_engine,
-            "PERSON_TRACKING_FALLBACK": str(person_fallback).lower(),
+            Env.JOBS_TABLE: self.jobs_table,
+            Env.INPUT_BUCKETS: self.bucket,
+            Env.UPLOADS_QUEUE_URL: self.starter_queue_url,
+            Env.RESULTS_QUEUE_URL: self.results_queue_url,
+            Env.ARCHIVE_BUCKET: self.archive_bucket,
+            Env.JOB_QUOTA: str(job_quota),
+            Env.RESULT_RETENTION_DAYS: "0",
+            Env.RECONCILE_AFTER_MINUTES: "20",
+            Env.DETECTIONS_TABLE: self.detections_table,
+            Env.TOPIC_ARN: self.topic_arn,
+            Env.ROLE_ARN: self.role_arn,
+            Env.ENABLED_ANALYSES: ",".join(analyses),
+            Env.FACE_ATTRIBUTES: face_attributes,
+            Env.PERSON_TRACKING_ENGINE: person_engine,
+            Env.PERSON_TRACKING_FALLBACK: str(person_fallback).lower(),
         }
 
 
@@ -125,7 +127,7 @@ def provision(region: str = "us-east-1", *, prefix: str = "local", raw_delivery:
                     "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"],
                     "Filter": {"Key": {"FilterRules": [{"Name": "suffix", "Value": suffix}]}},
                 }
-                for suffix in NOTIFICATION_SUFFIXES
+                for suffix in notified_suffixes(DEFAULT_VIDEO_SUFFIXES)
             ]
         },
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from video_pipeline.contract import Env
+
 # Before any handler module is imported: handlers parse their settings at import, as in Lambda.
 _TEST_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": "us-east-1",
@@ -16,17 +18,17 @@ _TEST_ENVIRONMENT = {
     "POWERTOOLS_SERVICE_NAME": "rekognition-video-pipeline",
     "POWERTOOLS_METRICS_NAMESPACE": "RekognitionVideoPipeline",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
-    "JOBS_TABLE_NAME": "local-jobs",
-    "INPUT_BUCKETS": "local-videos",
-    "DETECTIONS_TABLE_NAME": "local-detections",
-    "REKOGNITION_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:AmazonRekognition-local",
-    "REKOGNITION_ROLE_ARN": "arn:aws:iam::123456789012:role/local-rekognition-publish",
-    "UPLOADS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/local-uploads",
-    "RESULTS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/local-results",
-    "ARCHIVE_BUCKET_NAME": "local-results-archive",
-    "JOB_QUOTA": "20",
-    "RESULT_RETENTION_DAYS": "0",
-    "RECONCILE_AFTER_MINUTES": "20",
+    Env.JOBS_TABLE: "local-jobs",
+    Env.INPUT_BUCKETS: "local-videos",
+    Env.DETECTIONS_TABLE: "local-detections",
+    Env.TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:AmazonRekognition-local",
+    Env.ROLE_ARN: "arn:aws:iam::123456789012:role/local-rekognition-publish",
+    Env.UPLOADS_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/local-uploads",
+    Env.RESULTS_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/local-results",
+    Env.ARCHIVE_BUCKET: "local-results-archive",
+    Env.JOB_QUOTA: "20",
+    Env.RESULT_RETENTION_DAYS: "0",
+    Env.RECONCILE_AFTER_MINUTES: "20",
 }
 for _name, _value in _TEST_ENVIRONMENT.items():
     os.environ[_name] = _value

@@ -14,6 +14,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
+from video_pipeline.contract import Metric
 
 from infra.constructs.ingest_queue import IngestQueue
 
@@ -21,7 +22,7 @@ PERIOD = Duration.minutes(5)
 WIDTH = 24  # the dashboard grid is 24 units wide
 # Emitted, without dimensions, by everything that moves the admission counter (starter, collector,
 # reconciler); its maximum over a period is the in-flight count to compare with the quota.
-JOBS_IN_FLIGHT = "JobsInFlight"
+JOBS_IN_FLIGHT = Metric.JOBS_IN_FLIGHT
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,7 +37,7 @@ class PipelineMetrics:
     def custom(
         self, name: str, service: str, *, analysis: str | None = None, statistic: str = "Sum"
     ) -> cloudwatch.Metric:
-        dimensions = {"service": service} | ({"analysis": analysis} if analysis else {})
+        dimensions = {"service": service} | ({Metric.ANALYSIS_DIMENSION: analysis} if analysis else {})
         return cloudwatch.Metric(
             namespace=self.namespace,
             metric_name=name,
@@ -62,8 +63,8 @@ class PipelineMetrics:
         # Metric ids must be unique within a graph, so they name the analysis.
         metrics: dict[str, cloudwatch.IMetric] = {}
         for analysis in analyses:
-            metrics[f"start_{analysis}"] = self.custom("JobsFailed", self.starter_service, analysis=analysis)
-            metrics[f"end_{analysis}"] = self.custom("JobsFailed", self.collector_service, analysis=analysis)
+            metrics[f"start_{analysis}"] = self.custom(Metric.JOBS_FAILED, self.starter_service, analysis=analysis)
+            metrics[f"end_{analysis}"] = self.custom(Metric.JOBS_FAILED, self.collector_service, analysis=analysis)
         return cloudwatch.MathExpression(
             expression=" + ".join(f"FILL({name}, 0)" for name in metrics),
             using_metrics=metrics,
@@ -97,10 +98,10 @@ class OperationsDashboard(Construct):
         uploads = [
             metrics.custom(name, starter).with_(label=label)
             for name, label in (
-                ("UploadsReceived", "received"),
-                ("UploadsAccepted", "accepted"),
-                ("UploadsRejected", "rejected"),
-                ("UploadsIgnored", "ignored (not a video)"),
+                (Metric.UPLOADS_RECEIVED, "received"),
+                (Metric.UPLOADS_ACCEPTED, "accepted"),
+                (Metric.UPLOADS_REJECTED, "rejected"),
+                (Metric.UPLOADS_IGNORED, "ignored (not a video)"),
             )
         ]
         in_flight = cloudwatch.GraphWidget(
@@ -125,14 +126,16 @@ class OperationsDashboard(Construct):
             graph(
                 "Upload to results, p90 (ms)",
                 [
-                    metrics.custom("UploadToResultsLatency", collector, analysis=a, statistic="p90")
+                    metrics.custom(Metric.UPLOAD_TO_RESULTS_LATENCY, collector, analysis=a, statistic="p90")
                     for a in per_analysis
                 ],
             ),
         )
         self.dashboard.add_widgets(
-            graph("Jobs started", [metrics.custom("JobsStarted", starter, analysis=a) for a in per_analysis]),
-            graph("Jobs succeeded", [metrics.custom("JobsSucceeded", collector, analysis=a) for a in per_analysis]),
+            graph("Jobs started", [metrics.custom(Metric.JOBS_STARTED, starter, analysis=a) for a in per_analysis]),
+            graph(
+                "Jobs succeeded", [metrics.custom(Metric.JOBS_SUCCEEDED, collector, analysis=a) for a in per_analysis]
+            ),
             graph("Jobs failed", [metrics.failed_jobs(a) for a in per_analysis]),
         )
         self.dashboard.add_widgets(

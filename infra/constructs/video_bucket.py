@@ -8,6 +8,7 @@ from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as s3n
 from constructs import Construct
+from video_pipeline.contract import notified_suffixes
 
 from infra.constructs.ingest_queue import IngestQueue
 from infra.constructs.private_bucket import private_bucket
@@ -56,13 +57,12 @@ class VideoInputBucket(Construct):
         ending in a video suffix.
 
         Removals (by a request or by the lifecycle rule) let the pipeline erase a deleted video's results.
-        S3 suffix filters are case-sensitive, so each suffix is registered in lower and upper case (`.mp4`
-        and `.MP4`); mixed case such as `.Mp4` is not matched.
+        S3 suffix filters are case-sensitive, so each suffix is registered in lower and upper case.
         """
         # A lifecycle rule expiring noncurrent versions sends LifecycleExpiration, not ObjectRemoved.
         events = (s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED, s3.EventType.LIFECYCLE_EXPIRATION)
         for event in events:
-            for suffix in case_variants(suffixes):
+            for suffix in notified_suffixes(tuple(suffixes)):
                 self.bucket.add_event_notification(
                     event,
                     s3n.SqsDestination(target.queue),
@@ -81,9 +81,3 @@ class VideoInputBucket(Construct):
             "own logs; it runs only while the stack deploys.",
             finding="Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
         )
-
-
-def case_variants(suffixes: Iterable[str]) -> tuple[str, ...]:
-    """The lower- and upper-case spelling of each suffix, without duplicates, in a stable order."""
-    variants = (variant for suffix in suffixes for variant in (suffix.lower(), suffix.upper()))
-    return tuple(dict.fromkeys(variants))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from video_pipeline.analyses import NATIVE_ENGINE
 
@@ -116,3 +116,50 @@ class JobRecord:
     engine: str = NATIVE_ENGINE
     # The video was deleted: the job's results must be removed, never written (a tombstone).
     erased: bool = False
+
+
+# The read side: what the repository returns to the read API, the dashboards and the report.
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class JobSummary:
+    video_id: str
+    analysis: str
+    status: JobStatus
+    started_at: str
+    job_id: str | None = None
+    # Which Rekognition operations produced the results (native, or labels plus the tracker).
+    engine: str = NATIVE_ENGINE
+    completed_at: str | None = None
+    detection_count: int = 0
+    entity_count: int = 0
+    error_code: str | None = None
+    status_message: str | None = None
+    video_metadata: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VideoSummary:
+    video_id: str
+    bucket: str
+    key: str
+    uploaded_at: str
+    size: int
+    version_id: str | None = None
+    jobs: dict[str, JobSummary] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    job_id: str
+    video_id: str
+    timestamp_ms: int
+    data: dict[str, Any]
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    cursor: str | None = None

@@ -20,6 +20,7 @@ from video_pipeline.analyses import (
     parse_analysis_list,
     select_engines,
 )
+from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES, Env
 
 ArnString = Annotated[str, Field(pattern=r"^arn:aws[a-zA-Z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$")]
 
@@ -41,27 +42,29 @@ def _split_names(value: object) -> object:
 
 
 class StarterSettings(_EnvModel):
-    jobs_table_name: str = Field(alias="JOBS_TABLE_NAME", min_length=3)
+    jobs_table_name: str = Field(alias=Env.JOBS_TABLE, min_length=3)
     # The buckets whose events this pipeline serves; an event for any other bucket is dropped.
-    input_buckets: tuple[str, ...] = Field(alias="INPUT_BUCKETS", min_length=1)
-    uploads_queue_url: str = Field(alias="UPLOADS_QUEUE_URL", min_length=1)
+    input_buckets: tuple[str, ...] = Field(alias=Env.INPUT_BUCKETS, min_length=1)
+    # The object names the bucket notifies about (the stack's `videoSuffixes`): the same set is admitted.
+    video_suffixes: tuple[str, ...] = Field(alias=Env.VIDEO_SUFFIXES, default=DEFAULT_VIDEO_SUFFIXES, min_length=1)
+    uploads_queue_url: str = Field(alias=Env.UPLOADS_QUEUE_URL, min_length=1)
     # Deleting a video deletes its results, so the starter reaches them too.
-    detections_table_name: str = Field(alias="DETECTIONS_TABLE_NAME", min_length=3)
-    archive_bucket_name: str = Field(alias="ARCHIVE_BUCKET_NAME", min_length=3)
-    job_quota: int = Field(alias="JOB_QUOTA", default=DEFAULT_JOB_QUOTA, ge=1, le=10_000)
-    topic_arn: ArnString = Field(alias="REKOGNITION_TOPIC_ARN")
-    role_arn: ArnString = Field(alias="REKOGNITION_ROLE_ARN")
-    enabled_analyses: tuple[str, ...] = Field(alias="ENABLED_ANALYSES", default=DEFAULT_ANALYSES)
-    face_attributes: Literal["DEFAULT", "ALL"] = Field(alias="FACE_ATTRIBUTES", default="ALL")
-    person_tracking_engine: PersonEngine = Field(alias="PERSON_TRACKING_ENGINE", default=DEFAULT_PERSON_ENGINE)
-    person_tracking_fallback: bool = Field(alias="PERSON_TRACKING_FALLBACK", default=False)
+    detections_table_name: str = Field(alias=Env.DETECTIONS_TABLE, min_length=3)
+    archive_bucket_name: str = Field(alias=Env.ARCHIVE_BUCKET, min_length=3)
+    job_quota: int = Field(alias=Env.JOB_QUOTA, default=DEFAULT_JOB_QUOTA, ge=1, le=10_000)
+    topic_arn: ArnString = Field(alias=Env.TOPIC_ARN)
+    role_arn: ArnString = Field(alias=Env.ROLE_ARN)
+    enabled_analyses: tuple[str, ...] = Field(alias=Env.ENABLED_ANALYSES, default=DEFAULT_ANALYSES)
+    face_attributes: Literal["DEFAULT", "ALL"] = Field(alias=Env.FACE_ATTRIBUTES, default="ALL")
+    person_tracking_engine: PersonEngine = Field(alias=Env.PERSON_TRACKING_ENGINE, default=DEFAULT_PERSON_ENGINE)
+    person_tracking_fallback: bool = Field(alias=Env.PERSON_TRACKING_FALLBACK, default=False)
 
     @field_validator("enabled_analyses", mode="before")
     @classmethod
     def _split_analyses(cls, value: object) -> object:
         return parse_analysis_list(value) if isinstance(value, str) else value
 
-    @field_validator("input_buckets", mode="before")
+    @field_validator("input_buckets", "video_suffixes", mode="before")
     @classmethod
     def _split_buckets(cls, value: object) -> object:
         return _split_names(value)
@@ -78,16 +81,16 @@ class StarterSettings(_EnvModel):
 
 
 class _TablesSettings(_EnvModel):
-    jobs_table_name: str = Field(alias="JOBS_TABLE_NAME", min_length=3)
-    detections_table_name: str = Field(alias="DETECTIONS_TABLE_NAME", min_length=3)
+    jobs_table_name: str = Field(alias=Env.JOBS_TABLE, min_length=3)
+    detections_table_name: str = Field(alias=Env.DETECTIONS_TABLE, min_length=3)
 
 
 class CollectorSettings(_TablesSettings):
-    results_queue_url: str = Field(alias="RESULTS_QUEUE_URL", min_length=1)
-    archive_bucket_name: str = Field(alias="ARCHIVE_BUCKET_NAME", min_length=3)
-    job_quota: int = Field(alias="JOB_QUOTA", default=DEFAULT_JOB_QUOTA, ge=1, le=10_000)
+    results_queue_url: str = Field(alias=Env.RESULTS_QUEUE_URL, min_length=1)
+    archive_bucket_name: str = Field(alias=Env.ARCHIVE_BUCKET, min_length=3)
+    job_quota: int = Field(alias=Env.JOB_QUOTA, default=DEFAULT_JOB_QUOTA, ge=1, le=10_000)
     # Detections expire (DynamoDB TTL) this many days after they are stored; 0 keeps them.
-    result_retention_days: int = Field(alias="RESULT_RETENTION_DAYS", default=0, ge=0)
+    result_retention_days: int = Field(alias=Env.RESULT_RETENTION_DAYS, default=0, ge=0)
 
 
 class ReadApiSettings(_TablesSettings):
@@ -95,8 +98,8 @@ class ReadApiSettings(_TablesSettings):
 
 
 class ReconcilerSettings(_EnvModel):
-    jobs_table_name: str = Field(alias="JOBS_TABLE_NAME", min_length=3)
-    results_queue_url: str = Field(alias="RESULTS_QUEUE_URL", min_length=1)
-    job_quota: int = Field(alias="JOB_QUOTA", default=DEFAULT_JOB_QUOTA, ge=1, le=10_000)
+    jobs_table_name: str = Field(alias=Env.JOBS_TABLE, min_length=3)
+    results_queue_url: str = Field(alias=Env.RESULTS_QUEUE_URL, min_length=1)
+    job_quota: int = Field(alias=Env.JOB_QUOTA, default=DEFAULT_JOB_QUOTA, ge=1, le=10_000)
     # How long a job may stay IN_PROGRESS before the reconciler asks Rekognition about it (0: always).
-    stale_after_minutes: int = Field(alias="RECONCILE_AFTER_MINUTES", default=20, ge=0, le=7 * 24 * 60)
+    stale_after_minutes: int = Field(alias=Env.RECONCILE_AFTER_MINUTES, default=20, ge=0, le=7 * 24 * 60)

@@ -9,6 +9,7 @@ import pytest
 from aws_cdk import App, RemovalPolicy
 from aws_cdk import aws_logs as logs
 from video_pipeline.analyses import REGISTRY
+from video_pipeline.contract import notified_suffixes
 
 from infra.config import (
     DEFAULT_STACK_NAME,
@@ -18,7 +19,6 @@ from infra.config import (
     PipelineConfig,
     config_from_context,
 )
-from infra.constructs.video_bucket import case_variants
 from tests.infra.synth import cdk_context
 
 pytestmark = pytest.mark.infra
@@ -122,4 +122,4 @@ def test_the_construct_props_validate_too() -> None:
 
 
 def test_suffixes_are_registered_in_both_cases() -> None:
-    assert case_variants([".mp4", ".MOV", ".m4v"]) == (".mp4", ".MP4", ".mov", ".MOV", ".m4v", ".M4V")
+    assert notified_suffixes((".mp4", ".MOV", ".m4v")) == (".mp4", ".MP4", ".mov", ".MOV", ".m4v", ".M4V")

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
+from video_pipeline.logic.admission import Verdict, by_name_and_size
 from video_pipeline.settings import CollectorSettings, ReadApiSettings, ReconcilerSettings, StarterSettings
 
 from infra import LAMBDAS_DIR
@@ -137,9 +138,11 @@ def _import_error(handler: str, properties: dict[str, Any]) -> str | None:
     return None if result.returncode == 0 else result.stderr[-2000:] or f"exit code {result.returncode}"
 
 
-def test_local_queues_park_messages_after_as_many_receives_as_the_stack() -> None:
-    from infra import pipeline
-    from local import environment
-
-    assert environment.STARTER_MAX_RECEIVE_COUNT == pipeline.STARTER_MAX_RECEIVE_COUNT
-    assert environment.COLLECTOR_MAX_RECEIVE_COUNT == pipeline.COLLECTOR_MAX_RECEIVE_COUNT
+def test_the_stacks_video_suffixes_reach_the_starter(variant: Synthesized) -> None:
+    """The S3 filter and the starter's admission serve the same names: an added suffix is not notified
+    and then ignored."""
+    config = variant.stack.pipeline.config
+    starter = pipeline_functions(variant)["video_pipeline.handlers.starter.handler"]
+    settings = StarterSettings.from_environment(deployed_environment(starter))
+    assert settings.video_suffixes == config.video_suffixes
+    assert by_name_and_size(f"clip{config.video_suffixes[0]}", 1000, settings.video_suffixes).verdict is Verdict.ACCEPT

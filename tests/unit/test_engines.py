@@ -11,6 +11,7 @@ from video_pipeline.analyses import (
     by_notification_api,
     select_engines,
 )
+from video_pipeline.contract import Env
 from video_pipeline.logic.errors import RekognitionCallError
 from video_pipeline.logic.starting import failure_message
 from video_pipeline.settings import StarterSettings
@@ -70,10 +71,10 @@ def test_other_refusals_keep_the_service_message():
 
 def _channel() -> dict[str, str]:
     return {
-        "REKOGNITION_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:AmazonRekognition-x",
-        "REKOGNITION_ROLE_ARN": "arn:aws:iam::123456789012:role/x",
-        "UPLOADS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/uploads",
-        "DETECTIONS_TABLE_NAME": "detections",
-        "ARCHIVE_BUCKET_NAME": "archive",
-        "INPUT_BUCKETS": "videos",
+        Env.TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:AmazonRekognition-x",
+        Env.ROLE_ARN: "arn:aws:iam::123456789012:role/x",
+        Env.UPLOADS_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/uploads",
+        Env.DETECTIONS_TABLE: "detections",
+        Env.ARCHIVE_BUCKET: "archive",
+        Env.INPUT_BUCKETS: "videos",
     }

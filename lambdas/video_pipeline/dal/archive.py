@@ -14,12 +14,13 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from video_pipeline.contract import ARCHIVE_ROOT
 from video_pipeline.result_pages import SERVICE_BODY, parse_page
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-ROOT = "results"
+ROOT = ARCHIVE_ROOT
 _LIST_PAGE = 1000
 # S3's DeleteObjects takes at most 1,000 keys.
 _DELETE_BATCH = 1000

@@ -15,10 +15,9 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
@@ -27,7 +26,7 @@ from video_pipeline.analyses import CELEBRITIES, NATIVE_ENGINE, PERSONS, by_name
 from video_pipeline.dal.jobs_store import ERASED_ATTRIBUTE, META_SK, job_sk, video_pk
 from video_pipeline.logic.clock import format_instant
 from video_pipeline.logic.detections import detection_sort_key
-from video_pipeline.models import JobStatus
+from video_pipeline.models import Detection, JobStatus, JobSummary, Page, VideoSummary
 from video_pipeline.schema import (
     DETECTIONS_TABLE,
     ENTITY_INDEX,
@@ -46,6 +45,9 @@ if TYPE_CHECKING:
 MAX_TIMESTAMP_MS = 10**12 - 1
 _INDEXES = {index.name: index for index in (*JOBS_TABLE.indexes, *DETECTIONS_TABLE.indexes)}
 T = TypeVar("T")
+# The read-side records live with the domain models; importing them here keeps `dal.repository`
+# a complete entry point for readers.
+__all__ = ["Detection", "InvalidCursorError", "JobSummary", "Page", "PipelineRepository", "VideoSummary"]
 
 
 class InvalidCursorError(ValueError):
@@ -53,49 +55,6 @@ class InvalidCursorError(ValueError):
 
     def __init__(self) -> None:
         super().__init__("invalid cursor: pass back the cursor of the previous page unchanged")
-
-
-@dataclass(frozen=True, slots=True)
-class JobSummary:
-    video_id: str
-    analysis: str
-    status: JobStatus
-    started_at: str
-    job_id: str | None = None
-    # Which Rekognition operations produced the results (native, or labels plus the tracker).
-    engine: str = NATIVE_ENGINE
-    completed_at: str | None = None
-    detection_count: int = 0
-    entity_count: int = 0
-    error_code: str | None = None
-    status_message: str | None = None
-    video_metadata: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class VideoSummary:
-    video_id: str
-    bucket: str
-    key: str
-    uploaded_at: str
-    size: int
-    version_id: str | None = None
-    jobs: dict[str, JobSummary] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Detection:
-    job_id: str
-    video_id: str
-    timestamp_ms: int
-    data: dict[str, Any]
-    label: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    items: list[T]
-    cursor: str | None = None
 
 
 def _plain(value: Any) -> Any:

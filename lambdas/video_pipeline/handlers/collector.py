@@ -13,6 +13,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from video_pipeline.contract import Metric
 from video_pipeline.dal import clients
 from video_pipeline.dal.archive import ResultsArchive
 from video_pipeline.dal.detections_store import DetectionsStore
@@ -35,14 +36,14 @@ settings = CollectorSettings.from_environment()
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 _METRIC_BY_OUTCOME = {
-    CollectOutcome.SUCCEEDED: "JobsSucceeded",
-    CollectOutcome.FAILED: "JobsFailed",
-    CollectOutcome.EXPIRED: "JobsExpired",
-    CollectOutcome.CONTINUED: "CollectionsContinued",
-    CollectOutcome.DUPLICATE: "NotificationsDuplicate",
-    CollectOutcome.UNKNOWN_JOB: "NotificationsUnknownJob",
-    CollectOutcome.PREMATURE: "NotificationsPremature",
-    CollectOutcome.ERASED: "JobsErased",
+    CollectOutcome.SUCCEEDED: Metric.JOBS_SUCCEEDED,
+    CollectOutcome.FAILED: Metric.JOBS_FAILED,
+    CollectOutcome.EXPIRED: Metric.JOBS_EXPIRED,
+    CollectOutcome.CONTINUED: Metric.COLLECTIONS_CONTINUED,
+    CollectOutcome.DUPLICATE: Metric.NOTIFICATIONS_DUPLICATE,
+    CollectOutcome.UNKNOWN_JOB: Metric.NOTIFICATIONS_UNKNOWN_JOB,
+    CollectOutcome.PREMATURE: Metric.NOTIFICATIONS_PREMATURE,
+    CollectOutcome.ERASED: Metric.JOBS_ERASED,
 }
 
 
@@ -108,9 +109,9 @@ def _report(report: CollectReport) -> None:
         logger.info("notification processed", extra={**fields, "detections": report.detections})
     count(_METRIC_BY_OUTCOME[report.outcome], analysis=report.analysis)
     if report.outcome is not CollectOutcome.CONTINUED:
-        count("DetectionsStored", report.detections, analysis=report.analysis)
+        count(Metric.DETECTIONS_STORED, report.detections, analysis=report.analysis)
     if report.outcome is CollectOutcome.SUCCEEDED and report.uploaded_at:
-        measure_ms("UploadToResultsLatency", milliseconds_since(report.uploaded_at), analysis=report.analysis)
+        measure_ms(Metric.UPLOAD_TO_RESULTS_LATENCY, milliseconds_since(report.uploaded_at), analysis=report.analysis)
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -120,7 +121,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailure
     response = process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )
-    gauge("JobsInFlight", job_slots().last_in_flight)
+    gauge(Metric.JOBS_IN_FLIGHT, job_slots().last_in_flight)
     return response
 
 

@@ -7,7 +7,9 @@ import os
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
-NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "RekognitionVideoPipeline")
+from video_pipeline.contract import Metric
+
+NAMESPACE = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", Metric.NAMESPACE)
 
 logger = Logger()
 # botocore is the only library the handlers do I/O with, so its calls are the only subsegments to add.
@@ -39,13 +41,13 @@ def _emit(name: str, unit: MetricUnit, value: float, analysis: str | None) -> No
         namespace=NAMESPACE,
         default_dimensions=metrics.default_dimensions,
     ) as metric:
-        metric.add_dimension(name="analysis", value=analysis)
+        metric.add_dimension(name=Metric.ANALYSIS_DIMENSION, value=analysis)
 
 
 def drop_malformed(message_id: str, body: str, reason: str) -> None:
     """Log and count a message that retrying cannot fix; its body stays in the log for its sender."""
     logger.error("dropping malformed message", extra={"message_id": message_id, "reason": reason, "body": body[:2000]})
-    count("MalformedMessages")
+    count(Metric.MALFORMED_MESSAGES)
 
 
 def gauge(name: str, value: int | None) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from video_pipeline.contract import Metric
 from video_pipeline.dal import clients
 from video_pipeline.dal.job_slots import JobSlots
 from video_pipeline.dal.jobs_store import JobsStore
@@ -50,9 +51,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         logger.warning("reconciled lost work", extra=summary)
     else:
         logger.info("nothing to reconcile", extra=summary)
-    count("JobsReconciled", len(report.requeued))
-    count("SlotLedgerRepairs", len(report.stale_holders) + len(report.missing_holders))
-    gauge("JobsInFlight", report.in_flight)
+    count(Metric.JOBS_RECONCILED, len(report.requeued))
+    count(Metric.SLOT_LEDGER_REPAIRS, len(report.stale_holders) + len(report.missing_holders))
+    gauge(Metric.JOBS_IN_FLIGHT, report.in_flight)
     return summary
 
 

@@ -15,6 +15,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from video_pipeline.contract import Metric
 from video_pipeline.dal import clients
 from video_pipeline.dal.archive import ResultsArchive
 from video_pipeline.dal.detections_store import DetectionsStore
@@ -34,6 +35,7 @@ from video_pipeline.logic.s3_events import S3EventRecord, buckets_of, parse_s3_e
 from video_pipeline.logic.starting import (
     JobStarter,
     NotificationChannel,
+    StartOutcome,
     UploadReport,
     is_waiting,
     raise_if_deferred,
@@ -41,6 +43,13 @@ from video_pipeline.logic.starting import (
 from video_pipeline.settings import StarterSettings
 
 settings = StarterSettings.from_environment()
+_METRIC_BY_START_OUTCOME = {
+    StartOutcome.STARTED: Metric.JOBS_STARTED,
+    StartOutcome.DUPLICATE: Metric.JOBS_DUPLICATE,
+    StartOutcome.FAILED: Metric.JOBS_FAILED,
+    StartOutcome.DEFERRED: Metric.JOBS_DEFERRED,
+    StartOutcome.WAITING: Metric.JOBS_WAITING,
+}
 # Every failed record is reported in batchItemFailures, even when all fail, instead of an invocation error.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
@@ -66,6 +75,7 @@ def job_starter() -> JobStarter:
         analyses=settings.engines.primary,
         fallbacks=settings.engines.fallbacks,
         settings=settings.job_settings,
+        video_suffixes=settings.video_suffixes,
     )
 
 
@@ -107,12 +117,12 @@ def _handle_events(record: SQSRecord, events: list[S3EventRecord], lambda_contex
             logger.warning(
                 "not erasing: S3 contradicts the removal event", extra={"key": removed.key, "reason": erased.refused}
             )
-            count("ErasuresRefused")
+            count(Metric.ERASURES_REFUSED)
         logger.info(
             "erased the results of a deleted video",
             extra={"videos": erased.videos, "key": removed.key, "pending_jobs": erased.pending_jobs},
         )
-        count("VideosErased", len(erased.videos))
+        count(Metric.VIDEOS_ERASED, len(erased.videos))
     waited = _waits_so_far(record) > 0
     reports = [job_starter().handle(upload, waited=waited) for upload in uploads_of(events)]
     for report in reports:
@@ -136,32 +146,32 @@ def _wait_for_slot(record: SQSRecord) -> None:
     delay = slot_wait_seconds(waits, uploads_queue().backlog() + 1)
     uploads_queue().send_later(record.body, delay_seconds=delay, waits=waits)
     logger.info("waiting for a free job slot", extra={"waits": waits, "retry_in_seconds": delay})
-    count("UploadsWaiting")
+    count(Metric.UPLOADS_WAITING)
 
 
 def _report(report: UploadReport) -> None:
     verdict = report.admission
     fields = {"bucket": report.bucket, "key": report.key, "video_id": report.video_id}
     reason = {"reason_code": verdict.reason_code, "reason": verdict.reason}
-    count("UploadsReceived")
+    count(Metric.UPLOADS_RECEIVED)
     if verdict.verdict is Verdict.IGNORE:
         logger.info("ignoring object", extra={**fields, **reason})
-        count("UploadsIgnored")
+        count(Metric.UPLOADS_IGNORED)
         return
     if verdict.verdict is Verdict.REJECT:
         logger.warning("rejecting video", extra={**fields, **reason})
-        count("UploadsRejected")
+        count(Metric.UPLOADS_REJECTED)
     else:
-        count("UploadsAccepted")
+        count(Metric.UPLOADS_ACCEPTED)
     for analysis, outcome in report.outcomes.items():
         details = {"analysis": analysis, "outcome": outcome.value, "error": report.errors.get(analysis)}
         logger.info("job start", extra={**fields, **details})
-        count(f"Jobs{outcome.value.title()}", analysis=analysis)
+        count(_METRIC_BY_START_OUTCOME[outcome], analysis=analysis)
     for analysis, engine in report.fallbacks.items():
         logger.warning(
             "engine refused as unavailable; fell back", extra={**fields, "analysis": analysis, "engine": engine}
         )
-        count("JobsFellBack", analysis=analysis)
+        count(Metric.JOBS_FELL_BACK, analysis=analysis)
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -171,7 +181,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailure
     response = process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )
-    gauge("JobsInFlight", job_slots().last_in_flight)
+    gauge(Metric.JOBS_IN_FLIGHT, job_slots().last_in_flight)
     return response
 
 

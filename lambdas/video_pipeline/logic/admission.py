@@ -10,11 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-VIDEO_SUFFIXES: tuple[str, ...] = (".mp4", ".mov", ".m4v")
-# S3 notification filters are case-sensitive; cameras often write upper-case names.
-NOTIFICATION_SUFFIXES: tuple[str, ...] = tuple(
-    variant for suffix in VIDEO_SUFFIXES for variant in (suffix, suffix.upper())
-)
+from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES
+
 MAX_VIDEO_BYTES = 10 * 1024**3
 HEADER_BYTES = 12
 
@@ -39,10 +36,11 @@ class Admission:
 ACCEPTED = Admission(Verdict.ACCEPT)
 
 
-def by_name_and_size(key: str, size: int | None) -> Admission:
-    """First gate, from the event alone."""
-    if key.endswith("/") or not key.lower().endswith(VIDEO_SUFFIXES):
-        return Admission(Verdict.IGNORE, "NotAVideo", f"key does not end with one of {', '.join(VIDEO_SUFFIXES)}")
+def by_name_and_size(key: str, size: int | None, suffixes: tuple[str, ...] = DEFAULT_VIDEO_SUFFIXES) -> Admission:
+    """First gate, from the event alone: `suffixes` are the video names the deployment serves."""
+    wanted = tuple(suffix.lower() for suffix in suffixes)
+    if key.endswith("/") or not key.lower().endswith(wanted):
+        return Admission(Verdict.IGNORE, "NotAVideo", f"key does not end with one of {', '.join(suffixes)}")
     return _by_size(size)
 
 

@@ -22,7 +22,7 @@ from video_pipeline.read_models import (
 
 if TYPE_CHECKING:
     # Plain records the repository returns; the logic only reads them.
-    from video_pipeline.dal.repository import Detection, JobSummary, Page, VideoSummary
+    from video_pipeline.models import Detection, JobSummary, Page, VideoSummary
 
 
 class UnknownResourceError(Exception):

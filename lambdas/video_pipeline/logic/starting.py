@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from video_pipeline.analyses import Analysis, JobSettings, alternatives
+from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES
 from video_pipeline.logic import admission
 from video_pipeline.logic.admission import Admission, Verdict
 from video_pipeline.logic.clock import utc_now
@@ -96,6 +97,7 @@ class JobStarter:
         analyses: tuple[Analysis, ...],
         settings: JobSettings,
         fallbacks: Mapping[str, Analysis] | None = None,
+        video_suffixes: tuple[str, ...] = DEFAULT_VIDEO_SUFFIXES,
         backoff: Backoff = DEFAULT_BACKOFF,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], str] = utc_now,
@@ -108,6 +110,7 @@ class JobStarter:
         self._analyses = analyses
         self._settings = settings
         self._fallbacks = dict(fallbacks or {})
+        self._video_suffixes = video_suffixes
         self._backoff = backoff
         self._sleep = sleep
         self._clock = clock
@@ -122,7 +125,7 @@ class JobStarter:
         `waited`: the upload was recorded before and waits for a quota slot; while the quota is
         full it keeps waiting after a single read, instead of re-checking and re-claiming everything.
         """
-        verdict = admission.by_name_and_size(upload.key, upload.size)
+        verdict = admission.by_name_and_size(upload.key, upload.size, self._video_suffixes)
         report = UploadReport(bucket=upload.bucket, key=upload.key, admission=verdict)
         if verdict.verdict is Verdict.IGNORE:
             return report

@@ -1,0 +1,96 @@
+"""The names the runtime, the stack, the local run and the dashboards share, each declared once.
+
+Kept free of third-party imports (like `schema`), so the infrastructure and the tools import it
+without the runtime's dependencies. Renaming one here renames it everywhere, and a search for a
+metric finds its emitter and every reader.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+
+class Env:
+    """Environment variables the stack sets on the functions and the settings models read."""
+
+    JOBS_TABLE: Final = "JOBS_TABLE_NAME"
+    DETECTIONS_TABLE: Final = "DETECTIONS_TABLE_NAME"
+    ARCHIVE_BUCKET: Final = "ARCHIVE_BUCKET_NAME"
+    INPUT_BUCKETS: Final = "INPUT_BUCKETS"
+    VIDEO_SUFFIXES: Final = "VIDEO_SUFFIXES"
+    UPLOADS_QUEUE_URL: Final = "UPLOADS_QUEUE_URL"
+    RESULTS_QUEUE_URL: Final = "RESULTS_QUEUE_URL"
+    JOB_QUOTA: Final = "JOB_QUOTA"
+    TOPIC_ARN: Final = "REKOGNITION_TOPIC_ARN"
+    ROLE_ARN: Final = "REKOGNITION_ROLE_ARN"
+    ENABLED_ANALYSES: Final = "ENABLED_ANALYSES"
+    FACE_ATTRIBUTES: Final = "FACE_ATTRIBUTES"
+    PERSON_TRACKING_ENGINE: Final = "PERSON_TRACKING_ENGINE"
+    PERSON_TRACKING_FALLBACK: Final = "PERSON_TRACKING_FALLBACK"
+    RESULT_RETENTION_DAYS: Final = "RESULT_RETENTION_DAYS"
+    RECONCILE_AFTER_MINUTES: Final = "RECONCILE_AFTER_MINUTES"
+
+
+class Metric:
+    """CloudWatch metrics the handlers emit (EMF) and the operations dashboard and alarms read."""
+
+    NAMESPACE: Final = "RekognitionVideoPipeline"
+    # Starter
+    UPLOADS_RECEIVED: Final = "UploadsReceived"
+    UPLOADS_ACCEPTED: Final = "UploadsAccepted"
+    UPLOADS_REJECTED: Final = "UploadsRejected"
+    UPLOADS_IGNORED: Final = "UploadsIgnored"
+    UPLOADS_WAITING: Final = "UploadsWaiting"
+    JOBS_STARTED: Final = "JobsStarted"
+    JOBS_DUPLICATE: Final = "JobsDuplicate"
+    JOBS_DEFERRED: Final = "JobsDeferred"
+    JOBS_WAITING: Final = "JobsWaiting"
+    JOBS_FELL_BACK: Final = "JobsFellBack"
+    VIDEOS_ERASED: Final = "VideosErased"
+    ERASURES_REFUSED: Final = "ErasuresRefused"
+    # Starter (a Start* refused for good) and collector (a job Rekognition failed), by service dimension
+    JOBS_FAILED: Final = "JobsFailed"
+    # Collector
+    JOBS_SUCCEEDED: Final = "JobsSucceeded"
+    JOBS_EXPIRED: Final = "JobsExpired"
+    JOBS_ERASED: Final = "JobsErased"
+    COLLECTIONS_CONTINUED: Final = "CollectionsContinued"
+    NOTIFICATIONS_DUPLICATE: Final = "NotificationsDuplicate"
+    NOTIFICATIONS_UNKNOWN_JOB: Final = "NotificationsUnknownJob"
+    NOTIFICATIONS_PREMATURE: Final = "NotificationsPremature"
+    DETECTIONS_STORED: Final = "DetectionsStored"
+    UPLOAD_TO_RESULTS_LATENCY: Final = "UploadToResultsLatency"
+    # Reconciler
+    JOBS_RECONCILED: Final = "JobsReconciled"
+    SLOT_LEDGER_REPAIRS: Final = "SlotLedgerRepairs"
+    # Every function
+    JOBS_IN_FLIGHT: Final = "JobsInFlight"
+    MALFORMED_MESSAGES: Final = "MalformedMessages"
+    # The dimension of the metrics that are about one analysis.
+    ANALYSIS_DIMENSION: Final = "analysis"
+
+
+# The object names the input bucket notifies about; the starter admits the same set (the stack's
+# `videoSuffixes` reaches both). Rekognition Video reads H.264 in MP4 or MOV containers.
+DEFAULT_VIDEO_SUFFIXES: tuple[str, ...] = (".mp4", ".mov", ".m4v")
+
+
+def notified_suffixes(suffixes: tuple[str, ...]) -> tuple[str, ...]:
+    """S3 suffix filters are case-sensitive: each suffix in lower and upper case (`.mp4`, `.MP4`), in a
+    stable order; mixed case such as `.Mp4` is not matched."""
+    variants = (variant for suffix in suffixes for variant in (suffix.lower(), suffix.upper()))
+    return tuple(dict.fromkeys(variants))
+
+
+# Receives before a message is parked in its queue's dead-letter queue.
+# Waiting for a free quota slot is not a failure: the starter re-queues such uploads with a delay,
+# which starts a fresh receive count (logic/pacing.py). Receives count only transient failures
+# (throttling, internal errors), each backed off up to 15 minutes, so 15 receives give an upload
+# hours of retries before it is parked in the dead-letter queue.
+STARTER_MAX_RECEIVE_COUNT = 15
+# Collector failures are DynamoDB throttling or bugs, not waiting: a few tries, backed off.
+COLLECTOR_MAX_RECEIVE_COUNT = 5
+
+
+# The results archive: `results/<video_id>/<analysis>/<job_id>/page-00000.json.gz` (dal/archive.py).
+ARCHIVE_ROOT = "results"
