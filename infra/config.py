@@ -28,8 +28,6 @@ from video_pipeline.analyses import (
 )
 from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES
 
-from infra.constructs.pipeline_function import POWERTOOLS_LAYER_VERSION
-
 FaceAttributes = Literal["DEFAULT", "ALL"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -97,7 +95,10 @@ class PipelineConfig:
     log_level: LogLevel = "INFO"
     deletion_protection: bool = True
     alarm_email: str | None = None
-    powertools_layer_version: int = POWERTOOLS_LAYER_VERSION
+    # None (the default): the layer of the pinned Powertools release, read at deploy time from its
+    # public SSM parameter. A number: that version of the public layer, for a region without the
+    # parameter (docs/deploy.md).
+    powertools_layer_version: int | None = None
     # Rekognition Video's concurrent-job quota of the account (20 by default): the starter admits a
     # Start* only while fewer jobs are in flight, and the in-flight alarm uses it as its threshold.
     job_quota: int = 20
@@ -130,7 +131,7 @@ class PipelineConfig:
             )
         if self.alarm_email is not None and not _EMAIL.match(self.alarm_email):
             raise ConfigError("alarm_email", f"not an e-mail address: {self.alarm_email!r}")
-        if self.powertools_layer_version < 1:
+        if self.powertools_layer_version is not None and self.powertools_layer_version < 1:
             raise ConfigError("powertools_layer_version", f"must be positive, got {self.powertools_layer_version}")
         if self.job_quota < 1:
             raise ConfigError("job_quota", f"must be positive, got {self.job_quota}")

@@ -11,6 +11,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from infra import LAMBDAS_DIR
@@ -20,12 +21,20 @@ from infra.nag import acknowledge
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.X86_64
 
-# The public Powertools for AWS Lambda (Python) v3 layer, which bundles the parser (pydantic v2)
-# and tracer (aws-xray-sdk) extras but not boto3, which the Lambda runtime provides. Version 40
-# ships Powertools 3.37.0, the version requirements.txt pins for local runs: every release since
-# 3.0.0 (layer 1) published one layer version, the install docs named 37 current at 3.34.0, and
-# 3.35.0, 3.36.0 and 3.37.0 followed. Bump it with requirements.txt. `powertoolsLayerVersion` in
-# CDK context overrides it for a region whose numbering differs (docs/deploy.md shows the check).
+# The Powertools for AWS Lambda (Python) release the functions run: the one requirements.txt pins
+# for local runs and tests (tests/infra/test_powertools_layer.py keeps the two equal). Bump both.
+POWERTOOLS_VERSION = "3.37.0"
+# Powertools publishes each release's layer ARN, per architecture and runtime, as a public SSM
+# parameter in every commercial region (Powertools docs, "Install" > "Using SSM Parameter Store";
+# its value is e.g. arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:N).
+# The stack reads it at deploy time, so the layer version is looked up, not inferred, and synth
+# stays offline.
+POWERTOOLS_LAYER_PARAMETER = f"/aws/service/powertools/python/{ARCHITECTURE.name}/{RUNTIME.name}/{POWERTOOLS_VERSION}"
+# The public v3 layer bundles the parser (pydantic v2) and tracer (aws-xray-sdk) extras but not
+# boto3, which the Lambda runtime provides. The fallback, for a region without the parameter:
+# `powertoolsLayerVersion` in CDK context names the layer version outright (docs/deploy.md). 40 is
+# the version that should ship 3.37.0 by the release history (every release since 3.0.0, layer 1,
+# published one layer version; the docs named 37 current at 3.34.0), not a looked-up fact.
 POWERTOOLS_LAYER_VERSION = 40
 _POWERTOOLS_ACCOUNT = "017000801446"
 # Built per runtime and architecture, e.g. AWSLambdaPowertoolsPythonV3-python312-x86_64.
@@ -33,6 +42,13 @@ _POWERTOOLS_LAYER_NAME = f"AWSLambdaPowertoolsPythonV3-{RUNTIME.name.replace('.'
 
 # Only the runtime package ships; tests and caches stay out of the deployment artefact.
 _ASSET_EXCLUDES = ["**/__pycache__", "**/*.pyc", "**/tests", "**/.pytest_cache", "**/.mypy_cache"]
+
+# With this flag on (a host app may set it), every `function.add_to_role_policy` becomes a policy of
+# its own instead of a statement of the role's DefaultPolicy: the grants stay, but the reviewed
+# cdk-nag acknowledgements on DefaultPolicy no longer cover them and synth fails. No construct prop
+# decides it, so each function pins it for its own subtree (feature flags are context, read from
+# the nearest node up).
+_NEW_POLICY_PER_GRANT_FLAG = "@aws-cdk/aws-lambda:createNewPoliciesWithAddToRolePolicy"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,7 +59,8 @@ class RuntimeDefaults:
     log_level: str
     log_removal_policy: RemovalPolicy
     metrics_namespace: str
-    powertools_layer_version: int = POWERTOOLS_LAYER_VERSION
+    # None: the layer of POWERTOOLS_VERSION, from its public SSM parameter at deploy time.
+    powertools_layer_version: int | None = None
 
 
 class PipelineFunction(Construct):
@@ -67,6 +84,7 @@ class PipelineFunction(Construct):
         defaults: RuntimeDefaults,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.node.set_context(_NEW_POLICY_PER_GRANT_FLAG, False)  # before any child reads it
         # Powertools adds it as the `service` dimension of every custom metric the function emits.
         self.service_name = service_name
         self.role = iam.Role(
@@ -146,12 +164,25 @@ class PipelineFunction(Construct):
             )
         )
 
-    def _powertools_layer(self, version: int) -> lambda_.ILayerVersion:
-        # The region is a token, so the stack stays environment-agnostic and synthesizes offline.
-        # The partition is literal: this publishing account exists only in the `aws` partition.
-        region = Stack.of(self).region
-        arn = f"arn:aws:lambda:{region}:{_POWERTOOLS_ACCOUNT}:layer:{_POWERTOOLS_LAYER_NAME}:{version}"
-        return lambda_.LayerVersion.from_layer_version_arn(self, "Powertools", arn)
+    def _powertools_layer(self, version: int | None) -> lambda_.ILayerVersion:
+        return lambda_.LayerVersion.from_layer_version_arn(self, "Powertools", powertools_layer_arn(self, version))
+
+
+def powertools_layer_arn(scope: Construct, version: int | None = None) -> str:
+    """The ARN of the Powertools layer: `version` of it if given, else the pinned release's.
+
+    The pinned release's ARN is a stack parameter of type AWS::SSM::Parameter::Value<String>
+    defaulting to POWERTOOLS_LAYER_PARAMETER: CloudFormation resolves it on every deploy, and
+    `cdk synth` makes no lookup (unlike `value_from_lookup`). CDK names that stack parameter
+    after the SSM path, so bumping POWERTOOLS_VERSION gives it a new name and the CLI cannot
+    carry the old release's value over as a "previous value". One per stack, however many functions.
+    """
+    if version is None:
+        return ssm.StringParameter.value_for_string_parameter(scope, POWERTOOLS_LAYER_PARAMETER)
+    # The region is a token, so the stack stays environment-agnostic and synthesizes offline.
+    # The partition is literal: this publishing account exists only in the `aws` partition.
+    region = Stack.of(scope).region
+    return f"arn:aws:lambda:{region}:{_POWERTOOLS_ACCOUNT}:layer:{_POWERTOOLS_LAYER_NAME}:{version}"
 
 
 def _application_log_level(level: str) -> lambda_.ApplicationLogLevel:

@@ -19,6 +19,11 @@ NONCURRENT_VERSION_EXPIRATION = Duration.days(30)
 ABANDONED_UPLOAD_EXPIRATION = Duration.days(7)
 # The construct id aws-cdk-lib gives its bucket-notifications singleton.
 _NOTIFICATIONS_HANDLER_ID = "BucketNotificationsHandler050a0587b7544547bf325f094a3db834"
+# With this flag on (a host app may set it), CDK treats even this stack's own bucket as imported:
+# the notifications resource then keeps whatever notifications it finds and its handler may read
+# them. The bucket is this construct's, so its notifications are exactly the ones declared here; no
+# prop decides it, so the construct pins it for its subtree (feature flags are context).
+_KEEP_FOREIGN_NOTIFICATIONS_FLAG = "@aws-cdk/aws-s3:keepNotificationInImportedBucket"
 
 
 class VideoInputBucket(Construct):
@@ -31,6 +36,7 @@ class VideoInputBucket(Construct):
 
     def __init__(self, scope: Construct, construct_id: str, *, access_log_expiration: Duration) -> None:
         super().__init__(scope, construct_id)
+        self.node.set_context(_KEEP_FOREIGN_NOTIFICATIONS_FLAG, False)  # before any child reads it
         self.access_logs = private_bucket(
             self,
             "AccessLogs",

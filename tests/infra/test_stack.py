@@ -12,7 +12,7 @@ from video_pipeline.schema import DETECTIONS_TABLE, JOB_ID_INDEX, JOBS_TABLE, Ta
 from infra.config import DEFAULT_RESULT_RETENTION_DAYS
 from infra.constructs.ingest_queue import VISIBILITY_TIMEOUT_FACTOR
 from infra.constructs.notifications import TOPIC_NAME_PREFIX
-from infra.constructs.pipeline_function import POWERTOOLS_LAYER_VERSION
+from infra.constructs.pipeline_function import POWERTOOLS_LAYER_PARAMETER
 from infra.pipeline import (
     COLLECTOR_BATCH_SIZE,
     COLLECTOR_HANDLER,
@@ -547,18 +547,8 @@ def test_functions_share_the_runtime_defaults(
     assert properties["Architectures"] == ["x86_64"]
     assert properties["TracingConfig"] == {"Mode": "Active"}
     assert (properties["Timeout"], properties["MemorySize"]) == (timeout, memory)
-    assert properties["Layers"] == [
-        {
-            "Fn::Join": [
-                "",
-                [
-                    "arn:aws:lambda:",
-                    {"Ref": "AWS::Region"},
-                    f":017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:{POWERTOOLS_LAYER_VERSION}",
-                ],
-            ]
-        }
-    ]
+    # The pinned Powertools release's layer, from its SSM parameter (test_powertools_layer.py).
+    assert properties["Layers"] == [{"Ref": powertools_parameter(synthesized)}]
     assert properties["LoggingConfig"] == {
         "LogFormat": "JSON",
         "ApplicationLogLevel": "INFO",
@@ -630,3 +620,8 @@ def test_results_expire_after_a_finite_retention_by_default(synthesized: Synthes
     assert {"ExpirationInDays": days, "Status": "Enabled"} in [
         {key: rule[key] for key in ("ExpirationInDays", "Status") if key in rule} for rule in rules
     ]
+
+
+def powertools_parameter(synth: Synthesized) -> str:
+    (name,) = synth.template.find_parameters("*", {"Default": POWERTOOLS_LAYER_PARAMETER})
+    return str(name)
