@@ -266,8 +266,10 @@ class RekognitionVideoFake:
             if job is None or job.api != api.start_operation:
                 raise ServiceError("ResourceNotFoundException", f"The job {job_id} was not found")
             offset = 0
+            # The model sets no minimum length, and the service takes an empty token as none: the
+            # developer guide's own examples send NextToken="" on their first call.
             token = params.get("NextToken")
-            if token is not None:
+            if token:
                 page_token = self._pages.redeem(token, job_id)
                 offset, options = page_token.offset, dict(page_token.options)
             status, message, result_set = job.status, job.status_message, job.result_set

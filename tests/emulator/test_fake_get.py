@@ -105,7 +105,14 @@ def test_tokens_can_be_expired_on_demand(fake, video, rekognition):
     assert len(get_all(rekognition, "StartFaceDetection", job_id, MaxResults=2)[0]) == 3
 
 
-@pytest.mark.parametrize("token", ["not-a-token", "", "x" * 255])
+def test_an_empty_token_is_no_token(fake, video, rekognition):
+    """The developer guide's examples send NextToken="" on the first call; the service reads it as none."""
+    job_id = finished(fake, rekognition, detections=3)
+    first = rekognition.get_face_detection(JobId=job_id, MaxResults=2, NextToken="")
+    assert first["Faces"] == fake.results(job_id)[:2] and first["NextToken"]
+
+
+@pytest.mark.parametrize("token", ["not-a-token", "x" * 255])
 def test_tokens_the_service_never_issued_are_invalid(fake, video, rekognition, token):
     job_id = finished(fake, rekognition, detections=3)
     with pytest.raises(rekognition.exceptions.InvalidPaginationTokenException):
