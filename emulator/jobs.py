@@ -35,6 +35,7 @@ class Job:
     tag: str | None
     topic_arn: str | None
     created_at: float
+    role_arn: str | None = None
     status: JobStatus = JobStatus.IN_PROGRESS
     status_message: str | None = None
     completed_at: float | None = None

@@ -260,6 +260,7 @@ class RekognitionVideoFake:
             token=token,
             tag=params.get("JobTag"),
             topic_arn=channel.get("SNSTopicArn"),
+            role_arn=channel.get("RoleArn"),
             created_at=self.clock.now(),
         )
         self._jobs[job.job_id] = job
@@ -435,15 +436,38 @@ class RekognitionVideoFake:
         if dropped:
             self._lose(job, message, "dropped deliberately")
             return
+        missing_role = self._missing_role(job.role_arn)
+        if missing_role is not None:
+            # The service publishes as the channel's role; without one, nothing reaches the topic.
+            self._lose(job, message, missing_role)
+            return
         region = job.topic_arn.split(":")[3]
         try:
             self._clients.sns(region).publish(TopicArn=job.topic_arn, Message=message)
         except (ClientError, BotoCoreError) as error:
-            # The service does not retry a failed publish either: the job stays complete, the
-            # message is simply gone.
+            # A topic that does not exist (or refuses the role) loses the message: the service does
+            # not retry a failed publish either, and the job stays complete.
             self._lose(job, message, str(error))
 
+    def _missing_role(self, role_arn: str | None) -> str | None:
+        """Why the channel's role cannot publish, when IAM says it does not exist; None otherwise.
+
+        Only a definite NoSuchEntity counts: an IAM the emulator cannot reach is no evidence either way.
+        """
+        if not role_arn:
+            return None
+        name = role_arn.rsplit("/", 1)[-1]
+        try:
+            self._clients.get("iam").get_role(RoleName=name)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "NoSuchEntity":
+                return f"the notification channel's role {role_arn} does not exist"
+        except BotoCoreError:
+            return None
+        return None
+
     def _lose(self, job: Job, message: str, reason: str) -> None:
+        _LOG.warning("job %s: completion notification to %s not delivered: %s", job.job_id, job.topic_arn, reason)
         with self._lock:
             self._lost.append(LostNotification(job.job_id, job.topic_arn or "", message, reason))
 

@@ -127,8 +127,20 @@ def unvalidated(fake: RekognitionVideoFake) -> BaseClient:
     return client("rekognition", UNVALIDATED)
 
 
+def create_role(arn: str = ROLE_ARN) -> None:
+    """The channel's role, as the service requires it to exist (no policy: the emulator checks existence)."""
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "rekognition.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    client("iam").create_role(RoleName=arn.rsplit("/", 1)[-1], AssumeRolePolicyDocument=json.dumps(trust))
+
+
 @pytest.fixture
 def channel(aws: None) -> Channel:
+    create_role()
     sns = client("sns")
     sqs = client("sqs")
     topic_arn = sns.create_topic(Name="AmazonRekognitionFakeTests")["TopicArn"]
