@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -97,3 +98,16 @@ def test_members_the_model_lacks_are_ignored(served):
     body = json.dumps({"Video": {**video_param(), "Extra": 1}, "NotAMember": "x"}).encode()
     status, answer = _post(url, "RekognitionService.StartFaceDetection", body)
     assert status == 200 and answer["JobId"] in fake.jobs
+
+
+def test_each_answer_carries_one_date_header(served):
+    _fake, url = served
+    host, port = url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "RekognitionService.GetFaceDetection"}
+    connection.request("POST", "/", body=json.dumps({"JobId": "a" * 64}), headers=headers)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    assert response.status == 400
+    assert len(response.headers.get_all("Date") or []) == 1

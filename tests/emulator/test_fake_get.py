@@ -275,3 +275,15 @@ def test_huge_results_are_generated_lazily(fake, video, rekognition):
     second = rekognition.get_person_tracking(JobId=job_id, MaxResults=3, NextToken=first["NextToken"])
     assert second["Persons"][0]["Timestamp"] >= first["Persons"][-1]["Timestamp"]
     assert second["VideoMetadata"]["DurationMillis"] == (6 * 3600 - 1) * 1000
+
+
+def test_face_occlusion_and_eye_direction_are_null_in_video(fake, video, rekognition):
+    """Stored-video face detection sends FaceOccluded and EyeDirection as null even with FaceAttributes=ALL."""
+    job_id = start(rekognition, FaceAttributes="ALL")
+    fake.complete_jobs()
+    wire = fake.handle("GetFaceDetection", {"JobId": job_id})
+    faces = [element["Face"] for element in wire["Faces"]]
+    assert faces and all(face["FaceOccluded"] is None and face["EyeDirection"] is None for face in faces)
+    assert all("AgeRange" in face and "Emotions" in face for face in faces)
+    parsed = rekognition.get_face_detection(JobId=job_id)["Faces"][0]["Face"]
+    assert "FaceOccluded" not in parsed and "EyeDirection" not in parsed  # botocore drops JSON nulls
