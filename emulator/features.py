@@ -110,10 +110,8 @@ def face_detail(draw: Draw, box: dict[str, float], *, all_attributes: bool) -> d
         },
         "Quality": {"Brightness": round(draw.uniform(25, 90), 4), "Sharpness": round(draw.uniform(20, 95), 4)},
         "Confidence": _percent(draw, 90.0),
-        # The API reference: for stored-video face detection these two are always null. They are sent
-        # as JSON null (SDKs then leave them out), never invented.
-        "FaceOccluded": None,
-        "EyeDirection": None,
+        # FaceOccluded and EyeDirection: always null for stored-video face detection (API reference),
+        # so never invented. The service's JSON writer leaves null members out, which SDKs read as null.
     }
     if all_attributes:
         return face
