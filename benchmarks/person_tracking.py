@@ -6,7 +6,8 @@ Scenes of walkers (emulator/crowd.py: crossing paths, people hidden behind neare
 detections, jittered boxes, false detections, people entering and leaving at edges and doorways)
 become GetLabelDetection results for the Person label, paged 1,000 elements at a time through the
 collector's own result stream (tracker included). The tracks it stores are scored against the
-walkers with py-motmetrics (IoU >= 0.5 counts as a match): IDF1, MOTA, identity switches. Also
+walkers with py-motmetrics (IoU >= 0.5 counts as a match): IDF1, MOTA, identity switches, and how
+many stored tracks were seen at one instant only (the tracker keeps those rather than drop them). Also
 printed: the tracker's time per 1,000 detections and the size it adds to the Lambda package.
 Figures are quoted in docs/person-tracking.md; tests/unit/test_person_tracking_quality.py holds the
 floor.
@@ -93,12 +94,24 @@ def accumulate(scene: Scene, stored: list[dict[str, Any]]) -> mm.MOTAccumulator:
     return accumulator
 
 
+def single_sighting_tracks(stored: list[dict[str, Any]]) -> int:
+    """Stored indexes seen at one instant only."""
+    instants: dict[int, set[int]] = defaultdict(set)
+    for element in stored:
+        instants[element["Person"]["Index"]].add(element["Timestamp"])
+    return sum(1 for seen in instants.values() if len(seen) == 1)
+
+
 def evaluate(all_scenes: list[Scene]) -> dict[str, float]:
-    """Overall MOT metrics of the tracker over the scenes."""
-    accumulators = [accumulate(scene, track(scene.label_elements())) for scene in all_scenes]
+    """Overall MOT metrics of the tracker over the scenes, plus the single-sighting tracks stored."""
+    stored = [track(scene.label_elements()) for scene in all_scenes]
+    accumulators = [accumulate(scene, elements) for scene, elements in zip(all_scenes, stored, strict=True)]
     names = [f"seed{scene.crowd.seed}" for scene in all_scenes]
     summary = mm.metrics.create().compute_many(accumulators, metrics=list(METRICS), names=names, generate_overall=True)
-    return {metric: float(summary.loc["OVERALL", metric]) for metric in METRICS}
+    figures = {metric: float(summary.loc["OVERALL", metric]) for metric in METRICS}
+    figures["single_sighting_tracks"] = float(sum(single_sighting_tracks(elements) for elements in stored))
+    figures["tracks"] = float(sum(len({e["Person"]["Index"] for e in elements}) for elements in stored))
+    return figures
 
 
 def time_per_thousand(all_scenes: list[Scene], rounds: int = 3) -> tuple[float, int]:
@@ -134,6 +147,10 @@ def main() -> None:
         f"IDF1 {figures['idf1']:.3f}  MOTA {figures['mota']:.3f}  ID switches {int(figures['num_switches'])}  "
         f"MOTP (1-IoU) {figures['motp']:.3f}  mostly tracked {int(figures['mostly_tracked'])}/{walkers}  "
         f"mostly lost {int(figures['mostly_lost'])}"
+    )
+    print(
+        f"tracks stored {int(figures['tracks'])}, of which seen at one instant only "
+        f"{int(figures['single_sighting_tracks'])}"
     )
     milliseconds, detections = time_per_thousand(all_scenes)
     print(f"tracker: {milliseconds:.2f} ms per 1,000 detections ({detections} detections timed, best of 3)")

@@ -1,7 +1,8 @@
 """A faithful in-process fake of Amazon Rekognition Video's stored-video analysis APIs.
 
-Importing the package installs the request router (see `intercept`), so import it before creating
-the boto3 clients a test wants routed; clients created earlier can be routed with `patch_client`.
+Importing the package changes nothing. `with fake.activate():` routes every boto3 Rekognition
+request in the process to `fake` for the block's duration (see `intercept`); `python -m emulator`
+serves one over HTTP for any SDK or the AWS CLI (see `emulator.server` and docs/emulator.md).
 """
 
 from emulator.catalog import APIS, VideoApi

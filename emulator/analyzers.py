@@ -7,15 +7,20 @@ and return an `ElementSource` the Get operations page through.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
 
+from emulator.errors import S3_UNREADABLE_MESSAGE
+from emulator.media import UNSUPPORTED_FORMAT_MESSAGE
+from emulator.mp4 import ContainerError, read_container
 from emulator.results import ElementSource
 from emulator.synthetic import Synthesis
 from emulator.video import VideoProfile
 
 ProgressReport = Callable[[float], None]
+_LOG = logging.getLogger("emulator")
 
 
 class AnalysisError(Exception):
@@ -40,7 +45,12 @@ class Analyzer(Protocol):
     note: str | None
 
     def admit(self, request: AnalysisRequest) -> None:
-        """Raise ServiceError for a video the service refuses at Start (codec, limits, unreadable)."""
+        """Raise ServiceError for a video the service refuses at Start.
+
+        The service refuses at Start only an object it cannot read and one over its size or duration
+        limits. A ServiceError with any other code (a codec or container it cannot analyse) does not
+        refuse the call: the job starts and then FAILS with "Unsupported codec/format.", as in AWS.
+        """
 
     def analyze(self, request: AnalysisRequest) -> ElementSource:
         """The job's results; raise AnalysisError when the service would fail the job."""
@@ -58,10 +68,24 @@ class SyntheticAnalyzer:
         return None
 
     def analyze(self, request: AnalysisRequest) -> ElementSource:
-        profile = VideoProfile.for_video(request.bucket, request.key, request.version)
+        profile = profile_of(request)
         source = self._synthesize(Synthesis(request.seed, profile, request.detections, request.params))
         request.report_progress(1.0)
         return source
 
 
 AnalyzerMap = Mapping[str, Analyzer]
+
+
+def profile_of(request: AnalysisRequest) -> VideoProfile:
+    """The video's profile from the stored file's own header; AnalysisError when the service could not
+    analyse it (the job then fails with the service's message, as a real job would)."""
+    stream = request.open_video()
+    if stream is None:
+        raise AnalysisError(S3_UNREADABLE_MESSAGE)
+    try:
+        with stream:
+            return VideoProfile(read_container(stream))
+    except ContainerError as error:
+        _LOG.info("s3://%s/%s cannot be analysed: %s", request.bucket, request.key, error)
+        raise AnalysisError(UNSUPPORTED_FORMAT_MESSAGE) from None

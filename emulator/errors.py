@@ -17,6 +17,13 @@ TOO_LARGE_MESSAGE = (
 )
 
 
+# The front door's validation errors come from the Coral framework, not from Rekognition's model:
+# a namespaced `__type`, a lowercase `message` and a namespaced x-amzn-ErrorType header. SDKs strip
+# the namespace, so clients see the code `ValidationException`.
+_CORAL_VALIDATE = "com.amazon.coral.validate"
+_FRONT_DOOR_CODES = frozenset({"ValidationException"})
+
+
 class ServiceError(Exception):
     """An error response: the wire code, the human message, and the HTTP status."""
 
@@ -25,6 +32,17 @@ class ServiceError(Exception):
         self.code = code
         self.message = message
         self.http_status = error_http_status(code) if http_status is None else http_status
+
+    def payload(self) -> dict[str, str]:
+        """The JSON body the service answers this error with."""
+        if self.code in _FRONT_DOOR_CODES:
+            return {"__type": f"{_CORAL_VALIDATE}#{self.code}", "message": self.message}
+        return {"__type": self.code, "Message": self.message}
+
+    def error_type_header(self) -> str:
+        if self.code in _FRONT_DOOR_CODES:
+            return f"{self.code}:http://internal.amazon.com/coral/{_CORAL_VALIDATE}/"
+        return self.code
 
 
 def invalid_parameter(message: str) -> ServiceError:

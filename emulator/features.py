@@ -110,12 +110,8 @@ def face_detail(draw: Draw, box: dict[str, float], *, all_attributes: bool) -> d
         },
         "Quality": {"Brightness": round(draw.uniform(25, 90), 4), "Sharpness": round(draw.uniform(20, 95), 4)},
         "Confidence": _percent(draw, 90.0),
-        "FaceOccluded": _flag(draw, 0.1),
-        "EyeDirection": {
-            "Yaw": round(draw.uniform(-25, 25), 4),
-            "Pitch": round(draw.uniform(-20, 20), 4),
-            "Confidence": _percent(draw, 80.0),
-        },
+        # FaceOccluded and EyeDirection: always null for stored-video face detection (API reference),
+        # so never invented. The service's JSON writer leaves null members out, which SDKs read as null.
     }
     if all_attributes:
         return face

@@ -1,12 +1,12 @@
 """Routing real boto3 Rekognition requests to the active fake, in-process, the way moto does.
 
-A `before-send` handler sees each fully built request just before it would go on the wire and may
-answer it instead. It is registered first on every botocore session created after this module is
-imported (through BUILTIN_HANDLERS), so its response is the one botocore uses. botocore still calls
-the remaining before-send handlers, though, and moto's stubber among them would fail the
-Rekognition operations moto lacks as not implemented; so moto's stubber is also told to
-leave alone the requests this router answers. With no fake active the router answers nothing, and
-requests to every other service always pass through untouched (to moto, when `mock_aws` is active).
+Importing this module changes nothing. Only `activated(fake)` (what `fake.activate()` uses) hooks
+botocore, and only until its block ends: while it runs, every botocore Endpoint answers Rekognition
+requests from the fake instead of sending them, whichever session or client made them and whenever
+(so clients created before activation, such as a Lambda module's, are routed too), and moto's
+stubber is told to leave those requests alone (it would fail the Rekognition operations moto lacks
+as not implemented). Requests to every other service pass through untouched (to moto, when
+`mock_aws` is active). On exit both patches are undone.
 """
 
 from __future__ import annotations
@@ -22,9 +22,8 @@ from io import BytesIO
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-import boto3
 import botocore.client
-import botocore.handlers
+import botocore.endpoint
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.compat import HTTPHeaders
 
@@ -35,6 +34,7 @@ _EVENT = "before-send"
 _UNIQUE_ID = "emulator.rekognition-video-fake"
 _CONTENT_TYPE = "application/x-amz-json-1.1"
 _ANSWERED = "_rekognition_video_fake_answered"
+_SEND = "_send"
 
 
 class Dispatcher(Protocol):
@@ -102,18 +102,19 @@ def answer(dispatcher: Dispatcher, operation: str, body: bytes | str | None) -> 
         status = 200
     except ServiceError as error:
         status = error.http_status
-        payload = {"__type": error.code, "Message": error.message}
-        headers["x-amzn-ErrorType"] = error.code
+        payload = error.payload()
+        headers["x-amzn-ErrorType"] = error.error_type_header()
     # Compact UTF-8, as the service writes it: the collector stores each element's text as it came.
     encoded = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     headers["Content-Length"] = str(len(encoded))
-    headers["Date"] = formatdate(usegmt=True)
     return status, headers, encoded
 
 
 def respond(dispatcher: Dispatcher, operation: str, request: AWSPreparedRequest) -> AWSResponse:
     """Answer `request` in-process, as botocore would have received it from the service."""
     status, fields, encoded = answer(dispatcher, operation, _body_of(request))
+    # The HTTP server adds its own Date; in-process there is none, so one is added here.
+    fields["Date"] = formatdate(usegmt=True)
     headers = HTTPHeaders()
     for name, value in fields.items():
         headers[name] = value
@@ -121,76 +122,107 @@ def respond(dispatcher: Dispatcher, operation: str, request: AWSPreparedRequest)
 
 
 class _Router:
+    """The active fake, and the botocore patches that reach it while one is active."""
+
     def __init__(self) -> None:
         self.active: Dispatcher | None = None
         self.lock = threading.Lock()
 
+    def answers(self, request: AWSPreparedRequest) -> str | None:
+        """The operation to answer `request` with, or None to leave it alone."""
+        if self.active is None or getattr(request, _ANSWERED, False):
+            return None
+        return operation_of(request)
+
     def __call__(self, request: AWSPreparedRequest, **_kwargs: Any) -> AWSResponse | None:
+        """A before-send handler, for clients given one explicitly with `patch_client`."""
         dispatcher = self.active
-        # botocore calls every before-send handler, not just until one answers, and a client can
-        # hold the router twice (from BUILTIN_HANDLERS and from the default session); one request
-        # must still reach the fake once, or a Start would start two jobs.
-        if dispatcher is None or getattr(request, _ANSWERED, False):
+        operation = self.answers(request)
+        if dispatcher is None or operation is None:
             return None
-        operation = operation_of(request)
-        if operation is None:
-            return None
+        # One request must reach the fake once, or a Start would start two jobs.
         setattr(request, _ANSWERED, True)
-        _quiet_moto()  # moto may have been imported after activation
         return respond(dispatcher, operation, request)
 
 
 ROUTER = _Router()
 
 
-def _quiet_moto() -> None:
-    """Keep moto's stubber (a process-wide singleton) from also serving requests the router answers."""
-    models = sys.modules.get("moto.core.models")
-    stubber = getattr(models, "botocore_stubber", None)
-    if stubber is None or getattr(stubber, _UNIQUE_ID.replace(".", "_"), False):
-        return
-    original = stubber.process_request
+class _Patches:
+    """What activation changes in botocore and moto, kept so that deactivation can undo it exactly."""
 
-    def process_request(request: AWSPreparedRequest) -> Any:
-        # Only requests the router really answered: a client that lacks the router must still get
-        # moto's answer, never fall through to the network.
-        if getattr(request, _ANSWERED, False):
-            return None
-        return original(request)
+    def __init__(self) -> None:
+        self.send: Any = None
+        self.moto: tuple[Any, Any] | None = None
 
-    stubber.process_request = process_request
-    setattr(stubber, _UNIQUE_ID.replace(".", "_"), True)
+    def apply(self) -> None:
+        # botocore's stubs do not declare the private method every request goes through.
+        original_send = getattr(botocore.endpoint.Endpoint, _SEND)
+        self.send = original_send
+
+        def _send(endpoint: botocore.endpoint.Endpoint, request: AWSPreparedRequest) -> Any:
+            dispatcher = ROUTER.active
+            operation = ROUTER.answers(request)
+            if dispatcher is None or operation is None:
+                return original_send(endpoint, request)
+            setattr(request, _ANSWERED, True)
+            return respond(dispatcher, operation, request)
+
+        setattr(botocore.endpoint.Endpoint, _SEND, _send)
+        self.quiet_moto()
+
+    def quiet_moto(self) -> None:
+        """Keep moto's stubber (a process-wide singleton) from answering the requests the fake answers."""
+        models = sys.modules.get("moto.core.models")
+        stubber = getattr(models, "botocore_stubber", None)
+        if stubber is None or self.moto is not None:
+            return
+        original = stubber.process_request
+
+        def process_request(request: AWSPreparedRequest) -> Any:
+            # Before-send handlers run before Endpoint._send; a Rekognition request the stubber
+            # answered would never reach the fake.
+            if getattr(request, _ANSWERED, False) or ROUTER.answers(request) is not None:
+                return None
+            return original(request)
+
+        stubber.process_request = process_request
+        self.moto = (stubber, original)
+
+    def undo(self) -> None:
+        if self.send is not None:
+            setattr(botocore.endpoint.Endpoint, _SEND, self.send)
+            self.send = None
+        if self.moto is not None:
+            stubber, original = self.moto
+            stubber.process_request = original
+            self.moto = None
 
 
-def install() -> None:
-    """Register the router first for every botocore session created from now on (idempotent)."""
-    if not any(spec[1] is ROUTER for spec in botocore.handlers.BUILTIN_HANDLERS):
-        botocore.handlers.BUILTIN_HANDLERS.insert(0, (_EVENT, ROUTER, botocore.handlers.REGISTER_FIRST))
-    _quiet_moto()
+_PATCHES = _Patches()
 
 
 def patch_client(client: botocore.client.BaseClient) -> None:
-    """Route an already-created client too: clients copy their session's handlers when created."""
+    """Give one client the router as a before-send handler (not needed: activation reaches every client)."""
     # botocore's stubs type handlers as returning None; before-send handlers may return a response.
     client.meta.events.register_first(_EVENT, ROUTER, unique_id=_UNIQUE_ID)  # type: ignore[arg-type]
 
 
+def is_active() -> bool:
+    return ROUTER.active is not None
+
+
 @contextmanager
 def activated(dispatcher: Dispatcher) -> Iterator[None]:
+    """Answer Rekognition requests from `dispatcher` while the block runs; botocore is untouched after."""
     with ROUTER.lock:
         if ROUTER.active is not None:
             raise RuntimeError("another Rekognition fake is already active")
         ROUTER.active = dispatcher
-    install()
-    session = boto3.DEFAULT_SESSION
-    if session is not None:
-        # The default session may predate this module; clients it creates from now on get routed.
-        session.events.register_first(_EVENT, ROUTER, unique_id=_UNIQUE_ID)  # type: ignore[arg-type]
+        _PATCHES.apply()
     try:
         yield
     finally:
         with ROUTER.lock:
             ROUTER.active = None
-
-
-install()
+            _PATCHES.undo()

@@ -35,10 +35,13 @@ class Job:
     tag: str | None
     topic_arn: str | None
     created_at: float
+    role_arn: str | None = None
     status: JobStatus = JobStatus.IN_PROGRESS
     status_message: str | None = None
     completed_at: float | None = None
     progress: float = 0.0  # fraction of the video analysed
+    # Why the job will fail although Start accepted it (a codec or container it cannot analyse).
+    unsupported: str | None = None
     result_set: ResultSet | None = field(default=None, repr=False)
 
     def video(self) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,7 +37,9 @@ class PaginationTokens:
         self._tokens: dict[str, PageToken] = {}
 
     def issue(self, job_id: str, offset: int, options: Mapping[str, str]) -> str:
-        token = secrets.token_urlsafe(72)
+        # Standard base64, like the service's tokens ("XfXnZKiy...+g1I.../H/+5noP...rw=="): never a
+        # leading "-", which the AWS CLI would read as an option (`--next-token -abc`).
+        token = base64.b64encode(secrets.token_bytes(54)).decode("ascii")
         self._tokens[token] = PageToken(job_id, offset, dict(options), self._clock.now())
         return token
 

@@ -39,7 +39,7 @@ class ElementSource(ABC):
 class ScriptedSource(ElementSource):
     """Elements given verbatim: a test's script, or what a real analyzer found.
 
-    `video` is either the container's own VideoMetadata, or a profile to derive one from.
+    `video` is the container's VideoMetadata, or the profile of the file that carries it.
     """
 
     def __init__(
@@ -64,13 +64,9 @@ class ScriptedSource(ElementSource):
         return self._keys[sort_by](self._elements[index])
 
     def video_metadata(self) -> dict[str, Any]:
-        if not isinstance(self._video, VideoProfile):
-            return dict(self._video)
-        last = max((int(element.get("Timestamp", 0)) for element in self._elements), default=-1)
-        duration = self._video.base_duration_ms
-        if last >= 0:
-            duration = max(duration, last + self._video.frame_ms)
-        return self._video.metadata(duration)
+        if isinstance(self._video, VideoProfile):
+            return self._video.metadata()
+        return dict(self._video)
 
 
 class ResultSet:

@@ -26,7 +26,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from botocore.model import ListShape, StructureShape
 
 from emulator import intercept
-from emulator.analyzers import AnalysisError, AnalysisRequest, Analyzer, SyntheticAnalyzer
+from emulator.analyzers import AnalysisError, AnalysisRequest, Analyzer, SyntheticAnalyzer, profile_of
 from emulator.catalog import APIS, BY_GET, BY_START, VideoApi, by_start
 from emulator.clients import ClientFactory, Clients
 from emulator.clock import Clock
@@ -48,7 +48,6 @@ from emulator.results import ResultSet, ScriptedSource
 from emulator.shapes import violations
 from emulator.storage import S3VideoStore, VideoStore
 from emulator.validation import validate_request, validate_video
-from emulator.video import VideoProfile
 
 MAX_VIDEO_BYTES = 10 * 1024**3
 MAX_PAGE_SIZE = 1000
@@ -194,7 +193,7 @@ class RekognitionVideoFake:
         if size > MAX_VIDEO_BYTES:
             raise ServiceError("VideoTooLargeException", TOO_LARGE_MESSAGE)
         request = self._request(api.start_operation, params, bucket=bucket, key=key, version=version)
-        self._analyzers[api.start_operation].admit(request)
+        unsupported = self._admit(api, request)
         with self._lock:
             # A concurrent Start with the same token may have created the job while S3 was read.
             replayed = self._replay(api, token, params)
@@ -206,9 +205,26 @@ class RekognitionVideoFake:
                     f"The limit of {self.concurrent_job_limit} concurrent jobs has been reached",
                 )
             job = self._new_job(api, params, bucket, key, version)
+            job.unsupported = unsupported
         if self._pool is not None:
             self._pool.submit(self.complete_jobs, [job.job_id]).add_done_callback(_log_failure)
         return {"JobId": job.job_id}
+
+    def _admit(self, api: VideoApi, request: AnalysisRequest) -> str | None:
+        """Refuse what the service refuses at Start; return why a started job will fail, if it will.
+
+        AWS documents that Start* accepts any object it can read within the size and duration limits;
+        a file it then cannot analyse fails the job (FAILED, "Unsupported codec/format.", a FAILED
+        notification). So an analyzer's other refusals become the job's failure, not the call's.
+        """
+        try:
+            self._analyzers[api.start_operation].admit(request)
+        except ServiceError as refusal:
+            if refusal.code == "VideoTooLargeException" or refusal.message == S3_UNREADABLE_MESSAGE:
+                raise
+            _LOG.info("s3://%s/%s will fail its job: %s", request.bucket, request.key, refusal.message)
+            return refusal.message
+        return None
 
     def _replay(self, api: VideoApi, token: str | None, params: Mapping[str, Any]) -> str | None:
         if token is None:
@@ -244,6 +260,7 @@ class RekognitionVideoFake:
             token=token,
             tag=params.get("JobTag"),
             topic_arn=channel.get("SNSTopicArn"),
+            role_arn=channel.get("RoleArn"),
             created_at=self.clock.now(),
         )
         self._jobs[job.job_id] = job
@@ -266,8 +283,10 @@ class RekognitionVideoFake:
             if job is None or job.api != api.start_operation:
                 raise ServiceError("ResourceNotFoundException", f"The job {job_id} was not found")
             offset = 0
+            # The model sets no minimum length, and the service takes an empty token as none: the
+            # developer guide's own examples send NextToken="" on their first call.
             token = params.get("NextToken")
-            if token is not None:
+            if token:
                 page_token = self._pages.redeem(token, job_id)
                 offset, options = page_token.offset, dict(page_token.options)
             status, message, result_set = job.status, job.status_message, job.result_set
@@ -331,18 +350,33 @@ class RekognitionVideoFake:
         with self._lock:
             return self._scripts.get((job.bucket, job.key, job.api)) or self._scripts.get((job.bucket, job.key, None))
 
+    def _unanalysable(self, job: Job) -> str | None:
+        """The StatusMessage a job fails with before any analysis, or None if its video can be analysed."""
+        if job.unsupported is not None:
+            return UNSUPPORTED_FORMAT_MESSAGE
+        prefix = self._store.prefix(job.bucket, job.key, job.version, PREFIX_LENGTH)
+        if prefix is None:
+            return S3_UNREADABLE_MESSAGE
+        if not is_supported_container(prefix):
+            return UNSUPPORTED_FORMAT_MESSAGE
+        return None
+
     def _outcome(self, job: Job) -> _Outcome:
         script = self._script_for(job)
         if script is not None and script.status is not JobStatus.SUCCEEDED:
             return script.status, script.status_message or _SCRIPTED_MESSAGES[script.status], None
-        prefix = self._store.prefix(job.bucket, job.key, job.version, PREFIX_LENGTH)
-        if prefix is None:
-            return JobStatus.FAILED, S3_UNREADABLE_MESSAGE, None
-        if not is_supported_container(prefix):
-            return JobStatus.FAILED, UNSUPPORTED_FORMAT_MESSAGE, None
+        unanalysable = self._unanalysable(job)
+        if unanalysable is not None:
+            return JobStatus.FAILED, unanalysable, None
         api = by_start(job.api)
         if script is not None and script.elements is not None:
-            profile = VideoProfile.for_video(job.bucket, job.key, job.version)
+            # Scripted detections, but the file's own VideoMetadata, as for any analysis.
+            try:
+                profile = profile_of(
+                    self._request(job.api, job.params, bucket=job.bucket, key=job.key, version=job.version)
+                )
+            except AnalysisError as failure:
+                return JobStatus.FAILED, str(failure), None
             return JobStatus.SUCCEEDED, None, ResultSet(ScriptedSource(script.elements, profile, api.sort_keys))
         count = self.default_detections
         if script is not None and script.detections is not None:
@@ -402,15 +436,38 @@ class RekognitionVideoFake:
         if dropped:
             self._lose(job, message, "dropped deliberately")
             return
+        missing_role = self._missing_role(job.role_arn)
+        if missing_role is not None:
+            # The service publishes as the channel's role; without one, nothing reaches the topic.
+            self._lose(job, message, missing_role)
+            return
         region = job.topic_arn.split(":")[3]
         try:
             self._clients.sns(region).publish(TopicArn=job.topic_arn, Message=message)
         except (ClientError, BotoCoreError) as error:
-            # The service does not retry a failed publish either: the job stays complete, the
-            # message is simply gone.
+            # A topic that does not exist (or refuses the role) loses the message: the service does
+            # not retry a failed publish either, and the job stays complete.
             self._lose(job, message, str(error))
 
+    def _missing_role(self, role_arn: str | None) -> str | None:
+        """Why the channel's role cannot publish, when IAM says it does not exist; None otherwise.
+
+        Only a definite NoSuchEntity counts: an IAM the emulator cannot reach is no evidence either way.
+        """
+        if not role_arn:
+            return None
+        name = role_arn.rsplit("/", 1)[-1]
+        try:
+            self._clients.get("iam").get_role(RoleName=name)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "NoSuchEntity":
+                return f"the notification channel's role {role_arn} does not exist"
+        except BotoCoreError:
+            return None
+        return None
+
     def _lose(self, job: Job, message: str, reason: str) -> None:
+        _LOG.warning("job %s: completion notification to %s not delivered: %s", job.job_id, job.topic_arn, reason)
         with self._lock:
             self._lost.append(LostNotification(job.job_id, job.topic_arn or "", message, reason))
 

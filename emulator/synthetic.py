@@ -42,16 +42,18 @@ class _TimelineSource(ElementSource):
 
     def __init__(self, spec: Synthesis, per_frame: int) -> None:
         self._seed = spec.seed
-        self._count = spec.count if per_frame > 0 else 0
         self._per_frame = max(per_frame, 1)
-        self._timeline = Timeline(spec.profile, math.ceil(self._count / self._per_frame))
+        # Never past the video's end: at most one sampled instant per frame of the actual file.
+        samples = Timeline.fitting(spec.profile, math.ceil(spec.count / self._per_frame))
+        self._count = min(spec.count, samples * self._per_frame) if per_frame > 0 else 0
+        self._timeline = Timeline(spec.profile, samples)
 
     @property
     def count(self) -> int:
         return self._count
 
     def video_metadata(self) -> dict[str, Any]:
-        return self._timeline.profile.metadata(self._timeline.duration_ms)
+        return self._timeline.profile.metadata()
 
     def _position(self, index: int) -> tuple[int, int]:
         if not 0 <= index < self._count:

@@ -21,6 +21,7 @@ from video_pipeline.schema import STATUS_INDEX
 
 from emulator import RekognitionVideoFake
 from emulator.jobs import JobProgress
+from emulator.media import sample_video_bytes as emulator_sample_video_bytes
 from local.environment import LocalPipeline
 from local.lambda_runtime import DeliveryStats, QueuePoller
 
@@ -35,7 +36,10 @@ ProgressCallback = Callable[[list[JobProgress]], None]
 
 
 def sample_video_bytes(size: int = 4096) -> bytes:
-    return MP4_SIGNATURE + b"\x00" * max(0, size - len(MP4_SIGNATURE))
+    # A readable H.264 header (ftyp and moov, no media data), padded to `size`: the emulator, like the
+    # service, fails the job of a file without one.
+    header = emulator_sample_video_bytes()
+    return emulator_sample_video_bytes(b"\x00" * max(0, size - len(header)))
 
 
 @dataclass

@@ -23,7 +23,7 @@ KEY = "clips/clip one.mp4"
 ROLE_ARN = "arn:aws:iam::123456789012:role/rekognition-publish"
 SINGLE_ATTEMPT = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 # One session for the whole tier: a fresh session re-reads every service model, ~0.1 s per client.
-# Made after moto and the emulator are imported, so it carries both of their request hooks.
+# Made after moto is imported, so it carries moto's request hook; the emulator needs none.
 SESSION = boto3.session.Session(region_name=REGION)
 UNVALIDATED = SINGLE_ATTEMPT.merge(Config(parameter_validation=False))
 
@@ -32,7 +32,7 @@ _CLIENTS: dict[tuple[str, int], Any] = {}
 
 
 def client(service: str, config: Config | None = None) -> Any:
-    """A client shared by every test: moto's and the emulator's hooks make it safe across mocks."""
+    """A client shared by every test: moto's hook and the emulator's activation make it safe across mocks."""
     key = (service, id(config))
     if key not in _CLIENTS:
         _CLIENTS[key] = SESSION.client(service, config=config)  # type: ignore[call-overload]
@@ -127,8 +127,20 @@ def unvalidated(fake: RekognitionVideoFake) -> BaseClient:
     return client("rekognition", UNVALIDATED)
 
 
+def create_role(arn: str = ROLE_ARN) -> None:
+    """The channel's role, as the service requires it to exist (no policy: the emulator checks existence)."""
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "rekognition.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    client("iam").create_role(RoleName=arn.rsplit("/", 1)[-1], AssumeRolePolicyDocument=json.dumps(trust))
+
+
 @pytest.fixture
 def channel(aws: None) -> Channel:
+    create_role()
     sns = client("sns")
     sqs = client("sqs")
     topic_arn = sns.create_topic(Name="AmazonRekognitionFakeTests")["TopicArn"]

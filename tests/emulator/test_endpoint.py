@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 import boto3
 import pytest
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from emulator import RekognitionVideoFake
 from emulator.endpoint import RekognitionEndpoint
@@ -67,8 +69,9 @@ def test_errors_arrive_as_the_modeled_exceptions(served):
     with pytest.raises(client.exceptions.ResourceNotFoundException):
         client.get_face_detection(JobId="f" * 64)
     unvalidated = _client(url, UNVALIDATED)
-    with pytest.raises(unvalidated.exceptions.InvalidParameterException):
+    with pytest.raises(ClientError) as raised:
         unvalidated.get_face_detection(JobId="f" * 64, MaxResults=0)
+    assert raised.value.response["Error"]["Code"] == "ValidationException"
     with pytest.raises(client.exceptions.InvalidS3ObjectException):
         client.start_face_detection(Video=video_param(key="missing.mp4"))
     fake.inject_fault("StartFaceDetection", "ThrottlingException")
@@ -82,5 +85,29 @@ def test_requests_that_name_no_operation_or_carry_no_json_are_refused(served):
     assert status == 400 and body["__type"] == "UnknownOperationException"
     status, body = _post(url, "RekognitionService.GetFaceDetection", b"not json")
     assert status == 400 and body["__type"] == "SerializationException"
+    status, body = _post(url, "RekognitionService.GetFaceDetection", b'{"JobId":"' + b"a" * 64 + b'","MaxResults":0}')
+    assert status == 400 and body["__type"] == "com.amazon.coral.validate#ValidationException"
+    assert body["message"].startswith("1 validation error detected: Value '0' at 'maxResults'")
     status, body = _post(url, "RekognitionService.DetectFaces", b"{}")
     assert status == 501 and body["__type"] == "NotImplementedByFake"
+
+
+def test_members_the_model_lacks_are_ignored(served):
+    """The service's JSON deserializer skips unknown members (SDKs cannot even send them; a raw request can)."""
+    fake, url = served
+    body = json.dumps({"Video": {**video_param(), "Extra": 1}, "NotAMember": "x"}).encode()
+    status, answer = _post(url, "RekognitionService.StartFaceDetection", body)
+    assert status == 200 and answer["JobId"] in fake.jobs
+
+
+def test_each_answer_carries_one_date_header(served):
+    _fake, url = served
+    host, port = url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "RekognitionService.GetFaceDetection"}
+    connection.request("POST", "/", body=json.dumps({"JobId": "a" * 64}), headers=headers)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    assert response.status == 400
+    assert len(response.headers.get_all("Date") or []) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 
@@ -44,14 +45,29 @@ def test_failed_and_errored_jobs_say_so(fake, video, rekognition, channel, statu
     assert [message["Status"] for message in channel.messages()] == [status]
 
 
-def test_a_missing_topic_loses_the_message_but_the_job_completes(fake, video, rekognition):
+def test_a_missing_topic_loses_the_message_but_the_job_completes(fake, video, rekognition, channel, caplog):
     topic = "arn:aws:sns:us-east-1:123456789012:AmazonRekognitionGone"
     job_id = start(rekognition, NotificationChannel={"SNSTopicArn": topic, "RoleArn": ROLE_ARN})
-    assert fake.complete_jobs() == [job_id]
+    with caplog.at_level(logging.WARNING, logger="emulator"):
+        assert fake.complete_jobs() == [job_id]
     assert rekognition.get_face_detection(JobId=job_id)["JobStatus"] == "SUCCEEDED"
     (lost,) = fake.lost_notifications
     assert (lost.job_id, lost.topic_arn) == (job_id, topic)
-    assert json.loads(lost.message)["JobId"] == job_id and lost.reason
+    assert json.loads(lost.message)["JobId"] == job_id and "NotFound" in lost.reason
+    assert job_id in caplog.text and "not delivered" in caplog.text
+    assert channel.messages() == []
+
+
+def test_a_role_that_does_not_exist_means_no_notification(fake, video, rekognition, channel, caplog):
+    """The service publishes as the channel's role; a role IAM does not know delivers nothing."""
+    gone = "arn:aws:iam::123456789012:role/no-such-role"
+    job_id = start(rekognition, NotificationChannel={"SNSTopicArn": channel.topic_arn, "RoleArn": gone})
+    with caplog.at_level(logging.WARNING, logger="emulator"):
+        assert fake.complete_jobs() == [job_id]
+    assert channel.messages() == []
+    (lost,) = fake.lost_notifications
+    assert lost.job_id == job_id and gone in lost.reason and "does not exist" in lost.reason
+    assert gone in caplog.text
 
 
 def test_notifications_can_be_dropped_by_count(fake, video, rekognition, channel):

@@ -58,13 +58,43 @@ def test_each_request_reaches_the_fake_once_even_when_routed_twice(aws, video):
     assert len(instance.calls) == 1 and len(instance.jobs) == 1
 
 
-def test_patch_client_routes_a_client_created_without_the_router(fake, video):
-    client = conftest.client("rekognition", SINGLE_ATTEMPT)
-    client.meta.events.unregister("before-send", ROUTER)
-    with pytest.raises(NotImplementedError):
+def test_a_client_created_before_activation_is_routed_and_left_alone_after(aws, video):
+    # A fresh session, made before the fake exists: nothing registered on it, yet activation reaches it.
+    client = boto3.session.Session().client("rekognition", region_name=REGION, config=SINGLE_ATTEMPT)
+    instance = RekognitionVideoFake()
+    with instance.activate():
+        assert start(client) in instance.jobs
+    with pytest.raises(NotImplementedError):  # moto's answer again: the fake is out of the path
         start(client)
-    patch_client(client)
-    assert start(client) in fake.jobs
+
+
+def test_activation_changes_botocore_only_while_it_lasts(aws):
+    import botocore.endpoint
+    import botocore.handlers
+    import moto.core.models
+
+    def state() -> tuple[object, ...]:
+        stubber = moto.core.models.botocore_stubber
+        return (tuple(botocore.handlers.BUILTIN_HANDLERS), botocore.endpoint.Endpoint._send, stubber.process_request)
+
+    before = state()
+    with RekognitionVideoFake().activate():
+        assert state() != before
+    assert state() == before
+
+
+def test_importing_the_emulator_changes_nothing():
+    """A fresh interpreter: importing the package leaves botocore's handlers and endpoints as they were."""
+    import subprocess
+    import sys
+
+    script = (
+        "import botocore.handlers as h, botocore.endpoint as e\n"
+        "before = (list(h.BUILTIN_HANDLERS), e.Endpoint._send)\n"
+        "import emulator, emulator.intercept, emulator.server\n"
+        "assert (list(h.BUILTIN_HANDLERS), e.Endpoint._send) == before\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
 
 
 @pytest.mark.parametrize("operation", ["detect_labels", "start_text_detection"])

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+from fractions import Fraction
+from typing import Any
+
 import pytest
 from botocore.model import StructureShape
 
@@ -10,6 +14,7 @@ from emulator.clock import Clock
 from emulator.draw import Draw, seed_of
 from emulator.media import is_supported_container, sample_video_bytes
 from emulator.model import error_http_status, input_shape, output_shape
+from emulator.mp4 import ContainerError, read_container
 from emulator.notifications import DropPolicy
 from emulator.results import ResultSet, ScriptedSource
 from emulator.shapes import violations
@@ -72,15 +77,59 @@ def test_containers_are_recognized_by_their_leading_box(prefix, supported):
     assert is_supported_container(prefix) is supported
 
 
-def test_timestamps_never_decrease_and_fit_the_duration():
-    profile = VideoProfile.for_video("bucket", "key", None)
-    assert profile == VideoProfile.for_video("bucket", "key", None)
-    for samples in (0, 1, 7, 10_000):
+def _profile(**video: Any) -> VideoProfile:
+    return VideoProfile(read_container(io.BytesIO(sample_video_bytes(**video))))
+
+
+def test_timestamps_never_decrease_and_stay_inside_the_file():
+    profile = _profile(seconds=8, fps=25)
+    for wanted in (0, 1, 7, 10_000):
+        samples = Timeline.fitting(profile, wanted)
         timeline = Timeline(profile, samples)
         stamps = [timeline.timestamp(sample) for sample in range(samples)]
-        assert stamps == sorted(stamps)
-        assert all(stamp < timeline.duration_ms for stamp in stamps)
-        assert timeline.duration_ms >= profile.base_duration_ms
+        assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
+        assert all(stamp < 8000 for stamp in stamps)
+        assert timeline.duration_ms == 8000  # the file's duration, never stretched
+    assert Timeline.fitting(profile, 10_000) == 200  # one instant per frame at most
+
+
+@pytest.mark.parametrize(
+    ("video", "expected"),
+    [
+        ({"width": 640, "height": 360, "fps": 24, "seconds": 8}, (640, 360, 24.0, 8000, "LIMITED", "mp4")),
+        (
+            {"width": 1920, "height": 1080, "fps": Fraction(30000, 1001), "seconds": 10, "full_range": True},
+            (1920, 1080, 29.970029830932617, 10010, "FULL", "mp4"),
+        ),
+        ({"quicktime": True, "seconds": 1}, (1280, 720, 30.0, 1000, "LIMITED", "mov")),
+    ],
+)
+def test_video_metadata_is_read_from_the_file(video, expected):
+    metadata = read_container(io.BytesIO(sample_video_bytes(**video))).video_metadata()
+    found = tuple(metadata[name] for name in ("FrameWidth", "FrameHeight", "FrameRate", "DurationMillis"))
+    assert (*found, metadata["ColorRange"], metadata["FileExtension"]) == expected
+    assert metadata["Codec"] == "h264" and metadata["Format"] == "QuickTime / MOV"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom",  # an ftyp and nothing else
+        sample_video_bytes()[:40],  # truncated inside the moov
+        b"RIFF\x00\x00\x00\x00AVI LIST",
+    ],
+)
+def test_files_without_a_readable_video_header_are_refused(body):
+    with pytest.raises(ContainerError):
+        read_container(io.BytesIO(body))
+
+
+def test_codecs_other_than_h264_are_refused():
+    from emulator.mp4 import video_header
+
+    body = sample_video_bytes()[:24] + video_header(64, 64, 25, 1, codec=b"mp4v")
+    with pytest.raises(ContainerError, match="mpeg4"):
+        read_container(io.BytesIO(body))
 
 
 def test_the_drop_policy_spends_its_count_before_its_fraction():
@@ -112,7 +161,7 @@ def test_scripted_results_sort_by_each_supported_key():
         {"Timestamp": 20, "Celebrity": {"Id": "a"}},
     ]
     celebrities = next(api for api in APIS if api.result_key == "Celebrities")
-    results = ResultSet(ScriptedSource(elements, VideoProfile.for_video("b", "k", None), celebrities.sort_keys))
+    results = ResultSet(ScriptedSource(elements, _profile(), celebrities.sort_keys))
     assert [element["Timestamp"] for element in results.all("TIMESTAMP", {})] == [10, 20, 30]
     assert [element["Celebrity"]["Id"] for element in results.all("ID", {})] == ["a", "b", "c"]
     results.all("ID", {})[0]["Celebrity"]["Id"] = "mutated"

@@ -26,8 +26,13 @@ def _without_metadata(page: dict) -> dict:
 
 
 def _comparable(page: dict) -> dict:
-    # Each call gets a token of its own, as from the service; each reader follows its own.
-    return {name: value for name, value in _without_metadata(page).items() if name != "NextToken"}
+    # Each call gets a token of its own, as from the service; each reader follows its own. The
+    # service also sends VideoMetadata.FileExtension, which botocore's model lacks and drops; the
+    # gateway keeps the service's bytes, so it keeps it (checked below) and it is left out here.
+    found = {name: value for name, value in _without_metadata(page).items() if name != "NextToken"}
+    if "VideoMetadata" in found:
+        found["VideoMetadata"] = {k: v for k, v in found["VideoMetadata"].items() if k != "FileExtension"}
+    return found
 
 
 @pytest.mark.parametrize("analysis", EVERY_ENGINE, ids=lambda analysis: analysis.get_operation)
@@ -41,6 +46,7 @@ def test_every_page_reads_as_botocore_reads_it(fake: RekognitionVideoFake, video
         params = {"MaxResults": 7, **analysis.get_parameters, **({"NextToken": botocores_token} if token else {})}
         botocores = get(rekognition, analysis.start_operation, job_id, **params)
         assert _comparable(ours) == _comparable(botocores)
+        assert ours["VideoMetadata"]["FileExtension"] == "mp4" and "FileExtension" not in botocores["VideoMetadata"]
         assert ours["ResponseMetadata"]["HTTPStatusCode"] == 200
         assert all(type(element) is ServiceElement for element in ours[analysis.result_key])
         assert json.loads(ours[SERVICE_BODY]) == _without_metadata(ours)

@@ -1,7 +1,7 @@
 """A regression guard on tracking quality: the benchmark's scenes must score at least the floors.
 
-The floors are the figures measured when the tracker landed (docs/person-tracking.md, ten scenes:
-IDF1 0.819, MOTA 0.800, 159 identity switches) less a margin for harmless changes; they are not
+The floors are the figures measured (docs/person-tracking.md, ten scenes: IDF1 0.816, MOTA 0.800,
+348 identity switches once single-sighting tracks are stored) less a margin for harmless changes; they are not
 tuned to pass. A change that lowers them changes what users get, and the docs with it.
 """
 
@@ -13,8 +13,9 @@ from benchmarks.person_tracking import evaluate, scenes
 
 IDF1_FLOOR = 0.78
 MOTA_FLOOR = 0.76
-# Identity switches per 100 walkers (measured: 26.5).
-SWITCHES_PER_100_WALKERS_CEILING = 32.0
+# Identity switches per 100 walkers (measured: 58.0 since single-sighting tracks are stored, each a
+# switch where it was a miss; 26.5 before).
+SWITCHES_PER_100_WALKERS_CEILING = 65.0
 
 
 @pytest.fixture(scope="module")

@@ -45,7 +45,7 @@ def test_two_people_crossing_keep_their_indexes():
     leftward = next(points for points in tracks.values() if points[0][1] > 0.5)
     assert [left for _, left in rightward] == sorted(left for _, left in rightward)
     assert [left for _, left in leftward] == sorted((left for _, left in leftward), reverse=True)
-    assert len(rightward) == len(leftward) == 40  # the first sighting is emitted once confirmed
+    assert len(rightward) == len(leftward) == 40  # every sighting, the first included
 
 
 def test_a_short_occlusion_keeps_the_index_and_a_long_absence_starts_a_new_one():
@@ -60,11 +60,50 @@ def test_a_short_occlusion_keeps_the_index_and_a_long_absence_starts_a_new_one()
     assert len(walk(gap_steps=18)) == 2  # 3.6 s is longer than a track survives unseen
 
 
-def test_a_one_off_detection_never_becomes_a_person():
+def test_a_one_off_detection_is_kept_as_a_single_sighting_track():
     frames = [(step * STEP_MS, [person(0.1 + 0.01 * step)]) for step in range(10)]
     frames[5][1].append(person(0.7, top=0.1))
-    tracks = run(frames)
-    assert len(tracks) == 1 and len(next(iter(tracks.values()))) == 10
+    tracker = PersonTracker()
+    emitted = [tracked for timestamp, detections in frames for tracked in tracker.update(timestamp, detections)]
+    walker = [tracked for tracked in emitted if tracked.index == 0]
+    (one_off,) = [tracked for tracked in emitted if tracked.index != 0]
+    assert len(walker) == 10 and [tracked.confirmed for tracked in walker] == [False] + [True] * 9
+    assert (one_off.timestamp, one_off.detection.box.left, one_off.confirmed) == (5 * STEP_MS, 0.7, False)
+    assert tracker.single_sightings == 1 and tracker.tracks_started == 2
+
+
+def test_people_seen_at_one_instant_only_are_stored():
+    """AWS's person-tracking example has two people at a single instant; as label detection results
+    given to the collector's stream, both must be stored, as single-sighting tracks."""
+    stream = PersonsFromLabels()
+    stored = [*stream.feed([label(0, 0.1, 0.6)]), *stream.finish()]
+    assert [(element["Timestamp"], element["Person"]["Index"]) for element in stored] == [(0, 0), (0, 1)]
+    tracker = PersonTracker()
+    found = tracker.update(0, [person(0.1), person(0.6)])
+    assert [tracked.confirmed for tracked in found] == [False, False] and tracker.single_sightings == 2
+    # Seen again, each becomes an ordinary track; nothing is counted twice.
+    assert [tracked.confirmed for tracked in tracker.update(STEP_MS, [person(0.11), person(0.61)])] == [True, True]
+    assert tracker.single_sightings == 0
+
+
+def test_a_checkpoint_from_before_birth_indexes_still_confirms_its_track():
+    legacy = {
+        "next_index": 0,
+        "last_ms": 0,
+        "confirmed": [],
+        "tentative": [
+            {
+                "motion": [0.15, 0.45, 0.1, 0.3, 0.0, 0.0],
+                "seen_ms": 0,
+                "hits": 1,
+                "index": None,
+                "pending": [[0, [0.1, 0.3, 0.1, 0.3, 90.0]]],
+            },
+        ],
+    }
+    tracker = PersonTracker.from_state(legacy)
+    emitted = tracker.update(STEP_MS, [person(0.1)])
+    assert [(tracked.index, tracked.timestamp) for tracked in emitted] == [(0, 0), (0, STEP_MS)]
 
 
 def test_doubtful_detections_continue_a_track_but_never_start_one():

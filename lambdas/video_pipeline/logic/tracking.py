@@ -6,9 +6,16 @@ ByteTrack-style association (Zhang et al., 2022), adapted to what label detectio
    each track's motion-predicted box;
 2. tracks seen at the previous instant that found nothing take the doubtful detections: a partly
    hidden person is detected with low confidence, and matching those keeps the track alive;
-3. tentative tracks take what confident detections remain; a track is confirmed, and given the next
-   index, on its second hit, so a one-off false detection never becomes a person;
+3. tentative tracks take what confident detections remain; a track is confirmed on its second hit;
 4. confident detections nobody took start tentative tracks.
+
+Every detection the service returned is kept: each track gets its index, and its first sighting is
+emitted, at birth, so that a person seen at one reported instant only (AWS's own person-tracking
+example has two such people at a single instant) is stored as a single-sighting track rather than
+lost. Emitted detections say whether their track then had one sighting (`Tracked.first_sighting`
+with `confirmed=False`); a tentative track that misses the next instant stays a single-sighting
+track for good, and `single_sightings` counts those. Unmatched detections too doubtful to start a
+track are single-sighting tracks from the outset.
 
 A track lost for longer than `max_lost_ms` ends. Motion is a constant-velocity alpha-beta filter on
 the box centre: instants are irregular (a few per second), so prediction is in milliseconds, and the
@@ -56,11 +63,16 @@ class Detection:
 
 @dataclass(frozen=True, slots=True)
 class Tracked:
-    """A detection with the identity the tracker gave it."""
+    """A detection with the identity the tracker gave it.
+
+    `confirmed` is False while the detection's track has been seen at one instant only: it may be a
+    person seen once (kept, as the service returned it) or a false detection.
+    """
 
     index: int
     timestamp: int
     detection: Detection
+    confirmed: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +85,8 @@ class TrackerSettings:
     tentative_min_iou: float = 0.3
     max_lost_ms: int = 3000
     confirm_hits: int = 2
+    # Keep unmatched detections too doubtful to start a track, each as a single-sighting track.
+    keep_doubtful: bool = False
     position_gain: float = 0.7
     velocity_gain: float = 0.3
 
@@ -88,15 +102,14 @@ class _Track:
     velocity_y: float = 0.0
     hits: int = 1
     index: int | None = None
-    # A tentative track's detections, emitted when it is confirmed.
+    # Detections of a tentative track from a checkpoint written before tracks were indexed at birth;
+    # emitted when it is confirmed, as then.
     pending: list[tuple[int, Detection]] = field(default_factory=list)
 
     @classmethod
-    def born(cls, timestamp: int, detection: Detection) -> _Track:
+    def born(cls, timestamp: int, detection: Detection, index: int) -> _Track:
         box = detection.box
-        track = cls(box.left + box.width / 2, box.top + box.height / 2, box.width, box.height, timestamp)
-        track.pending.append((timestamp, detection))
-        return track
+        return cls(box.left + box.width / 2, box.top + box.height / 2, box.width, box.height, timestamp, index=index)
 
     def predicted(self, timestamp: int) -> Box:
         elapsed = timestamp - self.seen_ms
@@ -159,16 +172,23 @@ class PersonTracker:
         self._tentative: list[_Track] = []
         self._next_index = 0
         self._last_ms: int | None = None
+        self._single_sightings = 0
 
     @property
     def tracks_started(self) -> int:
         return self._next_index
+
+    @property
+    def single_sightings(self) -> int:
+        """Tracks seen at one instant only so far (the tentative ones still open included)."""
+        return self._single_sightings + sum(1 for track in self._tentative if track.index is not None)
 
     def to_state(self) -> dict[str, Any]:
         """Everything the tracker remembers, as plain JSON values (a collector checkpoint stores it)."""
         return {
             "next_index": self._next_index,
             "last_ms": self._last_ms,
+            "single_sightings": self._single_sightings,
             "confirmed": [_track_state(track) for track in self._confirmed],
             "tentative": [_track_state(track) for track in self._tentative],
         }
@@ -178,6 +198,7 @@ class PersonTracker:
         tracker = cls(settings)
         tracker._next_index = int(state["next_index"])
         tracker._last_ms = None if state.get("last_ms") is None else int(state["last_ms"])
+        tracker._single_sightings = int(state.get("single_sightings", 0))
         tracker._confirmed = [_track_from_state(track) for track in state.get("confirmed", [])]
         tracker._tentative = [_track_from_state(track) for track in state.get("tentative", [])]
         return tracker
@@ -207,13 +228,37 @@ class PersonTracker:
                 emitted.extend(self._confirm(track))
             else:
                 survivors.append(track)
-        # A tentative track that misses an instant was most likely a false detection.
-        self._tentative = survivors + [
-            _Track.born(timestamp, detection)
-            for detection in _unmatched(leftover, third)
-            if detection.confidence >= settings.birth_confidence
-        ]
+        # A tentative track that misses an instant was seen once: it stays a single-sighting track.
+        taken = {id(track) for track, _ in third}
+        self._single_sightings += sum(
+            1 for track in self._tentative if id(track) not in taken and track.index is not None
+        )
+        self._tentative = survivors
+        for detection in _unmatched(leftover, third):
+            if detection.confidence >= settings.birth_confidence:
+                track = _Track.born(timestamp, detection, self._take_index())
+                self._tentative.append(track)
+                emitted.append(Tracked(self._index_of(track), timestamp, detection, confirmed=False))
+            elif settings.keep_doubtful:
+                emitted.append(self._single(timestamp, detection))
+        if settings.keep_doubtful:
+            emitted.extend(self._single(timestamp, detection) for detection in _unmatched(doubtful, second))
         return sorted(emitted, key=lambda tracked: (tracked.timestamp, tracked.index))
+
+    def _take_index(self) -> int:
+        index = self._next_index
+        self._next_index += 1
+        return index
+
+    @staticmethod
+    def _index_of(track: _Track) -> int:
+        assert track.index is not None
+        return track.index
+
+    def _single(self, timestamp: int, detection: Detection) -> Tracked:
+        """A detection no track took and too doubtful to start one: kept as a track of its own."""
+        self._single_sightings += 1
+        return Tracked(self._take_index(), timestamp, detection, confirmed=False)
 
     def _hit(self, track: _Track, detection: Detection, timestamp: int) -> Tracked:
         track.correct(timestamp, detection.box, self._settings)
@@ -221,11 +266,14 @@ class PersonTracker:
         return Tracked(track.index, timestamp, detection)
 
     def _confirm(self, track: _Track) -> list[Tracked]:
-        track.index = self._next_index
-        self._next_index += 1
-        self._confirmed.append(track)
+        """Confirm a tentative track on its second hit; only that hit is new (the first was emitted at birth)."""
         history, track.pending = track.pending, []
-        return [Tracked(track.index, timestamp, detection) for timestamp, detection in history]
+        self._confirmed.append(track)
+        if track.index is None:  # from an older checkpoint: indexed now, its whole history emitted now
+            track.index = self._take_index()
+            return [Tracked(track.index, timestamp, detection) for timestamp, detection in history]
+        timestamp, detection = history[-1]
+        return [Tracked(track.index, timestamp, detection)]
 
 
 def detection_state(detection: Detection) -> list[float]:

@@ -1,0 +1,163 @@
+"""Real clients written by AWS against the emulator's HTTP endpoint: the AWS CLI, the JavaScript SDK
+v3, and the developer guide's examples, with only endpoint, region, credentials and the example's
+fill-in values changed. S3, SNS, SQS and IAM are moto's server; everything is on loopback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from emulator import RekognitionVideoFake, sample_video_bytes
+from emulator.endpoint import RekognitionEndpoint
+
+ROOT = Path(__file__).resolve().parents[2]
+REGION = "us-east-1"
+BUCKET = "conformance-videos"
+KEY = "clips/walk in the park.mp4"
+ROLE_NAME = "AmazonRekognitionConformance"
+TOPIC_NAME = "AmazonRekognitionConformance"
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "conformance", "AWS_SECRET_ACCESS_KEY": "conformance"}
+# Start operation -> (CLI command stem, result key)
+APIS = {
+    "StartFaceDetection": ("face-detection", "Faces"),
+    "StartCelebrityRecognition": ("celebrity-recognition", "Celebrities"),
+    "StartPersonTracking": ("person-tracking", "Persons"),
+    "StartLabelDetection": ("label-detection", "Labels"),
+}
+
+
+@dataclass(frozen=True)
+class Cloud:
+    fake: RekognitionVideoFake
+    aws_url: str
+    rekognition_url: str
+    topic_arn: str
+    queue_url: str
+    role_arn: str
+
+    def client(self, service: str) -> Any:
+        url = self.rekognition_url if service == "rekognition" else self.aws_url
+        return boto3.session.Session().client(  # type: ignore[call-overload]
+            service,
+            region_name=REGION,
+            endpoint_url=url,
+            aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        )
+
+    @property
+    def environment(self) -> dict[str, str]:
+        """What a user's shell has: credentials and a region, no AWS config or profile."""
+        keep = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+        return {
+            **keep,
+            **CREDENTIALS,
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_CONFIG_FILE": "/dev/null",
+            "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+
+    def messages(self, job_ids: Iterable[str], attempts: int = 60) -> list[dict[str, Any]]:
+        """The completion notifications of `job_ids`, unwrapped from their SNS envelopes, in arrival order.
+
+        A job's notification is published just after the job leaves IN_PROGRESS, so it is waited for
+        (long polls of one second, a bounded number of them), not assumed. Other jobs' messages are
+        dropped: the queue is shared by the package's tests.
+        """
+        wanted = set(job_ids)
+        sqs = self.client("sqs")
+        found: list[dict[str, Any]] = []
+        for _ in range(attempts):
+            if {message["JobId"] for message in found} >= wanted:
+                break
+            batch = sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+            for message in batch.get("Messages", []):
+                body = json.loads(json.loads(message["Body"])["Message"])
+                if body["JobId"] in wanted:
+                    found.append(body)
+                sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return found
+
+
+def _provision(cloud_url: str) -> tuple[str, str, str]:
+    def client(service: str) -> Any:
+        return boto3.session.Session().client(  # type: ignore[call-overload]
+            service, region_name=REGION, endpoint_url=cloud_url, **_keys()
+        )
+
+    s3 = client("s3")
+    s3.create_bucket(Bucket=BUCKET)
+    s3.put_object(Bucket=BUCKET, Key=KEY, Body=sample_video_bytes(width=640, height=360, fps=25, seconds=8))
+    topic_arn = client("sns").create_topic(Name=TOPIC_NAME)["TopicArn"]
+    sqs = client("sqs")
+    queue_url = sqs.create_queue(QueueName="conformance-completions")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    client("sns").subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+    trust = {
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "rekognition.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ]
+    }
+    role_arn = client("iam").create_role(RoleName=ROLE_NAME, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    return topic_arn, queue_url, role_arn
+
+
+def _keys() -> dict[str, str]:
+    return {
+        "aws_access_key_id": CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        "aws_secret_access_key": CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    }
+
+
+@pytest.fixture(scope="package")
+def cloud() -> Iterator[Cloud]:
+    """moto's server for S3/SNS/SQS/IAM and the emulator's endpoint; jobs finish in a worker pool.
+
+    One for the whole package: moto's servers in one process share their state.
+    """
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
+    host, port = moto.get_host_and_port()
+    aws_url = f"http://{host}:{port}"
+
+    def emulator_client(service: str, region: str) -> Any:
+        return boto3.session.Session().client(  # type: ignore[call-overload]
+            service, region_name=region, endpoint_url=aws_url, **_keys()
+        )
+
+    fake = RekognitionVideoFake(region=REGION, client_factory=emulator_client, workers=1)
+    try:
+        topic_arn, queue_url, role_arn = _provision(aws_url)
+        with RekognitionEndpoint(fake) as endpoint:
+            yield Cloud(fake, aws_url, endpoint.url, topic_arn, queue_url, role_arn)
+    finally:
+        fake.close()
+        moto.stop()
+
+
+def wait_idle(fake: RekognitionVideoFake) -> None:
+    fake.wait_until_idle(timeout=120, interval=0.05)
+
+
+def run(command: list[str], environment: Mapping[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command, cwd=ROOT, env=dict(environment), capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+def aws_cli(cloud: Cloud, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """`aws --endpoint-url ... rekognition ...`, the CLI from PyPI in a fresh process."""
+    command = [sys.executable, "-m", "awscli", "--endpoint-url", cloud.rekognition_url, "--output", "json", *arguments]
+    return run(command, cloud.environment)
