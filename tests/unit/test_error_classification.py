@@ -61,3 +61,8 @@ def test_every_modeled_error_has_its_meaning(operation: str, expected: dict[str,
 @pytest.mark.parametrize("code", ["ServiceUnavailable", "RequestTimeout", "ConnectionError", "SomethingNew"])
 def test_errors_outside_the_model_are_retried_rather_than_failing_a_video(code: str) -> None:
     assert classify(code) == TRANSIENT
+
+
+def test_a_request_refused_at_the_front_door_is_not_retried() -> None:
+    """Rekognition answers ValidationException (outside its model) for a constraint a request breaks."""
+    assert classify("ValidationException") == PERMANENT

@@ -40,7 +40,11 @@ UNAVAILABLE_ERRORS = frozenset({"AccessDeniedException"})
 
 
 # A Get* for a job that does not exist, or with a token that no longer works, never improves.
-PERMANENT_GET_ERRORS = frozenset({"ResourceNotFoundException", "InvalidPaginationTokenException"})
+# ValidationException is not in Rekognition's model, but the service answers it for a request that
+# breaks a constraint at its front door (docs/emulator.md): sending it again cannot help.
+PERMANENT_GET_ERRORS = frozenset(
+    {"ResourceNotFoundException", "InvalidPaginationTokenException", "ValidationException"}
+)
 
 
 class RekognitionCallError(Exception):
