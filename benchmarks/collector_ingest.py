@@ -102,13 +102,12 @@ def run_one(analysis: str, detections: int, *, trace_memory: bool) -> IngestFigu
 
         resources = provision()
         os.environ.update(resources.environment(analyses=(analysis,)))
-        from video_pipeline.handlers import collector, starter
-
         from emulator import RekognitionVideoFake
+        from local.functions import pipeline_functions
         from local.harness import PipelineHarness
-        from local.lambda_runtime import forget_warm_state
 
-        forget_warm_state(collector, starter)
+        functions = pipeline_functions(resources.environment(analyses=(analysis,)))
+        starter, collector = functions.starter, functions.collector
         fake = RekognitionVideoFake()
         with fake.activate(), contextlib.redirect_stdout(io.StringIO()):
             probe = _Probe(collector, fake, resources)
@@ -159,7 +158,7 @@ class _Probe:
         collector, collecting, timers = self._collector, self._collecting, self.timers
         with api_calls() as api:
             api.recording = False
-            built = collector.result_collector()
+            built = collector.app.collector
             built._detections, built._archive = self._store, self._archive
             self._store.write = timers["building"].wrap(self._store.write, api)  # type: ignore[method-assign]
             self._archive.put_page = timers["archive"].wrap(self._archive.put_page, api)  # type: ignore[method-assign]

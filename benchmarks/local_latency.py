@@ -49,12 +49,11 @@ def measure_latency() -> LatencyFigures:
 
             resources = provision(cloud.region)
             os.environ.update({"POWERTOOLS_TRACE_DISABLED": "1", **resources.environment()})
-            from video_pipeline.handlers import collector, starter
-
+            from local.functions import pipeline_functions
             from local.harness import PipelineHarness
-            from local.lambda_runtime import forget_warm_state
 
-            forget_warm_state(collector, starter)  # an earlier benchmark in this process left clients behind
+            functions = pipeline_functions(os.environ)
+            starter, collector = functions.starter, functions.collector
 
             warnings.filterwarnings("ignore", message="No application metrics to publish")
             harness = PipelineHarness(resources=resources, fake=cloud.fake, starter=starter, collector=collector)

@@ -50,13 +50,13 @@ def measure_starter(uploads: int) -> StarterFigures:
         # A quota no upload waits for: waiting is measured by benchmarks/reliability.py, not here.
         os.environ.update(resources.environment(job_quota=10_000))
         analyses = len(os.environ["ENABLED_ANALYSES"].split(","))
-        from video_pipeline.handlers import collector, starter
-
         from emulator import RekognitionVideoFake
+        from local.functions import pipeline_functions
         from local.harness import PipelineHarness
-        from local.lambda_runtime import QueuePoller, forget_warm_state
+        from local.lambda_runtime import QueuePoller
 
-        forget_warm_state(collector, starter)
+        functions = pipeline_functions(resources.environment(job_quota=10_000))
+        starter, collector = functions.starter, functions.collector
         fake = RekognitionVideoFake(concurrent_job_limit=10_000)
         with fake.activate(), contextlib.redirect_stdout(io.StringIO()), api_calls() as api:
             api.recording = False

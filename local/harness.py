@@ -1,19 +1,20 @@
 """The whole pipeline in one process: moto resources, the Rekognition fake, and the two handlers
 fed by their queues exactly as Lambda's SQS event source mappings feed them.
 
-Use inside `moto.mock_aws()`; the handler modules read their settings from the environment when
-first imported, so `LocalPipeline.environment()` must be in `os.environ` before that.
+Use inside `moto.mock_aws()`, with functions built from `LocalPipeline.environment()` by
+`local.functions.pipeline_functions`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import boto3
 from boto3.dynamodb.conditions import Key
+from video_pipeline.composition.collector import CollectorApp
+from video_pipeline.composition.starter import StarterApp
 from video_pipeline.dal import clients
 from video_pipeline.dal.repository import PipelineRepository, VideoSummary
 from video_pipeline.models import JobStatus
@@ -23,6 +24,7 @@ from emulator import RekognitionVideoFake
 from emulator.jobs import JobProgress
 from emulator.media import sample_video_bytes as emulator_sample_video_bytes
 from local.environment import LocalPipeline
+from local.functions import LocalFunction
 from local.lambda_runtime import DeliveryStats, QueuePoller
 
 if TYPE_CHECKING:
@@ -46,8 +48,8 @@ def sample_video_bytes(size: int = 4096) -> bytes:
 class PipelineHarness:
     resources: LocalPipeline
     fake: RekognitionVideoFake
-    starter: ModuleType
-    collector: ModuleType
+    starter: LocalFunction[StarterApp]
+    collector: LocalFunction[CollectorApp]
 
     def __post_init__(self) -> None:
         region = self.resources.region
@@ -57,6 +59,12 @@ class PipelineHarness:
             self.resources.results_queue_url, self.collector.handler, region=region, batch_size=5
         )
         self.repository = PipelineRepository(*self.tables())
+
+    def redeploy_starter(self, starter: LocalFunction[StarterApp]) -> None:
+        """Run another starter from now on (a redeploy with other settings), fed by the same queue."""
+        self.starter = starter
+        region = self.resources.region
+        self._starter_poller = QueuePoller(self.resources.starter_queue_url, starter.handler, region=region)
 
     def tables(self) -> tuple[Table, Table]:
         """The jobs and detections tables."""

@@ -13,8 +13,8 @@ from video_pipeline.models import JobStatus
 from emulator.intercept import ROUTER
 from local.cloud import LocalCloud, local_cloud
 from local.environment import provision
+from local.functions import pipeline_functions
 from local.harness import PipelineHarness
-from local.lambda_runtime import forget_warm_state
 from tests.e2e.test_pipeline import all_detections
 
 KEYS = ["a.mp4", "b/with space.mov"]
@@ -28,12 +28,8 @@ GETS = {
 
 @pytest.fixture
 def cloud() -> Iterator[LocalCloud]:
-    from video_pipeline.handlers import collector, starter
-
     with local_cloud(workers=2) as running:
-        forget_warm_state(starter, collector)
         yield running
-    forget_warm_state(starter, collector)
 
 
 def _all_results(rekognition, analysis: str, job_id: str) -> list[dict]:
@@ -54,10 +50,11 @@ def _all_results(rekognition, analysis: str, job_id: str) -> list[dict]:
 
 
 def test_uploads_flow_through_the_endpoints_to_dynamodb(cloud):
-    from video_pipeline.handlers import collector, starter
-
     resources = provision(cloud.region, prefix="local")
-    harness = PipelineHarness(resources=resources, fake=cloud.fake, starter=starter, collector=collector)
+    functions = pipeline_functions(resources.environment())
+    harness = PipelineHarness(
+        resources=resources, fake=cloud.fake, starter=functions.starter, collector=functions.collector
+    )
     s3 = boto3.client("s3")
     rekognition = boto3.client("rekognition")
     assert rekognition.meta.endpoint_url == cloud.rekognition_url

@@ -6,13 +6,12 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from moto import mock_aws
-from video_pipeline.dal import clients
-from video_pipeline.settings import StarterSettings
+from video_pipeline.contract import Env
 
 from emulator import RekognitionVideoFake
 from local.environment import provision
+from local.functions import pipeline_functions
 from local.harness import PipelineHarness
-from local.lambda_runtime import forget_warm_state
 
 
 @pytest.fixture
@@ -25,17 +24,16 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 @pytest.fixture
 def harness(sleeps: list[float]) -> Iterator[PipelineHarness]:
-    from video_pipeline.handlers import collector, starter
-
     with mock_aws():
-        forget_warm_state(starter, collector)
         resources = provision(prefix="local")
         for name, value in resources.environment().items():
             assert os.environ.get(name, value) == value, f"tests/conftest.py sets {name} unlike provision()"
+        functions = pipeline_functions(resources.environment())
         fake = RekognitionVideoFake()
         with fake.activate():
-            yield PipelineHarness(resources=resources, fake=fake, starter=starter, collector=collector)
-    clients.reset()
+            yield PipelineHarness(
+                resources=resources, fake=fake, starter=functions.starter, collector=functions.collector
+            )
 
 
 @pytest.fixture
@@ -43,9 +41,7 @@ def person_engine(harness: PipelineHarness, monkeypatch: pytest.MonkeyPatch) -> 
     """Redeploy the starter with another person tracking engine (and fallback), as the stack would."""
 
     def use(engine: str, *, fallback: bool = False) -> None:
-        variables = {"PERSON_TRACKING_ENGINE": engine, "PERSON_TRACKING_FALLBACK": str(fallback).lower()}
-        settings = StarterSettings.from_environment({**os.environ, **variables})
-        monkeypatch.setattr(harness.starter, "settings", settings)
-        harness.starter.job_starter.cache_clear()
+        variables = {Env.PERSON_TRACKING_ENGINE: engine, Env.PERSON_TRACKING_FALLBACK: str(fallback).lower()}
+        harness.redeploy_starter(pipeline_functions({**harness.resources.environment(), **variables}).starter)
 
     return use

@@ -253,17 +253,12 @@ def test_permanent_errors_fail_the_job_with_its_reason_and_not_the_batch(harness
     assert holders(harness) == {f"{video.video_id}#faces", f"{video.video_id}#celebrities"}
 
 
-def test_enabled_analyses_and_face_attributes_are_configurable(harness, monkeypatch):
-    from video_pipeline.handlers import starter
-    from video_pipeline.settings import StarterSettings
+def test_enabled_analyses_and_face_attributes_are_configurable(harness):
+    from local.functions import pipeline_functions
 
-    env = {**harness.resources.environment(analyses=("faces",), face_attributes="DEFAULT")}
-    monkeypatch.setattr(starter, "settings", StarterSettings.from_environment(env))
-    starter.job_starter.cache_clear()
-    try:
-        harness.upload("only-faces.mp4")
-        harness.run_starter()
-    finally:
-        starter.job_starter.cache_clear()
+    env = harness.resources.environment(analyses=("faces",), face_attributes="DEFAULT")
+    harness.redeploy_starter(pipeline_functions(env).starter)
+    harness.upload("only-faces.mp4")
+    harness.run_starter()
     ((operation, params),) = start_calls(harness)
     assert operation == "StartFaceDetection" and params["FaceAttributes"] == "DEFAULT"

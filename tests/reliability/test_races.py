@@ -31,6 +31,7 @@ from tests.reliability.test_recovery import (
     detection_videos,
     erase,
     holders,
+    reconciler_of,
     started,
     uploaded_with_version,
 )
@@ -92,9 +93,7 @@ def job_items(harness) -> list[dict[str, Any]]:
 
 def test_the_reconciler_never_drops_the_slot_of_a_job_that_starts_while_it_reads(harness, monkeypatch):
     """A job moving STARTING -> IN_PROGRESS between the reconciler's reads keeps the slot Rekognition uses."""
-    from video_pipeline.handlers import reconciler
-
-    reconciler.reconciler.cache_clear()
+    reconciler = reconciler_of(harness)
     harness.fake.script(harness.resources.bucket, "v.mp4")
     harness.upload("v.mp4")
     in_start, after_read = Pause(), Pause()
@@ -117,7 +116,7 @@ def test_the_reconciler_never_drops_the_slot_of_a_job_that_starts_while_it_reads
     monkeypatch.setattr(JobsStore, "jobs_in_status", listing_then_the_start_lands)
     with in_thread(harness.run_starter):
         assert in_start.reached.wait(PAUSE_LIMIT_SECONDS)
-        with in_thread(lambda: reconciler.handler({}, FakeLambdaContext())) as reconciled:
+        with in_thread(lambda: reconciler({}, FakeLambdaContext())) as reconciled:
             assert after_read.reached.wait(PAUSE_LIMIT_SECONDS)
             # Let the starter finish recording the job before the reconciler judges the ledger.
             for _ in range(200):
@@ -129,7 +128,6 @@ def test_the_reconciler_never_drops_the_slot_of_a_job_that_starts_while_it_reads
     (video,) = harness.repository.recent_videos().items
     assert reconciled["result"]["stale_holders"] == []
     assert holders(harness) == {f"{video.video_id}#{name}" for name in ANALYSES}
-    reconciler.reconciler.cache_clear()
 
 
 def test_two_completions_racing_write_the_final_state_once(harness, monkeypatch):
@@ -147,7 +145,7 @@ def test_two_completions_racing_write_the_final_state_once(harness, monkeypatch)
             return complete(self, *args, **kwargs)
 
     monkeypatch.setattr(JobsStore, "complete", complete_together)
-    collect = harness.collector.result_collector().handle
+    collect = harness.collector.app.collector.handle
     notice = parse_notice(body)
     with in_thread(lambda: collect(notice)) as first, in_thread(lambda: collect(notice)) as second:
         pass

@@ -7,11 +7,13 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import boto3
+from video_pipeline.contract import Env
 from video_pipeline.dal.archive import job_prefix
 from video_pipeline.dal.job_slots import LEDGER_KEY
 from video_pipeline.logic.clock import format_instant
 from video_pipeline.models import JobStatus
 
+from local.functions import pipeline_functions
 from local.lambda_runtime import FakeLambdaContext, QueuePoller
 from tests.integration.events import failed_ids, invoke, s3_event_body
 from tests.stored import expected_detections
@@ -105,28 +107,26 @@ def test_expired_results_mark_the_job_expired_and_free_its_slot(harness):
     assert holders(harness) == set()
 
 
-def test_the_reconciler_finishes_jobs_whose_notification_was_lost(harness, monkeypatch):
-    from video_pipeline.handlers import reconciler
+def reconciler_of(harness, **variables):
+    """The reconciler as the stack deploys it next to this harness, with `variables` overriding settings."""
+    return pipeline_functions({**harness.resources.environment(), **variables}).reconciler.handler
 
-    monkeypatch.setattr(reconciler, "settings", reconciler.settings.model_copy(update={"stale_after_minutes": 0}))
-    reconciler.reconciler.cache_clear()
+
+def test_the_reconciler_finishes_jobs_whose_notification_was_lost(harness):
+    reconciler = reconciler_of(harness, **{Env.RECONCILE_AFTER_MINUTES: "0"})
     video = started(harness)
     harness.fake.drop_notifications(count=3)
     harness.complete_jobs()
     assert harness.run_collector().delivered == 0  # nothing arrived
-    summary = reconciler.handler({}, FakeLambdaContext())
+    summary = reconciler({}, FakeLambdaContext())
     assert len(summary["requeued"]) == 3 and summary["in_flight"] == 3
     harness.run_collector()
     jobs = harness.repository.video(video.video_id).jobs
     assert {job.status for job in jobs.values()} == {JobStatus.SUCCEEDED}
-    assert reconciler.handler({}, FakeLambdaContext())["in_flight"] == 0
-    reconciler.reconciler.cache_clear()
+    assert reconciler({}, FakeLambdaContext())["in_flight"] == 0
 
 
-def test_the_reconciler_repairs_a_drifted_slot_ledger(harness, monkeypatch):
-    from video_pipeline.handlers import reconciler
-
-    reconciler.reconciler.cache_clear()
+def test_the_reconciler_repairs_a_drifted_slot_ledger(harness):
     video = started(harness)
     table = boto3.resource("dynamodb").Table(harness.resources.jobs_table)
     forgotten = f"{video.video_id}#faces"
@@ -136,10 +136,9 @@ def test_the_reconciler_repairs_a_drifted_slot_ledger(harness, monkeypatch):
     table.update_item(
         Key=LEDGER_KEY, UpdateExpression="ADD holders :g", ExpressionAttributeValues={":g": {"gone#faces"}}
     )
-    summary = reconciler.handler({}, FakeLambdaContext())
+    summary = reconciler_of(harness)({}, FakeLambdaContext())
     assert summary["stale_holders"] == ["gone#faces"] and summary["missing_holders"] == [forgotten]
     assert holders(harness) == {f"{video.video_id}#{name}" for name in ANALYSES}
-    reconciler.reconciler.cache_clear()
 
 
 def test_raw_pages_are_archived_and_rebuild_the_same_detections(harness):

@@ -1,4 +1,5 @@
-"""AWS clients, created on first use and reused across warm invocations.
+"""AWS clients configured as the pipeline uses them: fresh ones on demand, or Lambda's, created on
+first use and reused across warm invocations.
 
 Nothing is built at import time, so tests can set the environment and start their doubles first.
 """
@@ -6,7 +7,7 @@ Nothing is built at import time, so tests can set the environment and start thei
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
@@ -23,6 +24,18 @@ _REKOGNITION_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 
 _DYNAMODB_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 8}, connect_timeout=5, read_timeout=10)
 _SQS_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 5}, connect_timeout=5, read_timeout=10)
 _S3_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 4}, connect_timeout=5, read_timeout=10)
+
+
+_CONFIGS = {"rekognition": _REKOGNITION_CONFIG, "dynamodb": _DYNAMODB_CONFIG, "sqs": _SQS_CONFIG, "s3": _S3_CONFIG}
+
+
+def new_client(service: str, session: boto3.Session | None = None) -> Any:
+    """A new client of `service`, from `session` or the default session, with the pipeline's settings."""
+    return (session or boto3).client(service, config=_CONFIGS[service])  # type: ignore[call-overload]
+
+
+def new_dynamodb_resource(session: boto3.Session | None = None) -> DynamoDBServiceResource:
+    return (session or boto3).resource("dynamodb", config=_DYNAMODB_CONFIG)
 
 
 @cache

@@ -11,6 +11,12 @@ import-time garbage, a few hundred KiB held for the life of the process.
 
 import gc
 import os
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+# A Lambda handler: (event, context) -> response.
+Handler = Callable[[dict[str, Any], Any], Any]
+App = TypeVar("App")
 
 # Lambda sets LAMBDA_TASK_ROOT; tests and local runs import handler modules among their own objects,
 # which freezing would pin, so they load as usual.
@@ -25,3 +31,21 @@ def finish_loading() -> None:
     if _IN_LAMBDA:
         gc.freeze()
         gc.enable()
+
+
+class LazyFunction(Generic[App]):
+    """A function's entry point: its collaborators are built on the first invocation, then kept.
+
+    `build` reads the environment; nothing happens at import, so importing a handler module has no
+    side effect and needs no environment.
+    """
+
+    def __init__(self, build: Callable[[], App], bind: Callable[[App], Handler]) -> None:
+        self._build = build
+        self._bind = bind
+        self._handler: Handler | None = None
+
+    def __call__(self, event: dict[str, Any], context: Any) -> Any:
+        if self._handler is None:
+            self._handler = self._bind(self._build())
+        return self._handler(event, context)

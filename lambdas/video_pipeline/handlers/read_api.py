@@ -6,9 +6,8 @@ document (`docs/openapi.json`, rebuilt with `make openapi`) from the same signat
 
 from __future__ import annotations
 
-from functools import cache
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
@@ -19,9 +18,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
 from video_pipeline.analyses import REGISTRY
-from video_pipeline.dal import clients
-from video_pipeline.dal.repository import MAX_TIMESTAMP_MS, InvalidCursorError, PipelineRepository
-from video_pipeline.handlers import finish_loading
+from video_pipeline.composition import Clients
+from video_pipeline.composition.reader import build_reader
+from video_pipeline.dal.repository import MAX_TIMESTAMP_MS, InvalidCursorError
+from video_pipeline.handlers import Handler, LazyFunction, finish_loading
 from video_pipeline.handlers.observability import logger, tracer
 from video_pipeline.logic.reading import InvalidRequestError, ResultsReader, UnknownResourceError
 from video_pipeline.models import JobStatus
@@ -55,15 +55,12 @@ def _responses(model: type[BaseModel], *errors: tuple[int, str]) -> dict[int, Op
 app = APIGatewayHttpResolver(enable_validation=True)
 
 
-@cache
+_READER = "reader"
+
+
 def results_reader() -> ResultsReader:
-    # Settings are read on the first request, so the OpenAPI document can be built without them.
-    settings = ReadApiSettings.from_environment()
-    dynamodb = clients.dynamodb_resource()
-    repository = PipelineRepository(
-        dynamodb.Table(settings.jobs_table_name), dynamodb.Table(settings.detections_table_name)
-    )
-    return ResultsReader(repository)
+    """The reader of the handler serving this request (see `bind`)."""
+    return cast(ResultsReader, app.context[_READER])
 
 
 @app.get(
@@ -188,10 +185,22 @@ def openapi_document() -> str:
     )
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
-@tracer.capture_lambda_handler
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+def bind(reader: ResultsReader) -> Handler:
+    """The read API's handler on an explicit reader (Lambda builds it from its environment)."""
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
+    @tracer.capture_lambda_handler
+    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        # The resolver clears its context after each request: the routes find this handler's reader there.
+        app.context[_READER] = reader
+        return app.resolve(event, context)
+
+    return handler
+
+
+# The Lambda entry point. Settings are read on the first request, so the OpenAPI document can be
+# built without them.
+handler = LazyFunction(lambda: build_reader(ReadApiSettings.from_environment(), Clients.default()), bind)
 
 
 # Last: see video_pipeline/handlers/__init__.py.

@@ -2,42 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from video_pipeline.composition import Clients
+from video_pipeline.composition.reconciler import ReconcilerApp, build_reconciler
 from video_pipeline.contract import Metric
-from video_pipeline.dal import clients
-from video_pipeline.dal.job_slots import JobSlots
-from video_pipeline.dal.jobs_store import JobsStore
-from video_pipeline.dal.queues import MessageQueue
-from video_pipeline.dal.rekognition import RekognitionGateway
-from video_pipeline.handlers import finish_loading
+from video_pipeline.handlers import Handler, LazyFunction, finish_loading
 from video_pipeline.handlers.observability import count, gauge, logger, metrics, tracer
-from video_pipeline.logic.reconciling import Reconciler
 from video_pipeline.settings import ReconcilerSettings
 
-settings = ReconcilerSettings.from_environment()
+
+def bind(app: ReconcilerApp) -> Handler:
+    """The reconciler's handler on explicit collaborators (Lambda builds them from its environment)."""
+
+    @logger.inject_lambda_context(clear_state=True)
+    @tracer.capture_lambda_handler
+    @metrics.log_metrics(capture_cold_start_metric=True)
+    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return reconcile(app)
+
+    return handler
 
 
-@cache
-def reconciler() -> Reconciler:
-    return Reconciler(
-        jobs=JobsStore(clients.dynamodb_resource().Table(settings.jobs_table_name)),
-        rekognition=RekognitionGateway(clients.rekognition()),
-        ledger=JobSlots(clients.dynamodb_resource().Table(settings.jobs_table_name), settings.job_quota),
-        notices=MessageQueue(clients.sqs(), settings.results_queue_url),
-        stale_after=timedelta(minutes=settings.stale_after_minutes),
-    )
-
-
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics(capture_cold_start_metric=True)
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    report = reconciler().run()
+def reconcile(app: ReconcilerApp) -> dict[str, Any]:
+    report = app.reconciler.run()
     summary = {
         "checked": report.checked,
         "requeued": report.requeued,
@@ -56,6 +46,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     gauge(Metric.JOBS_IN_FLIGHT, report.in_flight)
     return summary
 
+
+# The Lambda entry point.
+handler = LazyFunction(lambda: build_reconciler(ReconcilerSettings.from_environment(), Clients.default()), bind)
 
 # Last: see video_pipeline/handlers/__init__.py.
 finish_loading()
