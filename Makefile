@@ -46,8 +46,9 @@ test: lint typecheck
 	$(MAKE) synth
 
 ## The pipeline end to end on this machine: moto + the Rekognition fake, no AWS account.
+## ARGS goes through the environment, single-quoted for the shell, so `ARGS="my video.mp4"` stays one name.
 local: install
-	$(BIN)/python -m local.run $(ARGS)
+	LOCAL_RUN_ARGS='$(subst ','\'',$(ARGS))' $(BIN)/python -m local.run
 
 ## The results dashboard and its read API on http://127.0.0.1:8000/, over tables the local pipeline fills.
 dashboard: install

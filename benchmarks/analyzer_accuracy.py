@@ -13,13 +13,14 @@ import argparse
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from emulator.vision.accuracy import sampled_timestamps, score
 from emulator.vision.analyzers import FaceAnalyzer, PersonAnalyzer, Sampling, VideoAnalyzer, analyze_file
 from emulator.vision.sample_clip import FACE, PERSON, render_sample
 
 
-def _analyse(analyzer: VideoAnalyzer, operation: str, path: Path) -> tuple[list[dict], float]:
+def _analyse(analyzer: VideoAnalyzer, operation: str, path: Path) -> tuple[list[dict[str, Any]], float]:
     began = time.perf_counter()
     elements = analyze_file(analyzer, operation, path)
     return elements, time.perf_counter() - began

@@ -124,6 +124,14 @@ document.body.setAttribute('data-marks', String(document.querySelectorAll('.mark
 """
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 video', '3 videos', '1 person', '2 people': the counted noun in its right form."""
+    irregular = {"person": "people"}
+    if count == 1:
+        return f"{count} {noun}"
+    return f"{count:,} {irregular.get(noun, noun + 's')}"
+
+
 def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 

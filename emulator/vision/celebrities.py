@@ -73,9 +73,14 @@ class FaceGallery:
                 raise ValueError(f"celebrity gallery picture {path} cannot be read")
             image: Image = np.asarray(read, dtype=np.uint8)
             boxes = detector.pixel_boxes(image)
-            if boxes:
-                (x, y, w, h), _ = max(boxes, key=lambda found: found[0][2] * found[0][3])
-                image = image[y : y + h, x : x + w]
+            if not boxes:
+                # Its template would be of something else, and no face in any video could ever match it.
+                raise ValueError(
+                    f"celebrity gallery picture {path} shows no face the face detector can find; "
+                    "use a sharp, frontal picture of the face"
+                )
+            (x, y, w, h), _ = max(boxes, key=lambda found: found[0][2] * found[0][3])
+            image = image[y : y + h, x : x + w]
             known.append(KnownFace(celebrity_id(path.stem), path.stem, face_template(image)))
         if not known:
             raise ValueError(f"celebrity gallery {directory} holds no pictures ({', '.join(sorted(_IMAGE_SUFFIXES))})")

@@ -156,3 +156,22 @@ def render_sample(directory: Path, name: str = "sample.mp4") -> tuple[Path, Grou
 
 def actors_of(truth: GroundTruth, kind: str) -> Sequence[int]:
     return sorted({box.identity for box in truth.boxes if box.kind == kind})
+
+
+def truncated(source: Path, path: Path, keep: float = 0.5) -> Path:
+    """A copy of `source` with its index moved to the front, then cut to `keep` of its bytes: what an
+    interrupted copy or download of a streaming-ready MP4 leaves, a file that opens but ends early."""
+    with (
+        av.open(str(source)) as original,
+        av.open(str(path), "w", format="mp4", options={"movflags": "faststart"}) as out,
+    ):
+        video = original.streams.video[0]
+        stream = out.add_stream_from_template(video)
+        for packet in original.demux(video):
+            if packet.dts is None:
+                continue  # the demuxer's final flush packet
+            packet.stream = stream
+            out.mux(packet)
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * keep)])
+    return path

@@ -14,7 +14,8 @@ import pytest
 from emulator import RekognitionVideoFake, sample_video_bytes
 from emulator.vision.analyzers import FaceAnalyzer, Sampling, analyze_file, real_analyzers
 from emulator.vision.celebrities import celebrity_id
-from emulator.vision.sample_clip import FACE, PERSON, actors_of
+from emulator.vision.figures import draw_face
+from emulator.vision.sample_clip import FACE, PERSON, actors_of, truncated
 from tests.emulator import conftest
 from tests.emulator.conftest import BUCKET, SINGLE_ATTEMPT, get_all, upload
 
@@ -120,7 +121,8 @@ def test_celebrities_without_a_gallery_are_a_valid_empty_result(real, clip):
 
 def test_celebrities_are_recognized_from_a_configured_gallery(aws, clip, tmp_path: Path):
     path, truth = clip
-    # The gallery holds the clip's drawn face (as it appears in the first frame) and a picture of noise.
+    # The gallery holds the clip's drawn face (as it appears in the first frame) and another face: the
+    # same drawing upside down, where the detector still finds a face-like patch.
     from emulator.vision.decode import frames_at
 
     frame = frames_at(str(path), {0})[0]
@@ -130,8 +132,9 @@ def test_celebrities_are_recognized_from_a_configured_gallery(aws, clip, tmp_pat
     gallery = tmp_path / "gallery"
     gallery.mkdir()
     cv2.imwrite(str(gallery / "Ada Example.png"), crop)
-    noise = np.random.default_rng(7).integers(0, 255, (120, 120, 3), dtype=np.uint8)
-    cv2.imwrite(str(gallery / "Nobody Here.png"), cv2.GaussianBlur(noise, (9, 9), 0))
+    other = np.full((240, 240, 3), (200, 200, 200), dtype=np.uint8)
+    draw_face(other, 120, 120, 110)
+    cv2.imwrite(str(gallery / "Nobody Here.png"), cv2.flip(other, 0))
     conftest.client("s3").create_bucket(Bucket=BUCKET)
     upload("clip.mp4", path.read_bytes())
     with RekognitionVideoFake(analyzers=real_analyzers(gallery=gallery)) as fake, fake.activate():
@@ -141,6 +144,42 @@ def test_celebrities_are_recognized_from_a_configured_gallery(aws, clip, tmp_pat
     assert {element["Celebrity"]["Id"] for element in celebrities} == {celebrity_id("Ada Example")}
     assert all(truth.at(FACE, element["Timestamp"]) for element in celebrities)
     assert all(60 <= element["Celebrity"]["Confidence"] <= 100 for element in celebrities)
+
+
+def test_a_gallery_picture_without_a_detectable_face_is_refused(tmp_path: Path):
+    gallery = tmp_path / "gallery"
+    gallery.mkdir()
+    noise = np.random.default_rng(7).integers(0, 255, (120, 120, 3), dtype=np.uint8)
+    cv2.imwrite(str(gallery / "Nobody Here.png"), cv2.GaussianBlur(noise, (9, 9), 0))
+    with pytest.raises(ValueError, match=r"Nobody Here\.png shows no face"):
+        real_analyzers(gallery=gallery)
+
+
+def test_a_video_cut_off_after_its_index_fails_its_jobs(real, clip, tmp_path: Path):
+    path, _truth = clip
+    upload("cut.mp4", truncated(path, tmp_path / "cut.mp4").read_bytes())
+    response, elements = _run(real, "StartFaceDetection", "cut.mp4")
+    assert response["JobStatus"] == "FAILED", response
+    assert "truncated" in response["StatusMessage"] and elements == []
+
+
+def test_one_examination_serves_every_analysis_of_a_video(real, clip, monkeypatch):
+    path, _truth = clip
+    upload("clip.mp4", path.read_bytes())
+    from emulator.vision import examination
+
+    decoded: list[int] = []
+    original = examination.sample
+
+    def counting(*args, **kwargs):
+        decoded.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(examination, "sample", counting)
+    for api in ("StartFaceDetection", "StartPersonTracking", "StartLabelDetection", "StartCelebrityRecognition"):
+        response, _ = _run(real, api, "clip.mp4")
+        assert response["JobStatus"] == "SUCCEEDED"
+    assert len(decoded) == 1
 
 
 def test_progress_rises_to_complete_while_the_video_is_analysed(clip):
