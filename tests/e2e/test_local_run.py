@@ -218,3 +218,44 @@ def test_the_dashboard_shows_the_local_runs_own_results(local_run, tmp_path):
     # Only without results: sample data, said to be samples.
     source, origin = choose_source(tmp_path / "no-run" / "tables.json")
     assert source is run_samples and origin.startswith("SAMPLE DATA")
+
+
+def test_report_counts_use_the_right_plural_forms(local_run):
+    html = (local_run.out / "report.html").read_text()
+    captions = re.findall(r"<figcaption>[\d.]+ s · (\d+) (\w+)</figcaption>", html)
+    assert len(captions) == 6
+    for count, noun in captions:
+        assert noun in ({"face", "person"} if count == "1" else {"faces", "people"}), captions
+    assert "1 video ·" in html and "video(s)" not in html
+
+
+@pytest.mark.parametrize("width", [640, 1920, 3840])
+def test_box_captions_are_legible_on_any_frame_size(width):
+    import numpy as np
+
+    from local.report_frames import _caption
+
+    height = width * 9 // 16
+    canvas = np.zeros((height, width, 3), dtype=np.uint8)
+    _caption(canvas, "person 12", width // 3, height // 2, (80, 200, 255))
+    rows = np.flatnonzero(canvas.any(axis=(1, 2)))
+    columns = np.flatnonzero(canvas.any(axis=(0, 2)))
+    # The caption's box is at least 2.5% of the frame tall, whatever its resolution, and wholly on it.
+    assert rows.size and (rows[-1] - rows[0] + 1) >= 0.025 * height
+    assert columns[-1] < width and rows[0] >= 0
+
+
+def test_frames_of_hd_videos_are_kept_at_full_size(tmp_path):
+    import base64
+
+    import cv2
+    import numpy as np
+
+    from local.report_frames import annotated_frames
+
+    path = tmp_path / "hd.mp4"
+    render(path, ClipSpec(width=1920, height=1080, seconds=0.5))
+    box = {"Left": 0.98, "Top": 0.01, "Width": 0.02, "Height": 0.05}
+    [uri] = annotated_frames(path, "faces", {0: [{"Face": {"BoundingBox": box, "Confidence": 99}}]}).values()
+    image = cv2.imdecode(np.frombuffer(base64.b64decode(uri.split(",", 1)[1]), np.uint8), cv2.IMREAD_COLOR)
+    assert image.shape[:2] == (1080, 1920)
