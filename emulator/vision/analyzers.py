@@ -19,8 +19,9 @@ from emulator.errors import S3_UNREADABLE_MESSAGE, TOO_LARGE_MESSAGE, ServiceErr
 from emulator.results import Element, ElementSource, ScriptedSource
 from emulator.vision.celebrities import FaceGallery
 from emulator.vision.decode import MediaError, MediaInfo, MediaProblem, probe
-from emulator.vision.detectors import FaceDetector, PersonDetector
+from emulator.vision.detectors import PersonDetector
 from emulator.vision.examination import Examiner, FaceFinding, FrameFindings, Looks, fingerprint
+from emulator.vision.faces import DlibFound, FaceDetector
 
 # Rekognition Video reports stored-video detections a few times per second.
 DEFAULT_SAMPLE_EVERY_MS = 200
@@ -97,13 +98,21 @@ class VideoAnalyzer(ABC):
 
 
 def _face_detail(finding: FaceFinding) -> dict[str, Any]:
-    return {"BoundingBox": finding.found.box, "Confidence": finding.found.confidence, "Quality": finding.quality}
+    detail: dict[str, Any] = {"BoundingBox": finding.found.box, "Confidence": finding.found.confidence}
+    if isinstance(finding.found, DlibFound):
+        detail["Landmarks"] = finding.found.geometry.landmarks
+        detail["Pose"] = finding.found.geometry.pose
+    detail["Quality"] = finding.quality
+    return detail
 
 
 class FaceAnalyzer(VideoAnalyzer):
     """Frontal faces. Attributes (age, emotions, pose) have no offline model and are left out."""
 
-    note: str | None = "faces: OpenCV Haar cascade; box, confidence and quality only (no attributes)"
+    note: str | None = (
+        "faces: dlib HOG detector; box, confidence, landmarks and pose (estimated from 5 points), quality; "
+        "no attributes (no offline model with a permissive licence)"
+    )
     looks = Looks(faces=True, persons=False)
 
     def __init__(

@@ -16,7 +16,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from emulator.vision.detectors import FaceDetector, Image
+from emulator.vision.detectors import Image
+from emulator.vision.faces import FaceDetector
 
 _TEMPLATE_SIDE = 64
 _IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp"})

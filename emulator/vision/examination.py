@@ -23,7 +23,8 @@ import numpy as np
 
 from emulator.vision.celebrities import FaceGallery, KnownFace
 from emulator.vision.decode import MediaInfo, SampledFrame, probe, sample
-from emulator.vision.detectors import FaceDetector, Found, Image, PersonDetector, quality
+from emulator.vision.detectors import Found, Image, PersonDetector, quality
+from emulator.vision.faces import FaceDetector
 from emulator.vision.persons import PersonObservation, consistent_people
 
 # Faces are found on frames at most this wide, people on frames at most PERSON_WIDTH wide: at 1080p
