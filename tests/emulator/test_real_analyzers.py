@@ -220,3 +220,21 @@ def test_the_worker_pool_finishes_many_concurrent_submissions(aws, channel):
         assert fake.max_in_progress <= 10
         assert {job.status.value for job in fake.jobs.values()} == {"SUCCEEDED"}
     assert sorted(message["JobId"] for message in channel.messages()) == sorted(accepted)
+
+
+def test_faces_carry_landmarks_and_pose_where_the_face_is(clip):
+    path, _truth = clip
+    faces = analyze_file(FaceAnalyzer(Sampling(every_ms=EVERY_MS)), "StartFaceDetection", path)
+    assert faces
+    for element in faces:
+        face = element["Face"]
+        box = face["BoundingBox"]
+        points = {landmark["Type"]: (landmark["X"], landmark["Y"]) for landmark in face["Landmarks"]}
+        assert set(points) == {"eyeLeft", "eyeRight", "nose", "mouthLeft", "mouthRight"}
+        for x, y in points.values():
+            assert box["Left"] <= x <= box["Left"] + box["Width"] and box["Top"] <= y <= box["Top"] + box["Height"]
+        # The drawn faces are upright and frontal: eyes level, left of right, above the nose, above the mouth.
+        assert points["eyeLeft"][0] < points["eyeRight"][0]
+        assert max(points["eyeLeft"][1], points["eyeRight"][1]) < points["nose"][1] < points["mouthLeft"][1]
+        assert set(face["Pose"]) == {"Roll", "Yaw", "Pitch"}
+        assert abs(face["Pose"]["Roll"]) < 10 and abs(face["Pose"]["Yaw"]) < 30, face["Pose"]
