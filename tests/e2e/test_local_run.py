@@ -259,3 +259,24 @@ def test_frames_of_hd_videos_are_kept_at_full_size(tmp_path):
     [uri] = annotated_frames(path, "faces", {0: [{"Face": {"BoundingBox": box, "Confidence": 99}}]}).values()
     image = cv2.imdecode(np.frombuffer(base64.b64decode(uri.split(",", 1)[1]), np.uint8), cv2.IMREAD_COLOR)
     assert image.shape[:2] == (1080, 1920)
+
+
+def test_progress_lines_estimate_the_time_each_video_still_needs():
+    import io
+
+    from emulator.jobs import JobProgress
+    from emulator.jobs import JobStatus as EmulatorStatus
+    from local.run import ProgressPrinter
+
+    now = [100.0]
+    out = io.StringIO()
+    printer = ProgressPrinter(out, clock=lambda: now[0])
+    running = EmulatorStatus.IN_PROGRESS
+    printer([JobProgress("a", "StartFaceDetection", "uploads/a.mp4", running, 0.1)])
+    now[0] = 110.0  # a quarter done in the 10 s since the job began: 30 s to go at that pace
+    printer([JobProgress("a", "StartFaceDetection", "uploads/a.mp4", running, 0.25)])
+    now[0] = 120.0  # half done in 20 s: 20 s to go
+    printer([JobProgress("a", "StartFaceDetection", "uploads/a.mp4", running, 0.5)])
+    lines = out.getvalue().splitlines()
+    assert lines[-1].endswith("~20 s left"), lines
+    assert "left" not in lines[0]  # no pace yet
