@@ -275,8 +275,8 @@ def test_progress_lines_estimate_the_time_each_video_still_needs():
     printer([JobProgress("a", "StartFaceDetection", "uploads/a.mp4", running, 0.1)])
     now[0] = 110.0  # a quarter done in the 10 s since the job began: 30 s to go at that pace
     printer([JobProgress("a", "StartFaceDetection", "uploads/a.mp4", running, 0.25)])
-    now[0] = 120.0  # half done in 20 s: 20 s to go
-    printer([JobProgress("a", "StartFaceDetection", "uploads/a.mp4", running, 0.5)])
+    now[0] = 120.0  # four fifths done in 20 s: 5 s to go
+    printer([JobProgress("a", "StartFaceDetection", "uploads/a.mp4", running, 0.8)])
     lines = out.getvalue().splitlines()
-    assert lines[-1].endswith("~20 s left"), lines
+    assert lines[-2].endswith("~30 s left") and lines[-1].endswith("~5 s left"), lines
     assert "left" not in lines[0]  # no pace yet
