@@ -218,11 +218,12 @@ class CelebrityAnalyzer(VideoAnalyzer):
 
 def real_analyzers(sampling: Sampling | None = None, gallery: Path | None = None) -> Mapping[str, Analyzer]:
     """Real analyzers for faces, people (tracked, or as Person labels) and celebrities, by Start operation,
-    sharing one examination per video: each video is decoded and looked at once for all of them."""
+    sharing one examination per video: each video is decoded and looked at once for all of them, its
+    frames examined by a process per core."""
     sampling = sampling or Sampling()
     faces = FaceDetector()
     known = FaceGallery.from_directory(gallery, faces) if gallery is not None else None
-    shared = Examiner(sampling.every_ms, Looks(faces=True, persons=True), faces=faces, gallery=known)
+    shared = Examiner(sampling.every_ms, Looks(faces=True, persons=True), gallery=known, processes=True)
     return {
         FACES.start_operation: FaceAnalyzer(sampling, examiner=shared),
         PERSONS.start_operation: PersonAnalyzer(sampling, examiner=shared),

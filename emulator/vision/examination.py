@@ -10,11 +10,12 @@ releases the GIL), so every core works.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -124,6 +125,7 @@ class Examiner:
         persons: PersonDetector | None = None,
         gallery: FaceGallery | None = None,
         workers: int | None = None,
+        processes: bool = False,
     ) -> None:
         self.every_ms = every_ms
         self.looks = looks or Looks()
@@ -133,6 +135,24 @@ class Examiner:
         self._workers = max(1, workers or os.cpu_count() or 1)
         self._lock = threading.Lock()
         self._passes: OrderedDict[tuple[str, ...], _Pass] = OrderedDict()
+        # Processes, not threads, when asked (the local run): the detectors then run truly in parallel
+        # whatever part of them holds Python's GIL. Started once, on first use, and kept for later videos.
+        self._processes = processes
+        self._process_pool: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> tuple[Executor, bool]:
+        """The executor for one pass and whether the pass owns it (and shuts it down)."""
+        if not self._processes:
+            return ThreadPoolExecutor(self._workers, thread_name_prefix="examine"), True
+        with self._lock:
+            if self._process_pool is None:
+                self._process_pool = ProcessPoolExecutor(
+                    self._workers,
+                    mp_context=multiprocessing.get_context("spawn"),  # never fork a process full of threads
+                    initializer=_start_process,
+                    initargs=(self.every_ms, self.looks, self._gallery),
+                )
+            return self._process_pool, False
 
     def examine(
         self, key: tuple[str, ...], open_video: Callable[[], BinaryIO], progress: Callable[[float], None]
@@ -176,11 +196,15 @@ class Examiner:
             info = probe(stream)
             stream.seek(0)
             raw: list[_Raw] = []
-            with ThreadPoolExecutor(self._workers, thread_name_prefix="examine") as pool:
+            pool, owned = self._pool()
+            try:
                 for found in self._in_order(pool, sample(stream, self.every_ms, FACE_WIDTH, complete=True)):
                     raw.append(found)
                     if info.duration_ms > 0:
                         self._report(state, min(0.99, found.timestamp_ms / info.duration_ms))
+            finally:
+                if owned:
+                    pool.shutdown()
         people = consistent_people([frame.persons for frame in raw])
         frames = tuple(
             FrameFindings(
@@ -193,7 +217,7 @@ class Examiner:
         self._report(state, 1.0)
         return Examination(info, frames)
 
-    def _in_order(self, pool: ThreadPoolExecutor, frames: Iterator[SampledFrame]) -> Iterator[_Raw]:
+    def _in_order(self, pool: Executor, frames: Iterator[SampledFrame]) -> Iterator[_Raw]:
         """Examine frames on the pool, a bounded number in flight, yielding findings in frame order."""
         pending: list[Future[_Raw]] = []
         previous: Image | None = None
@@ -203,7 +227,10 @@ class Examiner:
             if self.looks.persons:
                 grey = _smoothed_grey(small)
                 motion, previous = _motion(previous, grey), grey
-            pending.append(pool.submit(self._frame, frame, small, motion))
+            if self._processes:
+                pending.append(pool.submit(_examine_in_process, frame, small, motion))
+            else:
+                pending.append(pool.submit(self._frame, frame, small, motion))
             if len(pending) >= 2 * self._workers:
                 yield pending.pop(0).result()
         for future in pending:
@@ -230,6 +257,20 @@ class Examiner:
             if crop.size:
                 celebrity = self._gallery.match(crop)
         return FaceFinding(found, quality(image, found.box), celebrity)
+
+
+_PROCESS_EXAMINER: Examiner | None = None
+
+
+def _start_process(every_ms: int, looks: Looks, gallery: FaceGallery | None) -> None:
+    """A worker process's own detectors (they cannot be pickled; their models load once per process)."""
+    global _PROCESS_EXAMINER  # noqa: PLW0603 - one examiner per worker process, by design
+    _PROCESS_EXAMINER = Examiner(every_ms, looks, gallery=gallery, workers=1)
+
+
+def _examine_in_process(frame: SampledFrame, small: Image, motion: Image | None) -> _Raw:
+    assert _PROCESS_EXAMINER is not None, "the pool's initializer did not run"
+    return _PROCESS_EXAMINER._frame(frame, small, motion)
 
 
 def _moving_share(motion: Image | None, box: dict[str, float]) -> float | None:
