@@ -1,21 +1,40 @@
-# Every target runs inside .venv, created on demand from the pinned requirements.
+# Every target runs inside .venv, created on demand from the pinned requirements. Two install levels:
+# `make local` / `make dashboard` install only what the local run needs (no CDK, type checkers, test or
+# browser tools: a first run stays within a few minutes); `make install` / `make test` add the rest.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+LOCAL_DEPS := $(VENV)/.local-deps
+DEV_DEPS := $(VENV)/.dev-deps
+# The CDK, its constructs and cdk-nag are requirements.txt's deployment-only pins.
+DEPLOY_ONLY := ^(aws-cdk-lib|constructs|cdk-nag)==
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install test lint typecheck test-unit test-integration test-e2e test-infra synth local dashboard openapi rebuild clean
+.PHONY: install install-local test lint typecheck test-unit test-integration test-e2e test-infra test-other synth local dashboard openapi rebuild clean
 
-$(BIN)/activate: requirements.txt requirements-dev.txt requirements-local.txt requirements-mot.txt requirements-dashboard.txt
+$(BIN)/python:
+	@echo "creating $(VENV) ..."
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
-	touch $(BIN)/activate
+
+$(LOCAL_DEPS): requirements.txt requirements-local.txt | $(BIN)/python
+	@echo "installing the local run's dependencies into $(VENV) (first run only; about a minute) ..."
+	grep -vE '$(DEPLOY_ONLY)' requirements.txt > $(VENV)/requirements-runtime.txt
+	$(BIN)/pip install --quiet --progress-bar off -r $(VENV)/requirements-runtime.txt -r requirements-local.txt
+	@echo "installed."
+	touch $@
+
+$(DEV_DEPS): $(LOCAL_DEPS) requirements.txt requirements-dev.txt requirements-local.txt requirements-mot.txt requirements-dashboard.txt requirements-accuracy.txt
+	@echo "installing the development and test dependencies into $(VENV) ..."
+	$(BIN)/pip install --quiet -r requirements-dev.txt -r requirements-accuracy.txt
+	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-install: $(BIN)/activate node_modules/.package-lock.json
+install-local: $(LOCAL_DEPS)
+
+install: $(DEV_DEPS) node_modules/.package-lock.json
 
 lint: install
 	$(BIN)/ruff check .
@@ -36,21 +55,25 @@ test-e2e: install
 test-infra: install
 	$(BIN)/pytest -m infra -q
 
+## Tests in no tier (reliability, the emulator's own), so that `make test` still runs every test.
+test-other: install
+	$(BIN)/pytest -m "not unit and not integration and not e2e and not infra" -q
+
 synth: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" npx cdk synth --quiet
 	$(BIN)/cfn-lint cdk.out/*.template.json
 
-## The one command that installs everything and runs every check and test tier.
-test: lint typecheck
-	$(BIN)/pytest -q
-	$(MAKE) synth
+## The one command that installs everything and runs every check and test tier, three at a time.
+test: install
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck test-unit test-integration test-e2e test-infra test-other synth
 
 ## The pipeline end to end on this machine: moto + the Rekognition fake, no AWS account.
-local: install
-	$(BIN)/python -m local.run $(ARGS)
+## ARGS goes through the environment, single-quoted for the shell, so `ARGS="my video.mp4"` stays one name.
+local: install-local
+	LOCAL_RUN_ARGS='$(subst ','\'',$(ARGS))' $(BIN)/python -m local.run
 
 ## The results dashboard and its read API on http://127.0.0.1:8000/, over tables the local pipeline fills.
-dashboard: install
+dashboard: install-local
 	$(BIN)/python -m local.dashboard $(ARGS)
 
 ## Regenerate docs/openapi.json from the read API's routes (a unit test checks it is current).

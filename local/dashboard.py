@@ -5,6 +5,9 @@ sample uploads; the read API is the deployed Lambda handler, called through an H
 
     python -m local.dashboard                 # http://127.0.0.1:8000/
     python -m local.dashboard --port 9000
+
+It shows the results of the last `make local` run (its tables.json); only when there are none does it
+run the pipeline on sample uploads, and says so.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -28,7 +32,7 @@ from moto import mock_aws
 from video_pipeline.dal import clients
 
 from emulator import RekognitionVideoFake
-from local.dashboard_data import DataSource, run_samples
+from local.dashboard_data import DataSource, from_snapshot, run_samples
 from local.environment import provision
 from local.harness import PipelineHarness
 from local.http_api import DashboardApp, StartResponse, WsgiEnviron
@@ -36,6 +40,8 @@ from local.lambda_runtime import forget_warm_state
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+# Where `make local` leaves its tables (local.run's default --out).
+DEFAULT_TABLES = Path("build/local-run/tables.json")
 
 
 @dataclass
@@ -115,17 +121,34 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m local.dashboard", description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    parser.add_argument(
+        "--tables",
+        type=Path,
+        default=DEFAULT_TABLES,
+        help=f"a `make local` run's tables.json to show (default {DEFAULT_TABLES}); sample data when it is absent",
+    )
     return parser.parse_args(argv)
+
+
+def choose_source(tables: Path) -> tuple[DataSource, str]:
+    """The results of the last local run if there are any; otherwise sample data, said to be samples."""
+    if tables.is_file():
+        return from_snapshot(tables), f"showing your results from {tables} (the last `make local` run)"
+    return run_samples, (
+        f"SAMPLE DATA: no results in {tables} yet (run `make local` first); running the pipeline on sample uploads"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     options = _arguments(argv)
-    print("running the pipeline on sample uploads ...", flush=True)
-    with local_dashboard() as dashboard:
+    source, origin = choose_source(options.tables)
+    print(origin, "...", flush=True)
+    with local_dashboard(source) as dashboard:
         videos = dashboard.harness.repository.recent_videos(limit=100).items
         try:
             with serving(dashboard.app, options.host, options.port) as url:
-                print(f"{len(videos)} videos in the local tables.\nDashboard: {url}/   API: {url}/api/videos")
+                kind = "sample videos" if source is run_samples else "videos"
+                print(f"{len(videos)} {kind} in the local tables.\nDashboard: {url}/   API: {url}/api/videos")
                 print("Ctrl+C stops it.", flush=True)
                 threading.Event().wait()
         except OSError as error:

@@ -3,16 +3,18 @@
 The samples cover every state a dashboard must show: finished videos with faces, celebrities and
 person tracks, a video without any detection, a failed analysis, an upload rejected before
 Rekognition saw it, and a video whose jobs are still running. `DataSource` is the seam for other
-ways of filling the tables (e.g. a JSON snapshot of a previous `make local` run).
+ways of filling the tables; `from_snapshot` fills them with a previous `make local` run's tables.json.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from video_pipeline.analyses import PERSONS_FROM_LABELS
 
+from local import snapshot
 from local.harness import PipelineHarness, sample_video_bytes
 
 DataSource = Callable[[PipelineHarness], None]
@@ -48,3 +50,12 @@ def run_samples(harness: PipelineHarness) -> None:
         harness.run_until_idle()
     harness.upload(RUNNING_SAMPLE.key)
     harness.run_starter()
+
+
+def from_snapshot(path: Path) -> DataSource:
+    """The tables exactly as a `make local` run left them (its tables.json)."""
+
+    def load(harness: PipelineHarness) -> None:
+        snapshot.load(path, *harness.tables())
+
+    return load

@@ -107,7 +107,9 @@ table{border-collapse:collapse;margin:8px 0}td,th{padding:4px 10px;border-bottom
 .row svg{flex:1;height:18px;background:#eef1f4;border-radius:3px}
 .mark{fill:#ff9900}.mark:hover{fill:#c45500}
 .frames{display:flex;flex-wrap:wrap;gap:12px}figure{margin:6px 0}
-figure img{display:block;max-width:320px;border-radius:4px}
+figure img{display:block;max-width:320px;border-radius:4px;cursor:zoom-in}
+figure.full{flex-basis:100%}figure.full img{max-width:none;cursor:zoom-out}
+.frames-hint{font-size:12px;color:#5f6b7a}
 figcaption{font-size:12px;color:#5f6b7a}#hover{position:fixed;bottom:10px;right:14px;background:#232f3e;color:#fff;
 padding:4px 10px;border-radius:4px;font-size:13px;visibility:hidden}
 """
@@ -120,8 +122,28 @@ document.querySelectorAll('.mark').forEach(function (mark) {
     hover.style.visibility = 'visible';
   });
 });
+document.querySelectorAll('figure img').forEach(function (image) {
+  // A click shows the frame at the video's own size (HD frames are shrunk to thumbnails).
+  image.addEventListener('click', function () { image.parentNode.classList.toggle('full'); });
+});
 document.body.setAttribute('data-marks', String(document.querySelectorAll('.mark').length));
 """
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 video', '3 videos', '1 person', '2 people': the counted noun in its right form."""
+    irregular = {"person": "people", "celebrity": "celebrities"}
+    if count == 1:
+        return f"{count} {noun}"
+    return f"{count:,} {irregular.get(noun, noun + 's')}"
+
+
+# What one detection of each analysis is called, for counts ("1 face", "2 people").
+_SINGULAR = {"faces": "face", "persons": "person", "celebrities": "celebrity"}
+
+
+def _noun(count: int, noun: str) -> str:
+    return plural(count, noun).split(" ", 1)[1]
 
 
 def _e(value: object) -> str:
@@ -156,7 +178,8 @@ def _analysis_html(view: AnalysisView, notes: Mapping[str, str]) -> str:
         f"<h3>{_e(view.name)}</h3>",
     ]
     parts.append(
-        f'<p><span class="count" data-count="{len(view.detections)}">{len(view.detections)}</span> detections'
+        f'<p><span class="count" data-count="{len(view.detections)}">{len(view.detections)}</span> '
+        f"{_noun(len(view.detections), 'detection')}"
         f' · status <span class="status-{_e(job.status.value)}">{_e(job.status.value)}</span></p>'
     )
     if job.status is not JobStatus.SUCCEEDED:
@@ -181,12 +204,12 @@ def _analysis_html(view: AnalysisView, notes: Mapping[str, str]) -> str:
             )
         parts.append("</table>")
     if view.frames:
-        parts.append('<div class="frames">')
+        parts.append('<p class="frames-hint">Click a frame to see it at full size.</p><div class="frames">')
         counts: dict[int, int] = defaultdict(int)
         for detection in view.detections:
             counts[detection.timestamp_ms] += 1
         for timestamp, uri in sorted(view.frames.items()):
-            caption = f"{_seconds(timestamp)} · {counts[timestamp]} {view.name}"
+            caption = f"{_seconds(timestamp)} · {plural(counts[timestamp], _SINGULAR.get(view.name, view.name))}"
             parts.append(
                 f'<figure><img src="{uri}" alt="{_e(caption)}"><figcaption>{_e(caption)}</figcaption></figure>'
             )
@@ -223,7 +246,8 @@ def render(videos: Sequence[tuple[VideoSummary, list[AnalysisView]]], notes: Map
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>Rekognition Video pipeline: local run</title>"
         f"<style>{_STYLE}</style></head><body>"
-        f"<header><h1>Rekognition Video pipeline: local run</h1><p>{len(videos)} video(s) · generated {generated}</p>"
+        "<header><h1>Rekognition Video pipeline: local run</h1>"
+        f"<p>{plural(len(videos), 'video')} · generated {generated}</p>"
         f'</header><main>{body}</main><div id="hover"></div><script>{_SCRIPT}</script></body></html>'
     )
 

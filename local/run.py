@@ -6,6 +6,8 @@ through boto3's endpoint variables. The emulator decodes each video and looks at
 
     python -m local.run                 # a generated sample video with known faces and people
     python -m local.run my.mp4 b.mov    # your own H.264 MP4/MOV files
+    make local ARGS="my video.mp4"      # `make` hands ARGS over in the environment (LOCAL_RUN_ARGS), so
+                                        # names with spaces survive: quote them, or give them as they are
     python -m local.run --person-engine native   # person tracking on StartPersonTracking (an account
                                                  # that still has People Pathing), not label detection
 """
@@ -16,6 +18,7 @@ import argparse
 import contextlib
 import io
 import os
+import shlex
 import sys
 import time
 import warnings
@@ -27,11 +30,14 @@ from typing import TextIO
 from video_pipeline.analyses import DEFAULT_PERSON_ENGINE, NATIVE_ENGINE, PERSON_ENGINES
 
 from emulator.jobs import JobProgress, JobStatus
-from emulator.vision.decode import MediaError, probe
+from emulator.vision.decode import MediaError, probe, truncation
 
 DEFAULT_OUTPUT = Path("build/local-run")
 DEFAULT_SAMPLE_EVERY_MS = 200
 _VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v")
+# `make local` passes ARGS in this variable rather than on the command line, where make's recipe
+# would split a file name with spaces into several arguments.
+_MAKE_ARGS = "LOCAL_RUN_ARGS"
 
 
 class UserError(Exception):
@@ -62,6 +68,34 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def make_arguments(value: str) -> list[str]:
+    """The arguments `make local ARGS=...` meant: shell quoting honoured, and words that only name an
+    existing file together (`ARGS="my video.mp4"`) joined back into that one name."""
+    try:
+        words = shlex.split(value)
+    except ValueError:
+        words = value.split()  # an apostrophe in a name (`ARGS="Ada's clip.mp4"`) is no shell quote
+    arguments: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        joined = next(
+            (
+                end
+                for end in range(len(words), index + 1, -1)
+                if not word.startswith("-") and not Path(word).exists() and Path(" ".join(words[index:end])).exists()
+            ),
+            None,
+        )
+        if joined is None:
+            arguments.append(word)
+            index += 1
+        else:
+            arguments.append(" ".join(words[index:joined]))
+            index = joined
+    return arguments
+
+
 def check_video(path: Path) -> None:
     """Refuse, with a reason, a file the pipeline would not analyse."""
     if not path.exists():
@@ -70,15 +104,44 @@ def check_video(path: Path) -> None:
         raise UserError(f"{path}: not a file")
     if path.suffix.lower() not in _VIDEO_SUFFIXES:
         raise UserError(f"{path}: the pipeline analyses {', '.join(_VIDEO_SUFFIXES)} files")
+    if path.stat().st_size == 0:
+        raise UserError(f"{path}: the file is empty (0 bytes)")
     try:
         probe(str(path))
     except MediaError as error:
         raise UserError(f"{path}: {error.message}") from None
 
 
+def prepare_output(out: Path) -> None:
+    """Create the output directory now, so a path that cannot be written fails before any analysis."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe_file = out / ".write-check"
+        probe_file.write_bytes(b"")
+        probe_file.unlink()
+    except OSError as error:
+        raise UserError(f"--out {out}: cannot write there ({error.strerror or error})") from None
+
+
+def upload_keys(paths: list[Path]) -> list[str]:
+    """One S3 key per input: files that share a name get a numbered folder instead of overwriting."""
+    keys: list[str] = []
+    seen: set[str] = set()
+    for path in paths:
+        key = f"uploads/{path.name}"
+        copy = 2
+        while key in seen:
+            key = f"uploads/{copy}/{path.name}"
+            copy += 1
+        seen.add(key)
+        keys.append(key)
+    return keys
+
+
 def _inputs(options: argparse.Namespace) -> list[Input]:
     if options.sample_every_ms <= 0 or options.workers <= 0:
         raise UserError("--sample-every-ms and --workers must be positive")
+    prepare_output(options.out)
     if options.celebrity_gallery is not None and not options.celebrity_gallery.is_dir():
         raise UserError(f"{options.celebrity_gallery}: the celebrity gallery must be a directory of pictures")
     if not options.videos:
@@ -87,34 +150,63 @@ def _inputs(options: argparse.Namespace) -> list[Input]:
         print("generating the sample video (drawn faces and people, H.264)...", flush=True)
         path, _truth = render_sample(options.out)
         return [Input(path, f"samples/{path.name}")]
-    inputs = []
+    unique: list[Path] = []
     for path in options.videos:
         check_video(path)
-        inputs.append(Input(path, f"uploads/{path.name}"))
-    return inputs
+        cut = truncation(str(path))
+        if cut is not None:
+            raise UserError(f"{path}: {cut}")
+        if any(path.resolve() == earlier.resolve() for earlier in unique):
+            print(f"note: {path} is given twice; analysing it once", flush=True)
+            continue
+        unique.append(path)
+    return [Input(path, key) for path, key in zip(unique, upload_keys(unique), strict=True)]
+
+
+def estimate_left(elapsed: float, fraction: float) -> str:
+    """Time left at the pace so far: '~12 s left', or '' before there is a pace to go by."""
+    if fraction <= 0.02 or fraction >= 1 or elapsed <= 0:
+        return ""
+    seconds = elapsed * (1 - fraction) / fraction
+    if seconds >= 90:
+        return f"~{seconds / 60:.0f} min left"
+    return f"~{seconds:.0f} s left"
 
 
 class ProgressPrinter:
-    """One line per job each time it crosses another quarter of its video, and when it ends."""
+    """One line per job each time it crosses another quarter of its video, and when it ends; each line
+    says how long its video still needs, at the pace its analysis has gone so far."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, clock: Callable[[], float] = time.monotonic) -> None:
         self._out = out
+        self._clock = clock
         self._shown: dict[str, tuple[int, JobStatus]] = {}
+        self._began: dict[str, float] = {}
 
     def __call__(self, jobs: list[JobProgress]) -> None:
+        now = self._clock()
+        by_video: dict[str, list[JobProgress]] = {}
+        for job in jobs:
+            by_video.setdefault(job.key, []).append(job)
+            if job.fraction > 0:
+                self._began.setdefault(job.key, now)
         for job in jobs:
             state = (int(job.fraction * 4), job.status)
             if self._shown.get(job.job_id) == state:
                 continue
             self._shown[job.job_id] = state
             bar = "#" * int(job.fraction * 20)
-            print(
-                f"  {job.api:28} {job.key[-30:]:30} [{bar:20}] {job.fraction:4.0%} {job.status.value}", file=self._out
-            )
+            video = by_video[job.key]
+            fraction = sum(other.fraction for other in video) / len(video)
+            left = estimate_left(now - self._began.get(job.key, now), fraction)
+            line = f"  {job.api:28} {job.key[-30:]:30} [{bar:20}] {job.fraction:4.0%} {job.status.value:11} {left}"
+            print(line.rstrip(), file=self._out)
         self._out.flush()
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None and _MAKE_ARGS in os.environ:
+        argv = [*sys.argv[1:], *make_arguments(os.environ.pop(_MAKE_ARGS))]
     options = _arguments(argv)
     try:
         inputs = _inputs(options)
@@ -163,7 +255,8 @@ def _run(options: argparse.Namespace, inputs: list[Input], analyzers: object) ->
             harness.run_until_idle(on_progress=progress)
         elapsed = time.perf_counter() - began
         notes = _analysis_notes(cloud.fake.notes)
-        _summarize(harness, elapsed, notes)
+        durations = {job_id: _job_seconds(job.created_at, job.completed_at) for job_id, job in cloud.fake.jobs.items()}
+        _summarize(harness, elapsed, notes, durations)
         _write_outputs(options.out, harness, {item.key: item.path for item in inputs}, notes)
 
 
@@ -178,48 +271,60 @@ def _analysis_notes(by_operation: dict[str, str]) -> dict[str, str]:
     return notes
 
 
-def _summarize(harness: object, elapsed: float, notes: dict[str, str]) -> None:
+def _engine(analysis: str, engine: str) -> str:
+    """The engine, only for analyses that have a choice of them; '-' for those with one."""
+    from video_pipeline.analyses import ENGINES
+
+    return engine if analysis in ENGINES else "-"
+
+
+def _summarize(harness: object, elapsed: float, notes: dict[str, str], durations: dict[str, str]) -> None:
     from local.harness import PipelineHarness
+    from local.report import plural
 
     assert isinstance(harness, PipelineHarness)
     videos = harness.repository.recent_videos(limit=100).items
     print(
-        f"\n{'video':32} {'analysis':12} {'engine':7} {'status':10} {'detections':>10} {'entities':>8} {'time':>7} note"
+        f"\n{'video':32} {'analysis':12} {'engine':7} {'status':10} {'detections':>10} {'entities':>8} "
+        f"{'job time':>8} note"
     )
     for video in videos:
         for name, job in sorted(video.jobs.items()):
             note = job.status_message or job.error_code or ""
+            seconds = durations.get(job.job_id or "", "-")
             print(
-                f"{video.key[-32:]:32} {name:12} {job.engine:7} {job.status.value:10} {job.detection_count:>10} "
-                f"{job.entity_count:>8} {_job_seconds(job.started_at, job.completed_at):>7}  {note[:60]}"
+                f"{video.key[-32:]:32} {name:12} {_engine(name, job.engine):7} {job.status.value:10} "
+                f"{job.detection_count:>10} {job.entity_count:>8} {seconds:>8}  {note[:60]}"
             )
     jobs = sum(len(video.jobs) for video in videos)
-    print(f"\n{len(videos)} video(s), {jobs} job(s) in {elapsed:.1f} s")
+    print(f"\n{plural(len(videos), 'video')}, {plural(jobs, 'job')} in {elapsed:.1f} s")
     for note in sorted(notes.values()):
         print(f"  note: {note}")
 
 
-def _job_seconds(started: str | None, completed: str | None) -> str:
-    from datetime import datetime
-
-    if not started or not completed:
+def _job_seconds(started: float | None, completed: float | None) -> str:
+    """A job's own time in the service, from its Start to its completion."""
+    if started is None or completed is None:
         return "-"
-    seconds = (datetime.fromisoformat(completed) - datetime.fromisoformat(started)).total_seconds()
-    return f"{seconds:.1f}s"
+    return f"{completed - started:.1f}s"
 
 
 def _write_outputs(out: Path, harness: object, sources: dict[str, Path], notes: dict[str, str]) -> None:
     from local import snapshot
     from local.harness import PipelineHarness
-    from local.report import write_report
+    from local.report import plural, write_report
 
     assert isinstance(harness, PipelineHarness)
     report = write_report(out / "report.html", harness.repository, sources, notes)
     tables = harness.tables()
-    counts = snapshot.save(out / "tables.json", *tables)
+    snapshot.save(out / "tables.json", *tables)
+    videos = harness.repository.recent_videos(limit=100).items
+    jobs = sum(len(video.jobs) for video in videos)
+    detections = sum(job.detection_count for video in videos for job in video.jobs.values())
     print("\nWhere to look next:")
     print(f"  {report.path}   the report: timelines, annotated frames, person tracks (open it in a browser)")
-    print(f"  {out / 'tables.json'}   both DynamoDB tables ({counts.jobs} job items, {counts.detections} detections)")
+    print(f"  {out / 'tables.json'}   both DynamoDB tables ({plural(jobs, 'job')}, {plural(detections, 'detection')})")
+    print("  make dashboard      the same results in the dashboard (reads this tables.json)")
     print("  docs/data-model.md   how dashboards query these tables; docs/deploy.md deploys the same handlers")
     print("  make test            every test tier, the accuracy check included")
 

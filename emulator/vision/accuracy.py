@@ -81,3 +81,34 @@ def score(kind: str, truth: GroundTruth, elements: Sequence[Mapping[str, Any]], 
     switches = sum(len(indexes) - 1 for indexes in indexes_of.values())
     mean = sum(overlaps) / len(overlaps) if overlaps else 0.0
     return Score(truths, len(elements), matched, round(mean, 3), switches)
+
+
+def score_frames(
+    expected: Mapping[int, Sequence[Mapping[str, float]]],
+    timestamps: Sequence[int],
+    elements: Sequence[Mapping[str, Any]],
+) -> Score:
+    """Like `score`, for hand-labelled truth: boxes by sampled timestamp (absent: nothing there)."""
+    by_time: dict[int, list[Mapping[str, float]]] = defaultdict(list)
+    for element in elements:
+        by_time[int(element["Timestamp"])].append(_box_and_index(element)[0])
+    truths = matched = 0
+    overlaps: list[float] = []
+    for timestamp in timestamps:
+        boxes, found = expected.get(timestamp, []), by_time.get(timestamp, [])
+        truths += len(boxes)
+        pairs = sorted(((iou(t, f), ti, fi) for ti, t in enumerate(boxes) for fi, f in enumerate(found)), reverse=True)
+        used_truth: set[int] = set()
+        used_found: set[int] = set()
+        for overlap, ti, fi in pairs:
+            if overlap < MIN_IOU:
+                break
+            if ti in used_truth or fi in used_found:
+                continue
+            used_truth.add(ti)
+            used_found.add(fi)
+            matched += 1
+            overlaps.append(overlap)
+    detections = sum(len(by_time.get(timestamp, [])) for timestamp in timestamps)
+    mean = sum(overlaps) / len(overlaps) if overlaps else 0.0
+    return Score(truths, detections, matched, round(mean, 3), 0)

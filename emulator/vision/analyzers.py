@@ -7,7 +7,6 @@ set `make local` uses.
 
 from __future__ import annotations
 
-import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -19,16 +18,14 @@ from emulator.catalog import CELEBRITIES, FACES, LABELS, PERSONS, by_start
 from emulator.errors import S3_UNREADABLE_MESSAGE, TOO_LARGE_MESSAGE, ServiceError, invalid_parameter
 from emulator.results import Element, ElementSource, ScriptedSource
 from emulator.vision.celebrities import FaceGallery
-from emulator.vision.decode import MediaError, MediaInfo, MediaProblem, SampledFrame, probe, sample
-from emulator.vision.detectors import FaceDetector, Found, PersonDetector, quality
-from emulator.vision.tracking import IouTracker
+from emulator.vision.decode import MediaError, MediaInfo, MediaProblem, probe
+from emulator.vision.detectors import PersonDetector
+from emulator.vision.examination import Examiner, FaceFinding, FrameFindings, Looks, fingerprint
+from emulator.vision.faces import DlibFound, FaceDetector
 
 # Rekognition Video reports stored-video detections a few times per second.
 DEFAULT_SAMPLE_EVERY_MS = 200
 MAX_DURATION_MS = 6 * 60 * 60 * 1000
-
-_LOG = logging.getLogger("emulator.vision")
-FrameExaminer = Callable[[SampledFrame], list[Element]]
 
 
 def media_rejection(error: MediaError) -> ServiceError:
@@ -51,12 +48,16 @@ class Sampling:
 
 
 class VideoAnalyzer(ABC):
-    """Shared by every real analyzer: admission by probing, then frame sampling with progress."""
+    """Shared by every real analyzer: admission by probing, then the shared examination of the video."""
 
     note: str | None = None
 
-    def __init__(self, sampling: Sampling | None = None) -> None:
+    def __init__(self, sampling: Sampling | None = None, examiner: Examiner | None = None) -> None:
         self.sampling = sampling or Sampling()
+        self.examiner = examiner or Examiner(self.sampling.every_ms, self.looks)
+
+    # What this analyzer needs the examination to look for, when it has an examiner of its own.
+    looks = Looks()
 
     def _open(self, request: AnalysisRequest) -> BinaryIO:
         stream = request.open_video()
@@ -78,160 +79,156 @@ class VideoAnalyzer(ABC):
             self._probe(stream)
 
     def analyze(self, request: AnalysisRequest) -> ElementSource:
-        examine = self.examiner(request)
-        elements: list[Element] = []
         try:
             with self._open(request) as stream:
-                info = self._probe(stream)
-                stream.seek(0)
-                for frame in sample(stream, self.sampling.every_ms):
-                    elements.extend(examine(frame))
-                    if info.duration_ms > 0:
-                        request.report_progress(min(1.0, frame.timestamp_ms / info.duration_ms))
+                self._probe(stream)
+                identity = request.version or fingerprint(stream)
+            key = (request.bucket, request.key, identity)
+            examination = self.examiner.examine(key, lambda: self._open(request), request.report_progress)
         except (ServiceError, MediaError) as error:
             # Admitted at Start but unreadable now (replaced, truncated): the job fails, as in the service.
             raise AnalysisError(error.message) from None
+        elements = [element for frame in examination.frames for element in self.elements(frame)]
         request.report_progress(1.0)
-        return ScriptedSource(elements, info.video_metadata(), by_start(request.start_operation).sort_keys)
+        return ScriptedSource(elements, examination.info.video_metadata(), by_start(request.start_operation).sort_keys)
 
     @abstractmethod
-    def examiner(self, request: AnalysisRequest) -> FrameExaminer:
-        """A function from one sampled frame to its result elements; may keep state across frames."""
+    def elements(self, frame: FrameFindings) -> list[Element]:
+        """This analysis's result elements for one examined frame."""
 
 
-def _face_detail(frame: SampledFrame, found: Found) -> dict[str, Any]:
-    return {"BoundingBox": found.box, "Confidence": found.confidence, "Quality": quality(frame.image, found.box)}
+def _face_detail(finding: FaceFinding) -> dict[str, Any]:
+    detail: dict[str, Any] = {"BoundingBox": finding.found.box, "Confidence": finding.found.confidence}
+    if isinstance(finding.found, DlibFound):
+        detail["Landmarks"] = finding.found.geometry.landmarks
+        detail["Pose"] = finding.found.geometry.pose
+    detail["Quality"] = finding.quality
+    return detail
 
 
 class FaceAnalyzer(VideoAnalyzer):
     """Frontal faces. Attributes (age, emotions, pose) have no offline model and are left out."""
 
-    note: str | None = "faces: OpenCV Haar cascade; box, confidence and quality only (no attributes)"
+    note: str | None = (
+        "faces: dlib HOG detector; box, confidence, landmarks and pose (estimated from 5 points), quality; "
+        "no attributes (no offline model with a permissive licence)"
+    )
+    looks = Looks(faces=True, persons=False)
 
-    def __init__(self, sampling: Sampling | None = None, detector: FaceDetector | None = None) -> None:
-        super().__init__(sampling)
-        self._detector = detector or FaceDetector()
+    def __init__(
+        self, sampling: Sampling | None = None, detector: FaceDetector | None = None, examiner: Examiner | None = None
+    ) -> None:
+        sampling = sampling or Sampling()
+        super().__init__(sampling, examiner or Examiner(sampling.every_ms, self.looks, faces=detector))
 
-    def examiner(self, request: AnalysisRequest) -> FrameExaminer:
-        def examine(frame: SampledFrame) -> list[Element]:
-            return [
-                {"Timestamp": frame.timestamp_ms, "Face": _face_detail(frame, found)}
-                for found in self._detector.detect(frame.image)
-            ]
-
-        return examine
+    def elements(self, frame: FrameFindings) -> list[Element]:
+        return [{"Timestamp": frame.timestamp_ms, "Face": _face_detail(face)} for face in frame.faces]
 
 
 class PersonAnalyzer(VideoAnalyzer):
-    """Standing people, each given a stable index by an IoU tracker over the sampled frames."""
+    """People, each given a stable index by an IoU tracker; only tracks that persist and move count."""
 
-    note: str | None = "persons: OpenCV HOG people detector with an IoU tracker"
+    note: str | None = "persons: OpenCV HOG people detector, kept when a track persists and moves"
+    looks = Looks(faces=False, persons=True)
 
-    def __init__(self, sampling: Sampling | None = None, detector: PersonDetector | None = None) -> None:
-        super().__init__(sampling)
-        self._detector = detector or PersonDetector()
+    def __init__(
+        self, sampling: Sampling | None = None, detector: PersonDetector | None = None, examiner: Examiner | None = None
+    ) -> None:
+        sampling = sampling or Sampling()
+        super().__init__(sampling, examiner or Examiner(sampling.every_ms, self.looks, persons=detector))
 
-    def examiner(self, request: AnalysisRequest) -> FrameExaminer:
-        tracker = IouTracker()
-
-        def examine(frame: SampledFrame) -> list[Element]:
-            found = self._detector.detect(frame.image)
-            indexes = tracker.update([person.box for person in found])
-            return [
-                {"Timestamp": frame.timestamp_ms, "Person": {"Index": index, "BoundingBox": person.box}}
-                for index, person in zip(indexes, found, strict=True)
-            ]
-
-        return examine
+    def elements(self, frame: FrameFindings) -> list[Element]:
+        return [
+            {"Timestamp": frame.timestamp_ms, "Person": {"Index": person.index, "BoundingBox": person.found.box}}
+            for person in frame.persons
+        ]
 
 
 class PersonLabelAnalyzer(VideoAnalyzer):
     """Label detection as the `labels` person engine asks for it: the `Person` label, one element per
     sampled frame with every person's box as an instance (no identity: the collector tracks them)."""
 
-    note: str | None = "labels: OpenCV HOG people detector, Person label only (other labels have no offline model)"
+    note: str | None = (
+        "labels: OpenCV HOG people detector, Person label only, kept when it persists and moves "
+        "(other labels have no offline model)"
+    )
+    looks = Looks(faces=False, persons=True)
 
-    def __init__(self, sampling: Sampling | None = None, detector: PersonDetector | None = None) -> None:
-        super().__init__(sampling)
-        self._detector = detector or PersonDetector()
+    def __init__(
+        self, sampling: Sampling | None = None, detector: PersonDetector | None = None, examiner: Examiner | None = None
+    ) -> None:
+        sampling = sampling or Sampling()
+        super().__init__(sampling, examiner or Examiner(sampling.every_ms, self.looks, persons=detector))
 
-    def examiner(self, request: AnalysisRequest) -> FrameExaminer:
-        def examine(frame: SampledFrame) -> list[Element]:
-            found = self._detector.detect(frame.image)
-            if not found:
-                return []
-            instances = [{"BoundingBox": person.box, "Confidence": person.confidence} for person in found]
-            label = {
-                "Name": "Person",
-                "Confidence": max(person.confidence for person in found),
-                "Instances": instances,
-                "Parents": [],
-                "Aliases": [{"Name": "Human"}],
-                "Categories": [{"Name": "Person Description"}],
-            }
-            return [{"Timestamp": frame.timestamp_ms, "Label": label}]
-
-        return examine
+    def elements(self, frame: FrameFindings) -> list[Element]:
+        if not frame.persons:
+            return []
+        found = [person.found for person in frame.persons]
+        instances = [{"BoundingBox": person.box, "Confidence": person.confidence} for person in found]
+        label = {
+            "Name": "Person",
+            "Confidence": max(person.confidence for person in found),
+            "Instances": instances,
+            "Parents": [],
+            "Aliases": [{"Name": "Human"}],
+            "Categories": [{"Name": "Person Description"}],
+        }
+        return [{"Timestamp": frame.timestamp_ms, "Label": label}]
 
 
 class CelebrityAnalyzer(VideoAnalyzer):
     """Known faces from a configured gallery; without one, a valid empty result."""
 
+    looks = Looks(faces=True, persons=False)
+
     def __init__(
-        self, sampling: Sampling | None = None, gallery: FaceGallery | None = None, detector: FaceDetector | None = None
+        self,
+        sampling: Sampling | None = None,
+        gallery: FaceGallery | None = None,
+        detector: FaceDetector | None = None,
+        examiner: Examiner | None = None,
     ) -> None:
-        super().__init__(sampling)
+        sampling = sampling or Sampling()
+        own = examiner or Examiner(sampling.every_ms, self.looks, faces=detector, gallery=gallery)
+        super().__init__(sampling, own)
         self._gallery = gallery
-        self._detector = detector or FaceDetector()
+        # Said once, in the run's notes: not once per video (the local run prints the notes at the end).
         if gallery is None:
             self.note = "celebrities: no offline model; empty results unless a gallery of known faces is configured"
         else:
             self.note = f"celebrities: matched against a gallery of {len(gallery.known)} known face(s)"
 
-    def analyze(self, request: AnalysisRequest) -> ElementSource:
-        if self._gallery is None:
-            _LOG.warning("%s (s3://%s/%s)", self.note, request.bucket, request.key)
-        return super().analyze(request)
-
-    def examiner(self, request: AnalysisRequest) -> FrameExaminer:
-        gallery = self._gallery
-
-        def examine(frame: SampledFrame) -> list[Element]:
-            if gallery is None:
-                return []
-            elements: list[Element] = []
-            height, width = frame.image.shape[:2]
-            for found in self._detector.detect(frame.image):
-                box = found.box
-                top, left = int(box["Top"] * height), int(box["Left"] * width)
-                crop = frame.image[top : top + int(box["Height"] * height), left : left + int(box["Width"] * width)]
-                match = gallery.match(crop)
-                if match is None:
-                    continue
-                known, score = match
-                celebrity = {
-                    "Urls": [],
-                    "Name": known.name,
-                    "Id": known.id,
-                    "Confidence": round(score * 100, 3),
-                    "BoundingBox": box,
-                    "Face": _face_detail(frame, found),
-                }
-                elements.append({"Timestamp": frame.timestamp_ms, "Celebrity": celebrity})
-            return elements
-
-        return examine
+    def elements(self, frame: FrameFindings) -> list[Element]:
+        elements: list[Element] = []
+        for face in frame.faces:
+            if self._gallery is None or face.celebrity is None:
+                continue
+            known, score = face.celebrity
+            celebrity = {
+                "Urls": [],
+                "Name": known.name,
+                "Id": known.id,
+                "Confidence": round(score * 100, 3),
+                "BoundingBox": face.found.box,
+                "Face": _face_detail(face),
+            }
+            elements.append({"Timestamp": frame.timestamp_ms, "Celebrity": celebrity})
+        return elements
 
 
 def real_analyzers(sampling: Sampling | None = None, gallery: Path | None = None) -> Mapping[str, Analyzer]:
-    """Real analyzers for faces, people (tracked, or as Person labels) and celebrities, by Start operation."""
+    """Real analyzers for faces, people (tracked, or as Person labels) and celebrities, by Start operation,
+    sharing one examination per video: each video is decoded and looked at once for all of them, its
+    frames examined by a process per core."""
+    sampling = sampling or Sampling()
     faces = FaceDetector()
     known = FaceGallery.from_directory(gallery, faces) if gallery is not None else None
+    shared = Examiner(sampling.every_ms, Looks(faces=True, persons=True), gallery=known, processes=True)
     return {
-        FACES.start_operation: FaceAnalyzer(sampling, faces),
-        PERSONS.start_operation: PersonAnalyzer(sampling),
-        LABELS.start_operation: PersonLabelAnalyzer(sampling),
-        CELEBRITIES.start_operation: CelebrityAnalyzer(sampling, known, faces),
+        FACES.start_operation: FaceAnalyzer(sampling, examiner=shared),
+        PERSONS.start_operation: PersonAnalyzer(sampling, examiner=shared),
+        LABELS.start_operation: PersonLabelAnalyzer(sampling, examiner=shared),
+        CELEBRITIES.start_operation: CelebrityAnalyzer(sampling, known, examiner=shared),
     }
 
 

@@ -16,7 +16,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from emulator.vision.detectors import FaceDetector, Image
+from emulator.vision.detectors import Image
+from emulator.vision.faces import FaceDetector
 
 _TEMPLATE_SIDE = 64
 _IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp"})
@@ -72,10 +73,18 @@ class FaceGallery:
             if read is None:
                 raise ValueError(f"celebrity gallery picture {path} cannot be read")
             image: Image = np.asarray(read, dtype=np.uint8)
-            boxes = detector.pixel_boxes(image)
-            if boxes:
-                (x, y, w, h), _ = max(boxes, key=lambda found: found[0][2] * found[0][3])
-                image = image[y : y + h, x : x + w]
+            faces = detector.detect(image)
+            if not faces:
+                # Its template would be of something else, and no face in any video could ever match it.
+                raise ValueError(
+                    f"celebrity gallery picture {path} shows no face the face detector can find; "
+                    "use a sharp, frontal picture of the face"
+                )
+            # The largest face, framed exactly as faces in videos are, so that templates compare like for like.
+            box = max(faces, key=lambda face: face.box["Width"] * face.box["Height"]).box
+            height, width = image.shape[:2]
+            top, left = int(box["Top"] * height), int(box["Left"] * width)
+            image = image[top : top + int(box["Height"] * height), left : left + int(box["Width"] * width)]
             known.append(KnownFace(celebrity_id(path.stem), path.stem, face_template(image)))
         if not known:
             raise ValueError(f"celebrity gallery {directory} holds no pictures ({', '.join(sorted(_IMAGE_SUFFIXES))})")

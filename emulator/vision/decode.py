@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 from typing import Any, BinaryIO
 
 import av
@@ -42,6 +43,25 @@ class MediaInfo:
     width: int
     height: int
     full_range: bool
+    video_duration_ms: int = 0
+
+    @property
+    def frame_ms(self) -> float:
+        return 1000 / self.frame_rate if self.frame_rate > 0 else 40.0
+
+    def missing_after(self, last_frame_ms: int) -> bool:
+        """Whether frames that end at `last_frame_ms` stop short of what the index promises: a file cut
+        off after its index was written (a copy interrupted, a download not finished). Two frames and a
+        half-second of slack absorb rounding and edit lists."""
+        expected = self.video_duration_ms or self.duration_ms
+        return last_frame_ms + 2 * self.frame_ms + 500 < expected
+
+    def truncation_message(self, last_frame_ms: int) -> str:
+        expected = self.video_duration_ms or self.duration_ms
+        return (
+            f"the video is truncated: its frames end at {last_frame_ms / 1000:.1f} s of the "
+            f"{expected / 1000:.1f} s its index announces"
+        )
 
     def video_metadata(self) -> dict[str, Any]:
         """The service's VideoMetadata, from the container's own facts."""
@@ -62,7 +82,20 @@ class SampledFrame:
     image: NDArray[np.uint8]  # BGR, as OpenCV expects
 
 
+def _is_empty(source: Source) -> bool:
+    if isinstance(source, str):
+        return Path(source).is_file() and Path(source).stat().st_size == 0
+    if not source.seekable():
+        return False
+    position = source.tell()
+    empty = source.read(1) == b""
+    source.seek(position)
+    return empty
+
+
 def _open(source: Source) -> Any:
+    if _is_empty(source):
+        raise MediaError(MediaProblem.UNREADABLE, "the file is empty (0 bytes)")
     try:
         return av.open(source, mode="r")
     except (av.error.FFmpegError, ValueError, OSError) as error:
@@ -92,6 +125,11 @@ def _info(container: Any) -> MediaInfo:
         duration_ms = int(stream.duration * stream.time_base * 1000)
     else:
         duration_ms = 0
+    # The video track's own length (the container's may include a longer audio track).
+    if stream.duration is not None and stream.time_base is not None:
+        video_ms = int((stream.start_time or 0) * stream.time_base * 1000 + stream.duration * stream.time_base * 1000)
+    else:
+        video_ms = duration_ms
     return MediaInfo(
         codec=codec,
         format_name=container.format.name,
@@ -101,6 +139,7 @@ def _info(container: Any) -> MediaInfo:
         width=stream.codec_context.width,
         height=stream.codec_context.height,
         full_range=int(stream.codec_context.color_range or 0) == 2,
+        video_duration_ms=video_ms,
     )
 
 
@@ -113,27 +152,65 @@ def probe(source: Source) -> MediaInfo:
         container.close()
 
 
-def sample(source: Source, every_ms: int) -> Iterator[SampledFrame]:
-    """Decoded frames at most one per `every_ms` of presentation time, first frame included."""
+def _scaled_size(width: int, height: int, max_width: int | None) -> tuple[int, int]:
+    if max_width is None or width <= max_width:
+        return width, height
+    # Even sizes: swscale and the detectors' pyramids handle them without a ragged last row.
+    return max_width - max_width % 2, max(2, round(height * max_width / width / 2) * 2)
+
+
+def sample(
+    source: Source, every_ms: int, max_width: int | None = None, *, complete: bool = False
+) -> Iterator[SampledFrame]:
+    """Decoded frames at most one per `every_ms` of presentation time, first frame included.
+
+    `max_width` downscales the sampled frames (swscale, with the colour conversion) and nothing else:
+    frames between samples are decoded, as H.264 needs, but never converted. With `complete`, a
+    video whose frames stop before its announced duration raises MediaError after the last frame.
+    """
     container = _open(source)
     try:
-        _info(container)
+        info = _info(container)
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
+        width, height = _scaled_size(info.width, info.height, max_width)
         next_ms = 0
+        last_ms = -1
         try:
             for frame in container.decode(stream):
                 if frame.pts is None or frame.time_base is None:
                     continue
                 timestamp = int(frame.pts * frame.time_base * 1000)
+                last_ms = max(last_ms, timestamp)
                 if timestamp < next_ms:
                     continue
                 next_ms = timestamp + every_ms
-                yield SampledFrame(timestamp, frame.to_ndarray(format="bgr24"))
+                picture = frame.reformat(width=width, height=height, format="bgr24") if max_width else frame
+                yield SampledFrame(timestamp, picture.to_ndarray(format="bgr24"))
         except av.error.FFmpegError as error:
             raise MediaError(
                 MediaProblem.UNREADABLE, f"the video stream cannot be decoded ({_reason(error)})"
             ) from None
+        if complete and info.missing_after(max(last_ms, 0)):
+            raise MediaError(MediaProblem.UNREADABLE, info.truncation_message(max(last_ms, 0)))
+    finally:
+        container.close()
+
+
+def truncation(source: Source) -> str | None:
+    """Why the file's video stops before its announced end, read from its packets (no decoding)."""
+    container = _open(source)
+    try:
+        info = _info(container)
+        stream = container.streams.video[0]
+        last_ms = 0
+        try:
+            for packet in container.demux(stream):
+                if packet.pts is not None and packet.time_base is not None:
+                    last_ms = max(last_ms, int(packet.pts * packet.time_base * 1000))
+        except av.error.FFmpegError:
+            pass  # a cut-off last packet: what came before still says where the video stops
+        return info.truncation_message(last_ms) if info.missing_after(last_ms) else None
     finally:
         container.close()
 

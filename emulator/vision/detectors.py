@@ -1,4 +1,6 @@
-"""OpenCV's bundled detectors, answering in Rekognition's units: ratio boxes and 0-100 confidences.
+"""Bundled detectors, answering in Rekognition's units: ratio boxes and 0-100 confidences.
+
+Faces: dlib's HOG detector (emulator/vision/faces.py); people: OpenCV's HOG people detector.
 
 opencv-python-headless 4.x is pinned on purpose: 5.0 moved the Haar cascade classifier and the HOG
 people detector out of the main modules, and they are the only detectors whose models ship inside
@@ -53,8 +55,8 @@ def gray(frame: Image) -> Image:
     return np.asarray(cv2.equalizeHist(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)), dtype=np.uint8)
 
 
-class FaceDetector:
-    """Frontal faces with the Haar cascade; the cascade's final-stage weight becomes the confidence."""
+class HaarFaceDetector:
+    """Frontal faces with OpenCV's Haar cascade (the earlier detector, kept for comparison in benchmarks)."""
 
     def __init__(self, min_size_ratio: float = 0.05) -> None:
         self._min_size_ratio = min_size_ratio

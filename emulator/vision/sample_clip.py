@@ -7,7 +7,7 @@ detections with the truth this module records while drawing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -130,8 +130,11 @@ def _frames(spec: ClipSpec, truth: GroundTruth) -> Iterator[Frame]:
         yield frame
 
 
-def render(path: Path, spec: ClipSpec = DEFAULT_CLIP, codec: str = "libx264") -> GroundTruth:
-    """Write the clip to `path` (MP4; H.264 unless another codec is asked for) and return its truth."""
+def render(
+    path: Path, spec: ClipSpec = DEFAULT_CLIP, codec: str = "libx264", options: Mapping[str, str] | None = None
+) -> GroundTruth:
+    """Write the clip to `path` (MP4; H.264 unless another codec is asked for) and return its truth;
+    `options` go to the encoder (a faster x264 preset for long benchmark clips)."""
     truth = GroundTruth(spec.width, spec.height, spec.fps, int(spec.seconds * 1000))
     path.parent.mkdir(parents=True, exist_ok=True)
     with av.open(str(path), mode="w", format="mp4") as container:
@@ -139,6 +142,8 @@ def render(path: Path, spec: ClipSpec = DEFAULT_CLIP, codec: str = "libx264") ->
         stream.width, stream.height = spec.width, spec.height
         stream.pix_fmt = "yuv420p"
         stream.time_base = Fraction(1, spec.fps)
+        if options:
+            stream.options = dict(options)
         for frame in _frames(spec, truth):
             picture = av.VideoFrame.from_ndarray(frame, format="bgr24")
             container.mux(stream.encode(picture))
@@ -156,3 +161,22 @@ def render_sample(directory: Path, name: str = "sample.mp4") -> tuple[Path, Grou
 
 def actors_of(truth: GroundTruth, kind: str) -> Sequence[int]:
     return sorted({box.identity for box in truth.boxes if box.kind == kind})
+
+
+def truncated(source: Path, path: Path, keep: float = 0.5) -> Path:
+    """A copy of `source` with its index moved to the front, then cut to `keep` of its bytes: what an
+    interrupted copy or download of a streaming-ready MP4 leaves, a file that opens but ends early."""
+    with (
+        av.open(str(source)) as original,
+        av.open(str(path), "w", format="mp4", options={"movflags": "faststart"}) as out,
+    ):
+        video = original.streams.video[0]
+        stream = out.add_stream_from_template(video)
+        for packet in original.demux(video):
+            if packet.dts is None:
+                continue  # the demuxer's final flush packet
+            packet.stream = stream
+            out.mux(packet)
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * keep)])
+    return path

@@ -79,6 +79,15 @@ def test_the_report_renders_in_headless_chromium(local_run):
             image.scroll_into_view_if_needed()
             assert image.is_visible()
             assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+        # A click shows a frame at the video's own size; another shrinks it back.
+        first = images.first
+        first.scroll_into_view_if_needed()
+        natural = first.evaluate("img => img.naturalWidth")
+        assert first.evaluate("img => img.getBoundingClientRect().width") < natural
+        first.click()
+        assert first.evaluate("img => img.getBoundingClientRect().width") == natural
+        first.click()
+        assert first.evaluate("img => img.getBoundingClientRect().width") < natural
         page.locator('[data-analysis="persons"] .mark').first.hover()
         assert re.match(r"\d+\.\d\d s: person \d", page.locator("#hover").inner_text())
         assert page.get_by_text("no offline model").is_visible()

