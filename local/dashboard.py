@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import io
 import os
 import sys
@@ -29,14 +28,13 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from moto import mock_aws
-from video_pipeline.dal import clients
 
 from emulator import RekognitionVideoFake
 from local.dashboard_data import DataSource, from_snapshot, run_samples
 from local.environment import provision
+from local.functions import pipeline_functions
 from local.harness import PipelineHarness
 from local.http_api import DashboardApp, StartResponse, WsgiEnviron
-from local.lambda_runtime import forget_warm_state
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -59,22 +57,19 @@ def local_dashboard(source: DataSource = run_samples) -> Iterator[LocalDashboard
         os.environ.update(resources.environment())
         os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
 
-        # Handler modules read their settings when imported, so only now that the environment is set.
-        starter, collector, read_api = (
-            importlib.import_module(f"video_pipeline.handlers.{name}") for name in ("starter", "collector", "read_api")
-        )
-        # Clients and tables cached by an earlier run would point outside this moto session.
-        forget_warm_state(starter, collector, read_api)
+        # Built for this moto session: nothing cached by an earlier run can point outside it.
+        functions = pipeline_functions(resources.environment())
         fake = RekognitionVideoFake()
         with fake.activate():
-            harness = PipelineHarness(resources=resources, fake=fake, starter=starter, collector=collector)
+            harness = PipelineHarness(
+                resources=resources, fake=fake, starter=functions.starter, collector=functions.collector
+            )
             # The handlers print CloudWatch EMF metrics to stdout, as Lambda expects; keep them off the console.
             with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
                 # Powertools warns about invocations without metrics (a message dropped, a duplicate).
                 warnings.filterwarnings("ignore", message="No application metrics to publish")
                 source(harness)
-            yield LocalDashboard(app=DashboardApp(read_api.handler), harness=harness)
-        clients.reset()
+            yield LocalDashboard(app=DashboardApp(functions.read_api.handler), harness=harness)
 
 
 class _Server(ThreadingMixIn, WSGIServer):

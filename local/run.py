@@ -238,11 +238,13 @@ def _run(options: argparse.Namespace, inputs: list[Input], analyzers: object) ->
             f"moto (S3, SQS, SNS, DynamoDB) at {cloud.aws_url}; Rekognition Video emulator at {cloud.rekognition_url}"
         )
 
-        from video_pipeline.handlers import collector, starter
-
+        from local.functions import pipeline_functions
         from local.harness import PipelineHarness
 
-        harness = PipelineHarness(resources=resources, fake=cloud.fake, starter=starter, collector=collector)
+        functions = pipeline_functions(resources.environment(person_engine=options.person_engine))
+        harness = PipelineHarness(
+            resources=resources, fake=cloud.fake, starter=functions.starter, collector=functions.collector
+        )
         for item in inputs:
             harness.upload(item.key, item.path.read_bytes())
             print(f"uploaded s3://{resources.bucket}/{item.key} ({item.path.stat().st_size:,} bytes)")
