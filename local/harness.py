@@ -15,7 +15,6 @@ import boto3
 from boto3.dynamodb.conditions import Key
 from video_pipeline.composition.collector import CollectorApp
 from video_pipeline.composition.starter import StarterApp
-from video_pipeline.dal import clients
 from video_pipeline.dal.repository import PipelineRepository, VideoSummary
 from video_pipeline.models import JobStatus
 from video_pipeline.schema import STATUS_INDEX
@@ -68,7 +67,7 @@ class PipelineHarness:
 
     def tables(self) -> tuple[Table, Table]:
         """The jobs and detections tables."""
-        dynamodb = clients.dynamodb_resource()
+        dynamodb = boto3.resource("dynamodb", region_name=self.resources.region)
         return dynamodb.Table(self.resources.jobs_table), dynamodb.Table(self.resources.detections_table)
 
     @property
@@ -101,7 +100,7 @@ class PipelineHarness:
 
     def stored_detections(self, job_id: str) -> int:
         """How many detection items the table holds for one job (duplicates would show as more)."""
-        client = clients.dynamodb()
+        client = boto3.client("dynamodb", region_name=self.resources.region)
         paginator = client.get_paginator("query")
         pages = paginator.paginate(
             TableName=self.resources.detections_table,

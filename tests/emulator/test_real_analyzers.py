@@ -84,19 +84,18 @@ def test_each_person_keeps_one_index_across_frames(real, clip):
 
 
 @pytest.mark.parametrize(
-    ("body", "error"),
+    ("body", "message"),
     [
-        (sample_video_bytes(b"\x00" * 2048), "InvalidS3ObjectException"),  # MP4 signature, nothing decodable
-        (None, "InvalidParameterException"),  # MPEG-4 Part 2 video, not H.264
+        (sample_video_bytes(b"\x00" * 2048), "the video is truncated"),  # an MP4 header, no media data
+        (None, "Unsupported codec/format."),  # MPEG-4 Part 2 video, not H.264
     ],
 )
-def test_unreadable_or_non_h264_videos_are_refused_at_start(real, mpeg4_clip, body, error):
+def test_unreadable_or_non_h264_videos_fail_their_job_not_the_start(real, mpeg4_clip, body, message):
+    """As the service does: Start* accepts an object it can read; the job then fails (docs/emulator.md)."""
     upload("bad.mp4", mpeg4_clip.read_bytes() if body is None else body)
-    client = conftest.client("rekognition", SINGLE_ATTEMPT)
-    with pytest.raises(client.exceptions.ClientError) as raised:
-        conftest.start(client, "StartPersonTracking", key="bad.mp4")
-    assert raised.value.response["Error"]["Code"] == error
-    assert real.jobs == {}
+    response, elements = _run(real, "StartPersonTracking", "bad.mp4")
+    assert response["JobStatus"] == "FAILED" and response["StatusMessage"].startswith(message)
+    assert elements == []
 
 
 def test_videos_over_the_duration_limit_are_refused(aws, clip):

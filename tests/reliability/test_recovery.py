@@ -142,7 +142,6 @@ def test_the_reconciler_repairs_a_drifted_slot_ledger(harness):
 
 
 def test_raw_pages_are_archived_and_rebuild_the_same_detections(harness):
-    from video_pipeline.dal import clients
     from video_pipeline.dal.archive import ResultsArchive
     from video_pipeline.dal.detections_store import DetectionsStore
     from video_pipeline.dal.jobs_store import JobsStore
@@ -172,9 +171,9 @@ def test_raw_pages_are_archived_and_rebuild_the_same_detections(harness):
     calls_before = len(harness.fake.calls)
     report = rebuild_video(
         video.video_id,
-        jobs=JobsStore(clients.dynamodb_resource().Table(harness.resources.jobs_table)),
-        archive=ResultsArchive(clients.s3(), archive_bucket),
-        detections=DetectionsStore(clients.dynamodb(), harness.resources.detections_table),
+        jobs=JobsStore(boto3.resource("dynamodb").Table(harness.resources.jobs_table)),
+        archive=ResultsArchive(boto3.client("s3"), archive_bucket),
+        detections=DetectionsStore(boto3.client("dynamodb"), harness.resources.detections_table),
     )
     assert report.detections == {name: job.detection_count for name, job in jobs.items()}
     assert {name: stored_data(harness, video.video_id, name) for name in ANALYSES} == before
