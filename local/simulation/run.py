@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import importlib
+import importlib.util
 import io
 import itertools
 import json
@@ -34,7 +35,7 @@ from local.simulation.measure import Expectations, measure
 from local.simulation.s3_events import S3Events
 from local.simulation.scenario import Figures, Scenario
 from local.simulation.scheduler import Invocation, Scheduler
-from local.simulation.sources import QueueSource, context_for
+from local.simulation.sources import Environments, QueueSource, context_for
 
 OTHER_WORKLOAD_BUCKET = "another-workload"
 
@@ -149,7 +150,7 @@ class Simulation:
         def source(function: deployed.Function, queue_url: str, timeout: float) -> QueueSource:
             return QueueSource(
                 function.name,
-                handlers[function.name].handler,
+                Environments(lambda: _environment(handlers[function.name])),
                 queue_url=queue_url,
                 region=resources.region,
                 batch_size=function.batch_size,
@@ -172,6 +173,7 @@ class Simulation:
         scenario = self.scenario
         self.reconciled = 0
         next_reconcile = self.time.now + deployed.RECONCILE_EVERY_SECONDS
+        reconcilers = Environments(lambda: _environment(reconciler))
         deadline = self.time.now + scenario.max_virtual_hours * 3600
         quiet_since: float | None = None
         rng = self.scheduler.rng
@@ -181,7 +183,7 @@ class Simulation:
             self._run_due_actions()
             if now >= next_reconcile:
                 next_reconcile += deployed.RECONCILE_EVERY_SECONDS
-                self._invoke_reconciler(reconciler)
+                self._invoke_reconciler(reconcilers)
             choices: list[Invocation | QueueSource] = [*self.scheduler.runnable()]
             choices.extend(source for source in sources if source.can_poll(now))
             if choices:
@@ -212,12 +214,16 @@ class Simulation:
         patience = self.scenario.reconcile_after_minutes * 60 + 2 * deployed.RECONCILE_EVERY_SECONDS
         return quiet_for > patience or harness.unfinished_jobs() == 0
 
-    def _invoke_reconciler(self, reconciler: ModuleType) -> None:
+    def _invoke_reconciler(self, environments: Environments) -> None:
         def body(invocation: Invocation) -> None:
+            environment = environments.take()
+            crashed = True
             try:
-                summary = reconciler.handler({}, context_for(invocation, self.time))
+                summary = environment.handler({}, context_for(invocation, self.time))
+                crashed = False
             finally:
                 invocation.returned = True
+                environments.give_back(environment, crashed=crashed)
             self.reconciled += len(summary["requeued"])
 
         self.scheduler.spawn(deployed.RECONCILER.name, deployed.RECONCILER.timeout, body)
@@ -410,6 +416,21 @@ def _fresh_handlers() -> dict[str, ModuleType]:
         importlib.reload(module)
     forget_warm_state(*modules.values())
     return modules
+
+
+_copies = itertools.count(1)
+
+
+def _environment(module: ModuleType) -> ModuleType:
+    """A private copy of a handler module, as a separate Lambda execution environment has."""
+    spec = importlib.util.spec_from_file_location(f"{module.__name__}__environment{next(_copies)}", module.__file__)
+    if spec is None or spec.loader is None:
+        raise ImportError(module.__name__)
+    copy = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(
+        copy
+    )  # its own @cache'd collaborators; boto3 clients stay shared (video_pipeline.dal.clients)
+    return copy
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ import math
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 import boto3
@@ -25,6 +26,27 @@ from local.simulation.clock import VirtualTime
 from local.simulation.scheduler import Invocation, Scheduler
 
 Handler = Callable[[dict[str, Any], Any], Any]
+
+
+class Environments:
+    """A function's execution environments. Concurrent invocations run in separate environments, each
+    with its own copy of the handler module (Powertools' batch processor, cached collaborators); an
+    environment is reused warm, and replaced by a cold one after a crash or timeout, as Lambda does."""
+
+    def __init__(self, load: Callable[[], ModuleType]) -> None:
+        self._load = load
+        self._idle: list[ModuleType] = []
+        self.cold_starts = 0
+
+    def take(self) -> ModuleType:
+        if self._idle:
+            return self._idle.pop()
+        self.cold_starts += 1
+        return self._load()
+
+    def give_back(self, module: ModuleType, *, crashed: bool) -> None:
+        if not crashed:
+            self._idle.append(module)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +80,7 @@ class QueueSource:
     def __init__(
         self,
         function: str,
-        handler: Handler,
+        environments: Environments,
         *,
         queue_url: str,
         region: str,
@@ -70,7 +92,7 @@ class QueueSource:
         copies: int = 1,
     ) -> None:
         self.function = function
-        self._handler = handler
+        self.environments = environments
         self._queue_url = queue_url
         self._queue_name = queue_url.rsplit("/", 1)[1]
         self._region = region
@@ -138,19 +160,22 @@ class QueueSource:
         self.max_running = max(self.max_running, len(self.running))
         return True
 
-    def _invoke(self, invocation: Invocation, messages: list[dict[str, Any]]) -> None:
+    def _invoke(self, invocation: Invocation, messages: list[dict[str, Any]]) -> Any:
         event = to_sqs_event(messages, self._queue_arn, self._region)
+        environment = self.environments.take()
+        crashed = True
         try:
-            response = self._handler(event, context_for(invocation, self._scheduler.clock)) or {}
-        except BaseException:
-            self.crashed += 1
-            raise
+            response = environment.handler(event, context_for(invocation, self._scheduler.clock)) or {}
+            crashed = False
         finally:
             invocation.returned = True
+            self.crashed += crashed
+            self.environments.give_back(environment, crashed=crashed)
         failed = {failure["itemIdentifier"] for failure in response.get("batchItemFailures", [])}
         for message in messages:
             if message["MessageId"] not in failed:
                 self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return response
 
     def _duplicate(self, messages: list[dict[str, Any]]) -> None:
         """At-least-once delivery: an S3 event or notification received for the first time gets its copies queued."""
