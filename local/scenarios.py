@@ -7,7 +7,7 @@ from local.simulation import Kill, Scenario
 
 def scenarios(uploads: int, quota: int) -> list[Scenario]:
     """Every scenario for `uploads` videos (burst-sized) against a job quota of `quota`."""
-    small = max(quota * 2, uploads // 10)
+    small = max(quota + quota // 2, uploads // 10)
     few = max(1, small // 4)
     return [
         Scenario("burst", uploads=uploads, quota=quota),
@@ -27,16 +27,16 @@ def scenarios(uploads: int, quota: int) -> list[Scenario]:
             ),
         ),
         Scenario("DynamoDB throttling", uploads=small, quota=quota, dynamodb_throttling=0.1),
-        Scenario("partial batch writes", uploads=small, quota=quota, detections=300, partial_writes=0.3),
+        Scenario("partial batch writes", uploads=small, quota=quota, detections=100, partial_writes=0.3),
         # Two pages per job, each in its own invocation: every job checkpoints and resumes once.
         Scenario(
-            "collector out of time", uploads=max(quota, small // 2), quota=quota, detections=1200, collector_seconds=30
+            "collector out of time", uploads=max(1, small // 4), quota=quota, detections=1200, collector_seconds=30
         ),
         Scenario(
             "crashes",
             uploads=small,
             quota=quota,
-            detections=1200,
+            detections=300,
             kills=(
                 Kill("starter", "after", "Start", every=3, times=small),  # between Start* and recording it
                 Kill("starter", "before", "Start", every=5, times=small),  # mid-batch

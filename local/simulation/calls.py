@@ -63,7 +63,15 @@ class CallLog:
         return None
 
 
-_MUTATING_SERVICES = ("sqs", "sns", "s3", "rekognition")
+_READ_ONLY_SQS = frozenset({"GetQueueAttributes", "GetQueueUrl", "ListQueues"})
+_S3_WRITES = frozenset({"PutObject", "DeleteObject", "DeleteObjects", "CopyObject", "CompleteMultipartUpload"})
+
+
+def may_change_a_queue(service: str, operation: str) -> bool:
+    """SQS writes, SNS publishes (to the results queue), S3 writes (event notifications)."""
+    if service == "sqs":
+        return operation not in _READ_ONLY_SQS
+    return service == "sns" or (service == "s3" and operation in _S3_WRITES)
 
 
 @contextlib.contextmanager
@@ -72,8 +80,8 @@ def switching(scheduler: Scheduler, log: CallLog) -> Iterator[CallLog]:
 
     def make_api_call(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
         invocation = scheduler.current()
-        service = client.meta.service_model.service_name
-        if service in _MUTATING_SERVICES:
+        changes = may_change_a_queue(client.meta.service_model.service_name, operation)
+        if changes:
             log.sqs_changes += 1
         if invocation is None or invocation.returned:
             if invocation is not None:
@@ -86,7 +94,7 @@ def switching(scheduler: Scheduler, log: CallLog) -> Iterator[CallLog]:
             scheduler.kill(invocation, kill.describe())
             scheduler.check()
         response = _call(original, client, operation, params, invocation=invocation, log=log)
-        if service in _MUTATING_SERVICES:
+        if changes:
             log.sqs_changes += 1
         for observer in log.on_call:
             observer(invocation, operation, params, response)
