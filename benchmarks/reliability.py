@@ -13,7 +13,9 @@ detections and pages of deleted videos left (orphans), analyses a late or forged
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from collections.abc import Callable
 
 from moto import mock_aws
 
@@ -37,6 +39,13 @@ def row(figures: Figures, quota: int) -> str:
     )
 
 
+def _progress(began: float) -> Callable[[str], None]:
+    def report(line: str) -> None:
+        print(f"  {line} ({time.perf_counter() - began:.0f} s)", file=sys.stderr, flush=True)
+
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help=f"CI's sizes ({CI}) instead of {FIGURES}")
@@ -52,7 +61,7 @@ def main() -> None:
             continue
         began = time.perf_counter()
         with mock_aws():
-            figures = Simulation(scenario).run()
+            figures = Simulation(scenario, progress=_progress(began)).run()
         print(row(figures, scenario.quota), flush=True)
         details = [
             f"injected: {figures.injected}",

@@ -86,7 +86,11 @@ def switching(scheduler: Scheduler, log: CallLog) -> Iterator[CallLog]:
         if invocation is None or invocation.returned:
             if invocation is not None:
                 scheduler.switch()
-            return _call(original, client, operation, params, invocation=None, log=log)
+            try:
+                return _call(original, client, operation, params, invocation=None, log=log)
+            finally:
+                if changes:
+                    log.sqs_changes += 1  # the driver may have read the queue during the switch
         invocation.calls.append(operation)
         scheduler.switch()
         kill = log.due_kill(invocation, "before", operation)

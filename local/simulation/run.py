@@ -41,8 +41,9 @@ OTHER_WORKLOAD_BUCKET = "another-workload"
 
 
 class Simulation:
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, progress: Callable[[str], None] | None = None) -> None:
         self.scenario = scenario
+        self.progress = progress
         self.time = VirtualTime()
         self.rng = random.Random(scenario.seed)
         self.scheduler = Scheduler(self.time, random.Random(scenario.seed + 1))
@@ -177,8 +178,15 @@ class Simulation:
         deadline = self.time.now + scenario.max_virtual_hours * 3600
         quiet_since: float | None = None
         rng = self.scheduler.rng
+        next_report = self.time.now + 1800
         while self.time.now < deadline:
             now = self.time.now
+            if self.progress is not None and now >= next_report:
+                next_report += 1800
+                done = len(self._known_jobs) - self.in_flight
+                self.progress(
+                    f"{self.time.elapsed / 3600:.1f} h simulated: {done} jobs done, {self.in_flight} in flight"
+                )
             self._complete_due_jobs()
             self._run_due_actions()
             if now >= next_reconcile:
