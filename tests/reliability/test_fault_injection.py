@@ -1,6 +1,10 @@
 """The fault-injection suite of docs/reliability.md, at CI's size: every scenario through the real
-handlers, moto and the Rekognition fake in virtual time. `benchmarks/reliability.py` prints the same
-figures at a thousand uploads."""
+handlers, invoked concurrently as deployed, against moto and the Rekognition fake in virtual time.
+`benchmarks/reliability.py` prints the same figures at a thousand uploads.
+
+Scenarios that today's runtime fails are marked `xfail(strict=True)` with the promise they break:
+when the runtime is fixed they pass, and the strict mark fails the run until it is removed.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,13 @@ from local.scenarios import CI, scenarios
 from local.simulation import Figures, Simulation
 
 SCENARIOS = {scenario.name: scenario for scenario in scenarios(**CI)}
+# Scenario -> the promise today's runtime breaks in it (see docs/reliability.md, "Fault-injection suite").
+KNOWN_BROKEN: dict[str, str] = {
+    "deletions during runs": "a video deleted while collected leaves detections and archived pages behind",
+    "late and forged removals": "a late DeleteMarkerCreated or a forged ObjectRemoved erases the current video",
+    "forged FAILED notices": "a forged FAILED notice fails a running job and frees its slot",
+    "quota held elsewhere": "LimitExceededException deferrals count toward the dead-letter queue",
+}
 
 
 @pytest.fixture(scope="module")
@@ -22,22 +33,39 @@ def figures() -> dict[str, Figures]:
     return results
 
 
-@pytest.mark.parametrize("name", list(SCENARIOS))
-def test_nothing_is_lost_or_duplicated_and_the_quota_holds(figures: dict[str, Figures], name: str) -> None:
+def _known(name: str) -> list[pytest.MarkDecorator]:
+    reason = KNOWN_BROKEN.get(name)
+    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+
+
+CASES = [pytest.param(name, marks=_known(name), id=name) for name in SCENARIOS]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_every_promise_holds(figures: dict[str, Figures], name: str) -> None:
     result, scenario = figures[name], SCENARIOS[name]
-    expected_jobs = 3 * scenario.uploads
-    assert (result.succeeded, result.lost) == (expected_jobs, 0), result
-    assert result.jobs == expected_jobs and result.duplicated_jobs == 0, result
-    assert result.duplicated_detections == 0, result
+    # Nothing lost: every surviving video has all its analyses SUCCEEDED with every detection stored.
+    assert result.lost == 0 and result.succeeded > 0, result
+    # Nothing duplicated: one job per object version and analysis, each detection stored once.
+    assert result.duplicated_jobs == 0 and result.duplicated_detections == 0, result
+    # In flight never above the quota, counted outside the pipeline (the fake's limit is higher).
     assert result.max_in_flight <= scenario.quota, result
+    # The pipeline itself never provokes LimitExceededException.
+    assert result.pipeline_limit_exceeded == 0, result
+    # Nothing dead-lettered, not even uploads waiting hours for a quota held by another workload.
     assert result.dead_letters == 0, result
+    # A deleted video leaves no detection item and no archived page behind.
+    assert result.orphans == 0, result
+    # A late or forged removal event never erases the current video's results.
+    assert result.damaged == 0, result
 
 
-@pytest.mark.parametrize("name", list(SCENARIOS))
-def test_the_pipeline_never_causes_limit_exceeded_itself(figures: dict[str, Figures], name: str) -> None:
-    injected = sum(times for _op, code, times in SCENARIOS[name].faults if code == "LimitExceededException")
-    # Only the answers injected on purpose (other workloads sharing the quota) are ever seen.
-    assert figures[name].limit_exceeded == injected
+def test_the_handlers_really_run_concurrently(figures: dict[str, Figures]) -> None:
+    """Guards the simulation itself: it must never silently become serial again."""
+    burst = figures["burst"]
+    assert burst.interleaved > 0, burst  # an invocation resumed while another was mid-handler
+    assert burst.max_concurrent["starter"] == 2, burst  # the deployed maximum concurrency is reached
+    assert burst.max_concurrent["collector"] > 1, burst
 
 
 def test_a_burst_drains_close_to_the_ideal(figures: dict[str, Figures]) -> None:
@@ -47,8 +75,12 @@ def test_a_burst_drains_close_to_the_ideal(figures: dict[str, Figures]) -> None:
     assert 1.0 <= burst.drain_ratio < 1.25, burst
 
 
-def test_lost_notifications_are_finished_by_the_reconciler(figures: dict[str, Figures]) -> None:
+def test_the_faults_were_really_injected(figures: dict[str, Figures]) -> None:
     assert figures["lost notifications"].reconciled > 0
+    assert figures["crashes"].killed > 0
+    assert any("partial" in note for note in figures["partial batch writes"].notes)
+    assert any("forged FAILED" in note for note in figures["forged FAILED notices"].notes)
+    assert figures["quota held elsewhere"].limit_exceeded > 0
 
 
 def test_poison_input_writes_nothing(figures: dict[str, Figures]) -> None:
