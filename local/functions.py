@@ -39,16 +39,32 @@ class PipelineFunctions:
     read_api: LocalFunction[ResultsReader]
 
 
+def starter_function(environment: Mapping[str, str], clients: Clients) -> LocalFunction[StarterApp]:
+    app = build_starter(StarterSettings.from_environment(environment), clients)
+    return LocalFunction(starter.bind(app), app)
+
+
+def collector_function(environment: Mapping[str, str], clients: Clients) -> LocalFunction[CollectorApp]:
+    app = build_collector(CollectorSettings.from_environment(environment), clients)
+    return LocalFunction(collector.bind(app), app)
+
+
+def reconciler_function(environment: Mapping[str, str], clients: Clients) -> LocalFunction[ReconcilerApp]:
+    app = build_reconciler(ReconcilerSettings.from_environment(environment), clients)
+    return LocalFunction(reconciler.bind(app), app)
+
+
+def read_api_function(environment: Mapping[str, str], clients: Clients) -> LocalFunction[ResultsReader]:
+    reader = build_reader(ReadApiSettings.from_environment(environment), clients)
+    return LocalFunction(read_api.bind(reader), reader)
+
+
 def pipeline_functions(environment: Mapping[str, str], clients: Clients | None = None) -> PipelineFunctions:
     """Every function of the pipeline, configured by `environment` as the stack configures Lambda."""
     clients = clients or Clients.new()
-    starter_app = build_starter(StarterSettings.from_environment(environment), clients)
-    collector_app = build_collector(CollectorSettings.from_environment(environment), clients)
-    reconciler_app = build_reconciler(ReconcilerSettings.from_environment(environment), clients)
-    reader = build_reader(ReadApiSettings.from_environment(environment), clients)
     return PipelineFunctions(
-        starter=LocalFunction(starter.bind(starter_app), starter_app),
-        collector=LocalFunction(collector.bind(collector_app), collector_app),
-        reconciler=LocalFunction(reconciler.bind(reconciler_app), reconciler_app),
-        read_api=LocalFunction(read_api.bind(reader), reader),
+        starter=starter_function(environment, clients),
+        collector=collector_function(environment, clients),
+        reconciler=reconciler_function(environment, clients),
+        read_api=read_api_function(environment, clients),
     )

@@ -9,27 +9,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 
 import boto3
 
 Handler = Callable[[dict[str, Any], Any], Any]
-
-
-def forget_warm_state(*handler_modules: ModuleType) -> None:
-    """Drop what a warm Lambda container keeps (clients, tables, queues), as a cold start would.
-
-    Handlers cache their collaborators with functools.cache; a new moto session or a changed
-    environment must not reach the ones built for the previous one.
-    """
-    from video_pipeline.dal import clients  # noqa: PLC0415 - handlers set up sys.path and env first
-
-    clients.reset()
-    for module in handler_modules:
-        for value in vars(module).values():
-            if getattr(value, "__module__", None) == module.__name__ and callable(getattr(value, "cache_clear", None)):
-                value.cache_clear()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from local.environment import COLLECTOR_MAX_RECEIVE_COUNT, STARTER_MAX_RECEIVE_COUNT
+from video_pipeline.contract import COLLECTOR_MAX_RECEIVE_COUNT, STARTER_MAX_RECEIVE_COUNT
 
 # infra/constructs/ingest_queue.py: visibility timeout = this many times the consumer's timeout.
 VISIBILITY_TIMEOUT_FACTOR = 6

@@ -5,28 +5,25 @@ from __future__ import annotations
 
 import contextlib
 import heapq
-import importlib
-import importlib.util
 import io
 import itertools
 import json
 import math
 import os
 import random
-import sys
 import warnings
-from collections.abc import Callable, Iterator
-from types import ModuleType
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from unittest import mock
 
 import boto3
-from video_pipeline.dal import clients
+from video_pipeline.composition import Clients
+from video_pipeline.contract import Env
 
 from emulator import Clock, RekognitionVideoFake
 from local.environment import LocalPipeline, provision
+from local.functions import LocalFunction, collector_function, reconciler_function, starter_function
 from local.harness import PipelineHarness, sample_video_bytes
-from local.lambda_runtime import forget_warm_state
 from local.simulation import deployed
 from local.simulation.calls import CallLog, switching
 from local.simulation.clock import VirtualTime
@@ -74,12 +71,16 @@ class Simulation:
             resources = provision(prefix="sim")
             _deployed_queues(resources)
             environment = resources.environment(job_quota=scenario.quota)
-            environment["RECONCILE_AFTER_MINUTES"] = str(scenario.reconcile_after_minutes)
-            loaded_before = {name for name in _HANDLERS if f"{_HANDLER_PACKAGE}.{name}" in sys.modules}
-            stack.callback(_restore_handlers, loaded_before)
-            stack.enter_context(mock.patch.dict(os.environ, environment))
+            environment[Env.RECONCILE_AFTER_MINUTES] = str(scenario.reconcile_after_minutes)
             stack.enter_context(self.time.everywhere(self.scheduler.sleep))
-            handlers = _fresh_handlers()
+            # One set of clients, as every execution environment of one account and region would reach;
+            # each environment builds its own collaborators on them (see `_sources`).
+            self.environment, self.clients = environment, Clients.new()
+            handlers: dict[str, LocalFunction[Any]] = {
+                "starter": starter_function(environment, self.clients),
+                "collector": collector_function(environment, self.clients),
+                "reconciler": reconciler_function(environment, self.clients),
+            }
             limit = scenario.quota + scenario.observer_headroom
             fake = RekognitionVideoFake(concurrent_job_limit=limit, clock=Clock(lambda: self.time.now))
             stack.enter_context(fake.activate())
@@ -94,7 +95,9 @@ class Simulation:
             finally:
                 self._stop_invocations()
 
-    def _drive(self, resources: LocalPipeline, fake: RekognitionVideoFake, handlers: dict[str, ModuleType]) -> Figures:
+    def _drive(
+        self, resources: LocalPipeline, fake: RekognitionVideoFake, handlers: dict[str, LocalFunction[Any]]
+    ) -> Figures:
         scenario = self.scenario
         self.resources, self.fake = resources, fake
         harness = PipelineHarness(
@@ -102,8 +105,8 @@ class Simulation:
         )
         throttling = DynamoDBFaults(scenario.dynamodb_throttling, self.rng)
         if scenario.dynamodb_throttling:
-            throttling.install(clients.dynamodb())
-            throttling.install(clients.dynamodb_resource().meta.client)
+            throttling.install(self.clients.dynamodb)
+            throttling.install(self.clients.dynamodb_resource.meta.client)
         for operation, code, times in scenario.faults:
             fake.inject_fault(operation, code, times=times)
         if scenario.lost_notifications:
@@ -144,14 +147,14 @@ class Simulation:
             figures.poison_writes = poison_writes(harness, keys)
         return figures
 
-    def _sources(self, resources: LocalPipeline, handlers: dict[str, ModuleType]) -> list[QueueSource]:
+    def _sources(self, resources: LocalPipeline, handlers: dict[str, LocalFunction[Any]]) -> list[QueueSource]:
         scenario = self.scenario
         starter, collector = deployed.STARTER, deployed.COLLECTOR
 
         def source(function: deployed.Function, queue_url: str, timeout: float) -> QueueSource:
             return QueueSource(
                 function.name,
-                Environments(lambda: _environment(handlers[function.name])),
+                Environments(lambda: _BUILDERS[function.name](self.environment, self.clients)),
                 queue_url=queue_url,
                 region=resources.region,
                 batch_size=function.batch_size,
@@ -169,12 +172,12 @@ class Simulation:
 
     # -- the loop ----------------------------------------------------------------------------
 
-    def _loop(self, sources: list[QueueSource], reconciler: ModuleType, harness: PipelineHarness) -> None:
+    def _loop(self, sources: list[QueueSource], reconciler: LocalFunction[Any], harness: PipelineHarness) -> None:
         """Run whatever is runnable, chosen by the seeded RNG; when nothing is, jump to the next event."""
         scenario = self.scenario
         self.reconciled = 0
         next_reconcile = self.time.now + deployed.RECONCILE_EVERY_SECONDS
-        reconcilers = Environments(lambda: _environment(reconciler))
+        reconcilers = Environments(lambda: reconciler_function(self.environment, self.clients))
         deadline = self.time.now + scenario.max_virtual_hours * 3600
         quiet_since: float | None = None
         rng = self.scheduler.rng
@@ -399,46 +402,11 @@ def _standalone_environment() -> dict[str, str]:
     return {name: os.environ.get(name, value) for name, value in defaults.items()}
 
 
-_HANDLER_PACKAGE = "video_pipeline.handlers"
-_HANDLERS = ("starter", "collector", "reconciler")
-
-
-def _restore_handlers(loaded_before: set[str]) -> None:
-    """Handler modules read their settings at import: give them back the caller's environment."""
-    for name in _HANDLERS:
-        module = f"{_HANDLER_PACKAGE}.{name}"
-        if name in loaded_before:
-            forget_warm_state(importlib.reload(sys.modules[module]))
-        else:
-            # Forget it entirely, or `from video_pipeline.handlers import x` would still find it on the package.
-            sys.modules.pop(module, None)
-            package = sys.modules.get(_HANDLER_PACKAGE)
-            if package is not None and hasattr(package, name):
-                delattr(package, name)
-
-
-def _fresh_handlers() -> dict[str, ModuleType]:
-    modules = {name: importlib.import_module(f"{_HANDLER_PACKAGE}.{name}") for name in _HANDLERS}
-    for module in modules.values():
-        # Settings are read at import: re-read them for this scenario's environment.
-        importlib.reload(module)
-    forget_warm_state(*modules.values())
-    return modules
-
-
-_copies = itertools.count(1)
-
-
-def _environment(module: ModuleType) -> ModuleType:
-    """A private copy of a handler module, as a separate Lambda execution environment has."""
-    spec = importlib.util.spec_from_file_location(f"{module.__name__}__environment{next(_copies)}", module.__file__)
-    if spec is None or spec.loader is None:
-        raise ImportError(module.__name__)
-    copy = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(
-        copy
-    )  # its own @cache'd collaborators; boto3 clients stay shared (video_pipeline.dal.clients)
-    return copy
+# What a cold start builds, per function: its handler on collaborators of its own.
+_BUILDERS: dict[str, Callable[[Mapping[str, str], Clients], LocalFunction[Any]]] = {
+    "starter": starter_function,
+    "collector": collector_function,
+}
 
 
 @contextlib.contextmanager

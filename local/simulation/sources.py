@@ -12,7 +12,6 @@ import math
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 
 import boto3
@@ -20,6 +19,7 @@ from moto.sqs import models as sqs_models
 from video_pipeline.dal.queues import WAITS_ATTRIBUTE
 
 from local.environment import ACCOUNT_ID
+from local.functions import LocalFunction
 from local.lambda_runtime import to_sqs_event
 from local.simulation.calls import CallLog
 from local.simulation.clock import VirtualTime
@@ -30,23 +30,24 @@ Handler = Callable[[dict[str, Any], Any], Any]
 
 class Environments:
     """A function's execution environments. Concurrent invocations run in separate environments, each
-    with its own copy of the handler module (Powertools' batch processor, cached collaborators); an
-    environment is reused warm, and replaced by a cold one after a crash or timeout, as Lambda does."""
+    with its own handler and collaborators built by the composition root (Powertools' batch processor
+    included); an environment is reused warm, and replaced by a cold one after a crash or timeout, as
+    Lambda does."""
 
-    def __init__(self, load: Callable[[], ModuleType]) -> None:
+    def __init__(self, load: Callable[[], LocalFunction[Any]]) -> None:
         self._load = load
-        self._idle: list[ModuleType] = []
+        self._idle: list[LocalFunction[Any]] = []
         self.cold_starts = 0
 
-    def take(self) -> ModuleType:
+    def take(self) -> LocalFunction[Any]:
         if self._idle:
             return self._idle.pop()
         self.cold_starts += 1
         return self._load()
 
-    def give_back(self, module: ModuleType, *, crashed: bool) -> None:
+    def give_back(self, function: LocalFunction[Any], *, crashed: bool) -> None:
         if not crashed:
-            self._idle.append(module)
+            self._idle.append(function)
 
 
 @dataclass(frozen=True, slots=True)

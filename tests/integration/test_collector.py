@@ -123,9 +123,12 @@ def test_forged_notifications_for_unknown_jobs_write_nothing(harness):
     assert not [op for op, _ in harness.fake.calls if op.startswith("Get")]
 
 
-def test_a_notification_racing_the_starter_write_is_retried_not_dropped(harness):
+def test_a_job_whose_starter_stopped_before_recording_it_is_adopted_from_rekognitions_answer(harness):
+    """A crash between Start* and its record (or the write not landed yet): the notice's job is taken on,
+    once Rekognition's Get* names this video, instead of bouncing the notice into the dead-letter queue."""
     video = started(harness)
     real = harness.repository.video(video.video_id).jobs["faces"]
+    other = started(harness, key="other.mp4")
     table = boto3.resource("dynamodb").Table(harness.resources.jobs_table)
     table.update_item(
         Key={"pk": f"VIDEO#{video.video_id}", "sk": "JOB#faces"},
@@ -133,9 +136,16 @@ def test_a_notification_racing_the_starter_write_is_retried_not_dropped(harness)
         ExpressionAttributeNames={"#s": "status"},
         ExpressionAttributeValues={":s": "STARTING"},
     )
-    body = notice(real.job_id, tag=f"rvp:faces:{video.video_id}")
-    response, ids = invoke(harness.collector.handler, body)
+    # Another video's job id under this video's tag: Rekognition's answer names the other video.
+    foreign = notice(other.jobs["faces"].job_id, tag=f"rvp:faces:{video.video_id}")
+    response, ids = invoke(harness.collector.handler, foreign)
     assert failed_ids(response) == ids
+    assert harness.repository.video(video.video_id).jobs["faces"].job_id is None
+    harness.complete_jobs()
+    response, _ = invoke(harness.collector.handler, notice(real.job_id, tag=f"rvp:faces:{video.video_id}"))
+    assert failed_ids(response) == []
+    job = harness.repository.video(video.video_id).jobs["faces"]
+    assert job.job_id == real.job_id and job.status is JobStatus.SUCCEEDED
 
 
 def test_sns_enveloped_and_raw_deliveries_both_work(harness):

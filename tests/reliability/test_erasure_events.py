@@ -98,3 +98,17 @@ def test_a_timed_out_erasure_continues_in_the_next_delivery(harness, monkeypatch
     monkeypatch.setattr(DetectionsStore, "delete_job", delete_job)
     response, _ = invoke(harness.starter.handler, body)
     assert failed_ids(response) == [] and detection_videos(harness) == set()
+
+
+def test_an_upload_event_of_a_deleted_video_delivered_late_starts_nothing(harness):
+    """The upload's event arrives after the video was deleted and erased: no job, no results."""
+    video, version = uploaded_with_version(harness, "v.mp4")
+    collected(harness)
+    marker = delete_in_s3(harness, "v.mp4")  # the version stays readable, hidden by the marker
+    erase(harness, "v.mp4", version=marker, event="ObjectRemoved:DeleteMarkerCreated")
+    starts = len([call for call in harness.fake.calls if call.operation.startswith("Start")])
+    body = s3_event_body(harness.resources.bucket, "v.mp4", version=version, sequencer=next_sequencer())
+    response, _ = invoke(harness.starter.handler, body)
+    assert failed_ids(response) == []
+    assert len([call for call in harness.fake.calls if call.operation.startswith("Start")]) == starts
+    assert harness.repository.video(video.video_id) is None and detection_videos(harness) == set()

@@ -16,12 +16,8 @@ from local.simulation import Figures, Simulation
 
 SCENARIOS = {scenario.name: scenario for scenario in scenarios(**CI)}
 # Scenario -> the promise today's runtime breaks in it (see docs/reliability.md, "Fault-injection suite").
-KNOWN_BROKEN: dict[str, str] = {
-    "deletions during runs": "a video deleted while collected leaves detections and archived pages behind",
-    "late and forged removals": "a late DeleteMarkerCreated or a forged ObjectRemoved erases the current video",
-    "forged FAILED notices": "a forged FAILED notice fails a running job and frees its slot",
-    "quota held elsewhere": "LimitExceededException deferrals count toward the dead-letter queue",
-}
+# Scenarios a known defect breaks, each a strict xfail naming the promise: none now.
+KNOWN_BROKEN: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

@@ -31,3 +31,10 @@ def test_transient_failures_back_off_further_each_time_up_to_the_cap() -> None:
     top = lambda: 1.0  # noqa: E731
     delays = [redelivery_seconds(count, top) for count in range(1, 10)]
     assert delays == sorted(delays) and delays[0] == 30 and delays[-1] == 900
+
+
+def test_a_backlog_beyond_the_delay_cap_is_still_spread_out() -> None:
+    """Thousands waiting: their waits must not all be SQS's 15-minute maximum, or they come back together."""
+    draws = [index / 100 for index in range(100)]
+    waits = {slot_wait_seconds(1, 5_000, lambda draw=draw: draw) for draw in draws}
+    assert max(waits) <= LONGEST_WAIT_SECONDS and min(waits) <= 0.8 * LONGEST_WAIT_SECONDS and len(waits) > 50

@@ -57,8 +57,11 @@ class JobsStore:
     def __init__(self, table: Table) -> None:
         self._table = table
 
-    def put_video(self, video: Video, analyses: tuple[str, ...]) -> None:
-        """Create the video's META item once; a duplicate upload event leaves it untouched."""
+    def put_video(self, video: Video, analyses: tuple[str, ...]) -> bool:
+        """Create the video's META item once; a duplicate upload event leaves it untouched.
+
+        False when the item is a deleted video's tombstone: its upload event came late, start nothing.
+        """
         upload = video.upload
         item: dict[str, Any] = {
             "pk": video_pk(video.video_id),
@@ -80,7 +83,17 @@ class JobsStore:
             item["etag"] = upload.etag
         if upload.sequencer:
             item["sequencer"] = upload.sequencer
-        self._put_if(item, "attribute_not_exists(pk)")
+        try:
+            self._table.put_item(
+                Item=item, ConditionExpression="attribute_not_exists(pk)", ReturnValuesOnConditionCheckFailure="ALL_OLD"
+            )
+        except ClientError as error:
+            if not is_condition_failure(error):
+                raise
+            # The item that failed the condition (ReturnValuesOnConditionCheckFailure): a tombstone or not.
+            existing: Any = dict(error.response).get("Item") or {}
+            return ERASED_ATTRIBUTE not in existing
+        return True
 
     def claim(self, record: JobRecord, video: Video, now: str) -> bool:
         """Record a job about to start. False when this exact job is already started or finished.
@@ -89,9 +102,11 @@ class JobsStore:
         Rekognition answered, and the Start* call is idempotent on the token.
         """
         item = self._job_item(record, video, now)
+        # Never over a tombstone: an upload of a deleted video, delivered late, starts nothing.
         return self._put_if(
             item,
-            "attribute_not_exists(pk) OR #token <> :token OR #status = :starting",
+            f"attribute_not_exists(pk) OR (attribute_not_exists({ERASED_ATTRIBUTE}) "
+            "AND (#token <> :token OR #status = :starting))",
             names={"#token": "token", "#status": "status"},
             values={":token": record.token, ":starting": JobStatus.STARTING.value},
         )
@@ -197,9 +212,27 @@ class JobsStore:
     def delete_job(self, video_id: str, analysis: str) -> None:
         self._table.delete_item(Key={"pk": video_pk(video_id), "sk": job_sk(analysis)})
 
-    def delete_video(self, video_id: str) -> None:
-        """Remove the video's META item, the last trace of an erased video."""
-        self._table.delete_item(Key={"pk": video_pk(video_id), "sk": META_SK})
+    def adopt(self, record: JobRecord, job_id: str, now: str) -> bool:
+        """Record the JobId Rekognition gave a job whose starter stopped before recording it."""
+        try:
+            self._table.update_item(
+                Key={"pk": video_pk(record.video_id), "sk": job_sk(record.analysis)},
+                UpdateExpression="SET #status = :running, job_id = :job_id, job_started_at = :now, updated_at = :now",
+                ConditionExpression="#token = :token AND #status = :starting AND attribute_not_exists(job_id)",
+                ExpressionAttributeNames={"#status": "status", "#token": "token"},
+                ExpressionAttributeValues={
+                    ":running": JobStatus.IN_PROGRESS.value,
+                    ":job_id": job_id,
+                    ":now": now,
+                    ":token": record.token,
+                    ":starting": JobStatus.STARTING.value,
+                },
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
 
     def touch(self, record: JobRecord, now: str) -> bool:
         """Note that the job is being worked on (its collection started); False if it is no longer running."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -134,8 +134,7 @@ class ResultCollector:
                 self._slots.release(holder_id(record.video_id, record.analysis))
                 return CollectReport(CollectOutcome.DUPLICATE, notice.job_id, analysis.name, record.video_id)
             if record.job_id is None:
-                # Rekognition answered the starter but its write has not landed yet.
-                raise RetryLaterError(f"job {notice.job_id} is not recorded yet")
+                record = self._adopt(record, analysis, notice.job_id)
             try:
                 return self._collect(record, analysis, time_left)
             except _ResultsGoneError:
@@ -162,6 +161,20 @@ class ResultCollector:
         self._jobs.delete_job(record.video_id, record.analysis)
         self._slots.release(holder_id(record.video_id, record.analysis))
         return report
+
+    def _adopt(self, record: JobRecord, analysis: Analysis, job_id: str) -> JobRecord:
+        """A job Rekognition started but whose starter stopped before recording it (a crash between the
+        two, or the write not landed yet): take it on, if Rekognition's own answer names this video."""
+        page = self._get_page(analysis, job_id, None, 1)
+        s3_object = (page.get("Video") or {}).get("S3Object") or {}
+        if page.get("JobTag") != record.tag or (s3_object.get("Bucket"), s3_object.get("Name")) != (
+            record.bucket,
+            record.key,
+        ):
+            raise RetryLaterError(f"job {job_id} is not recorded yet")
+        if not self._jobs.adopt(record, job_id, self._clock()):
+            raise RetryLaterError(f"job {job_id} changed while it was being recorded")
+        return replace(record, job_id=job_id, status=JobStatus.IN_PROGRESS)
 
     def _job_status(self, analysis: Analysis, job_id: str) -> str:
         try:
@@ -201,7 +214,10 @@ class ResultCollector:
         assert record.job_id is not None
         # Collection is under way: the reconciler measures a job's staleness from here, not from its start.
         if not self._jobs.touch(record, self._clock()):
-            raise self._why_changed(record)
+            if self._jobs.is_erased(record.video_id, record.analysis):
+                # Deleted before any page was read: Rekognition is asked whether the job has ended.
+                return self._erase(record, analysis, time_left)
+            raise RetryLaterError(f"job {record.job_id} changed before its results were collected")
         resume = self._usable_checkpoint(record)
         try:
             end = self._stream(record, analysis, resume, time_left)

@@ -9,9 +9,11 @@ queue could forge one. So S3 is asked first. A version is erased only once S3 no
 the object's current revision is never erased; a delete marker erases only what was uploaded before
 it (S3's `sequencer` orders the events of one key).
 
-Erasure first marks the video's jobs with a tombstone, then deletes results, then records. A job
-Rekognition still runs keeps its tombstoned record and its quota slot: the collector, told of the
-job's end (by Rekognition or the reconciler), removes whatever was written and then frees the slot.
+Erasure first marks the video and its jobs with a tombstone, then deletes results, then the records
+of jobs that have ended; the video's own record stays as its tombstone, so that an upload event of the
+deleted video delivered late starts nothing. A job Rekognition still runs keeps its tombstoned record
+and its quota slot: the collector, told of the job's end (by Rekognition or the reconciler), removes
+whatever was written and then frees the slot.
 Erasure is idempotent and resumable: a retry after a timeout finds what is left.
 """
 
@@ -48,7 +50,6 @@ class VideoRecordsPort(Protocol):
     def jobs_of_video(self, video_id: str) -> list[JobRecord]: ...
     def mark_erased(self, video_id: str, analyses: list[str], now: str) -> None: ...
     def delete_job(self, video_id: str, analysis: str) -> None: ...
-    def delete_video(self, video_id: str) -> None: ...
 
 
 class DetectionEraserPort(Protocol):
@@ -145,5 +146,6 @@ class VideoEraser:
                 continue
             self._jobs.delete_job(video_id, record.analysis)
             self._slots.release(holder_id(video_id, record.analysis))
-        self._jobs.delete_video(video_id)
+        # The video's META item stays as its tombstone (no face data: bucket, key, size): an upload
+        # event of this video delivered late then starts nothing (JobsStore.claim).
         report.videos.append(video_id)

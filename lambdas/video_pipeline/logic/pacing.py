@@ -34,7 +34,10 @@ def slot_wait_seconds(waits: int, backlog: int, draw: Callable[[], float] = rand
     """
     spread = max(1, backlog) * SECONDS_PER_WAITER
     seniority = 1.0 + max(0, waits - 1) / WAITS_TO_DOUBLE
-    jittered = spread / min(seniority, 4.0) * (0.75 + 0.5 * draw())
+    # Capped before the jitter: jittered first, a large backlog's waits would all hit SQS's 15-minute
+    # cap and come back together, a thundering herd every quarter of an hour.
+    capped = min(float(LONGEST_WAIT_SECONDS), spread / min(seniority, 4.0))
+    jittered = capped * (0.75 + 0.25 * draw())
     return int(min(LONGEST_WAIT_SECONDS, max(SHORTEST_WAIT_SECONDS, jittered)))
 
 

@@ -68,7 +68,8 @@ def start_request(
 
 
 def _is_transient(error: Exception) -> bool:
-    return isinstance(error, RekognitionCallError) and error.retryable
+    # A full quota is not retried in the call: the upload waits in the queue, holding no slot.
+    return isinstance(error, RekognitionCallError) and error.retryable and not error.quota_full
 
 
 def failure_message(analysis: Analysis, error: RekognitionCallError) -> str:
@@ -140,7 +141,9 @@ class JobStarter:
             report.admission = admission.by_content(head.header, head.size)
         video = Video(video_id=video_id(upload), upload=upload, size=head.size)
         report.video_id = video.video_id
-        self._jobs.put_video(video, tuple(analysis.name for analysis in self._analyses))
+        if not self._jobs.put_video(video, tuple(analysis.name for analysis in self._analyses)):
+            report.admission = Admission(Verdict.IGNORE, "VideoDeleted", "the video was deleted and its results erased")
+            return report
         for analysis in self._analyses:
             self._start_one(video, analysis, report)
         return report
