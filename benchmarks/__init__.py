@@ -1,2 +1,1 @@
 """Scripts that print performance figures; run them as `python -m benchmarks.<name>`."""
-

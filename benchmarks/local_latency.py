@@ -24,7 +24,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 
-
 @dataclass(frozen=True)
 class LatencyFigures:
     jobs: int
