@@ -1,13 +1,12 @@
-# Every target runs inside .venv, created on demand from the pinned requirements. Two install levels:
-# `make local` / `make dashboard` install only what the local run needs (no CDK, type checkers, test or
-# browser tools: a first run stays within a few minutes); `make install` / `make test` add the rest.
+# Every target runs inside .venv, created on demand; the project is installed into it, editable, with the
+# pins of pyproject.toml's extras. Two install levels: `make local` / `make dashboard` install `.[local]`,
+# only what the local run needs (no CDK, type checkers, test or browser tools: a first run stays within a
+# few minutes); `make install` / `make test` install `.[dev]`, which adds the rest.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 LOCAL_DEPS := $(VENV)/.local-deps
 DEV_DEPS := $(VENV)/.dev-deps
-# The CDK, its constructs and cdk-nag are requirements.txt's deployment-only pins.
-DEPLOY_ONLY := ^(aws-cdk-lib|constructs|cdk-nag)==
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -17,16 +16,15 @@ $(BIN)/python:
 	@echo "creating $(VENV) ..."
 	$(PYTHON) -m venv $(VENV)
 
-$(LOCAL_DEPS): requirements.txt requirements-local.txt | $(BIN)/python
+$(LOCAL_DEPS): pyproject.toml | $(BIN)/python
 	@echo "installing the local run's dependencies into $(VENV) (first run only; about a minute) ..."
-	grep -vE '$(DEPLOY_ONLY)' requirements.txt > $(VENV)/requirements-runtime.txt
-	$(BIN)/pip install --quiet --progress-bar off -r $(VENV)/requirements-runtime.txt -r requirements-local.txt
+	$(BIN)/pip install --quiet --progress-bar off -e ".[local]"
 	@echo "installed."
 	touch $@
 
-$(DEV_DEPS): $(LOCAL_DEPS) requirements.txt requirements-dev.txt requirements-local.txt requirements-mot.txt requirements-dashboard.txt requirements-accuracy.txt
+$(DEV_DEPS): $(LOCAL_DEPS) pyproject.toml
 	@echo "installing the development and test dependencies into $(VENV) ..."
-	$(BIN)/pip install --quiet -r requirements-dev.txt -r requirements-accuracy.txt
+	$(BIN)/pip install --quiet --progress-bar off -e ".[dev]"
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -82,7 +80,7 @@ openapi: install
 
 ## Rebuild detections from the results archive: make rebuild ARGS="--jobs-table T --detections-table D --archive-bucket B VIDEO_ID"
 rebuild: install
-	PYTHONPATH=lambdas $(BIN)/python -m video_pipeline.cli.rebuild $(ARGS)
+	$(BIN)/python -m video_pipeline.cli.rebuild $(ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out .mypy_cache .ruff_cache .pytest_cache test-artifacts

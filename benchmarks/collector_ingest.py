@@ -40,8 +40,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import local  # noqa: F401  (puts lambdas/ on sys.path)
-
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (1_000, 10_000, 100_000, 500_000)
 # For persons a size counts GetLabelDetection instants, ~2.6 stored detections each, and the fake's

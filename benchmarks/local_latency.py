@@ -23,8 +23,6 @@ import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import local  # noqa: F401  (puts lambdas/ on sys.path)
-
 
 @dataclass(frozen=True)
 class LatencyFigures:

@@ -19,7 +19,6 @@ from collections.abc import Callable
 
 from moto import mock_aws
 
-import local  # noqa: F401  (puts lambdas/ on sys.path)
 from local.scenarios import CI, FIGURES, scenarios
 from local.simulation import Figures, Simulation
 

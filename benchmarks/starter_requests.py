@@ -17,7 +17,6 @@ import statistics
 import time
 from dataclasses import dataclass
 
-import local  # noqa: F401  (puts lambdas/ on sys.path)
 from benchmarks.aws_calls import OwnTime, api_calls
 from benchmarks.collector_ingest import _quiet_environment
 

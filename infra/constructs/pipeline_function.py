@@ -21,7 +21,7 @@ from infra.nag import acknowledge
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.X86_64
 
-# The Powertools for AWS Lambda (Python) release the functions run: the one requirements.txt pins
+# The Powertools for AWS Lambda (Python) release the functions run: the one pyproject.toml pins
 # for local runs and tests (tests/infra/test_powertools_layer.py keeps the two equal). Bump both.
 POWERTOOLS_VERSION = "3.37.0"
 # Powertools publishes each release's layer ARN, per architecture and runtime, as a public SSM

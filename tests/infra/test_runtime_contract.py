@@ -99,7 +99,7 @@ def test_variables_point_at_the_right_resources(synthesized: Synthesized) -> Non
 def test_every_handler_path_in_the_template_imports_to_a_callable(synthesized: Synthesized) -> None:
     functions = pipeline_functions(synthesized)
     missing = [handler for handler in functions if importlib.util.find_spec(_module_of(handler)) is None]
-    # `infra` puts lambdas/ on sys.path, so find_spec looks where Lambda will: a function whose module is
+    # `video_pipeline` is installed from lambdas/, so find_spec looks where Lambda will: a function whose module is
     # missing would fail every invocation in AWS, so it fails here too.
     assert missing == [], f"the template names handler modules that do not exist: {missing}"
     failures = {
