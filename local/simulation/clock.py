@@ -47,7 +47,7 @@ class VirtualTime:
     def everywhere(self, sleep: Callable[[float], None]) -> Iterator[VirtualTime]:
         """Also `time.time`, `time.sleep` (botocore's retries included) and the handlers' timestamps."""
         import video_pipeline.logic.clock as pipeline_clock  # noqa: PLC0415
-        from video_pipeline.dal import repository  # noqa: PLC0415 - after sys.path is set up
+        from video_pipeline.dal import repository  # noqa: PLC0415 - only while a simulation runs
 
         clock = self
 
