@@ -61,18 +61,7 @@ def score(kind: str, truth: GroundTruth, elements: Sequence[Mapping[str, Any]], 
         expected = truth.at(kind, timestamp)
         found = [_box_and_index(element) for element in by_time.get(timestamp, [])]
         truths += len(expected)
-        pairs = sorted(
-            ((iou(t.box, f[0]), ti, fi) for ti, t in enumerate(expected) for fi, f in enumerate(found)), reverse=True
-        )
-        used_truth: set[int] = set()
-        used_found: set[int] = set()
-        for overlap, ti, fi in pairs:
-            if overlap < MIN_IOU:
-                break
-            if ti in used_truth or fi in used_found:
-                continue
-            used_truth.add(ti)
-            used_found.add(fi)
+        for overlap, ti, fi in matched_pairs([t.box for t in expected], [f[0] for f in found]):
             matched += 1
             overlaps.append(overlap)
             index = found[fi][1]
@@ -81,6 +70,25 @@ def score(kind: str, truth: GroundTruth, elements: Sequence[Mapping[str, Any]], 
     switches = sum(len(indexes) - 1 for indexes in indexes_of.values())
     mean = sum(overlaps) / len(overlaps) if overlaps else 0.0
     return Score(truths, len(elements), matched, round(mean, 3), switches)
+
+
+def matched_pairs(
+    truth: Sequence[Mapping[str, float]], found: Sequence[Mapping[str, float]]
+) -> list[tuple[float, int, int]]:
+    """Greedy one-to-one matching by IoU, best overlap first, at least MIN_IOU: (overlap, truth, found)."""
+    pairs = sorted(((iou(t, f), ti, fi) for ti, t in enumerate(truth) for fi, f in enumerate(found)), reverse=True)
+    used_truth: set[int] = set()
+    used_found: set[int] = set()
+    matches = []
+    for overlap, ti, fi in pairs:
+        if overlap < MIN_IOU:
+            break
+        if ti in used_truth or fi in used_found:
+            continue
+        used_truth.add(ti)
+        used_found.add(fi)
+        matches.append((overlap, ti, fi))
+    return matches
 
 
 def score_frames(
@@ -97,16 +105,7 @@ def score_frames(
     for timestamp in timestamps:
         boxes, found = expected.get(timestamp, []), by_time.get(timestamp, [])
         truths += len(boxes)
-        pairs = sorted(((iou(t, f), ti, fi) for ti, t in enumerate(boxes) for fi, f in enumerate(found)), reverse=True)
-        used_truth: set[int] = set()
-        used_found: set[int] = set()
-        for overlap, ti, fi in pairs:
-            if overlap < MIN_IOU:
-                break
-            if ti in used_truth or fi in used_found:
-                continue
-            used_truth.add(ti)
-            used_found.add(fi)
+        for overlap, _ti, _fi in matched_pairs(boxes, found):
             matched += 1
             overlaps.append(overlap)
     detections = sum(len(by_time.get(timestamp, [])) for timestamp in timestamps)

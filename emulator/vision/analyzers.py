@@ -125,10 +125,9 @@ class FaceAnalyzer(VideoAnalyzer):
         return [{"Timestamp": frame.timestamp_ms, "Face": _face_detail(face)} for face in frame.faces]
 
 
-class PersonAnalyzer(VideoAnalyzer):
-    """People, each given a stable index by an IoU tracker; only tracks that persist and move count."""
+class _SeesPersons(VideoAnalyzer):
+    """An analyzer that looks for people only (the examiner then runs no face detector)."""
 
-    note: str | None = "persons: OpenCV HOG people detector, kept when a track persists and moves"
     looks = Looks(faces=False, persons=True)
 
     def __init__(
@@ -136,6 +135,12 @@ class PersonAnalyzer(VideoAnalyzer):
     ) -> None:
         sampling = sampling or Sampling()
         super().__init__(sampling, examiner or Examiner(sampling.every_ms, self.looks, persons=detector))
+
+
+class PersonAnalyzer(_SeesPersons):
+    """People, each given a stable index by an IoU tracker; only tracks that persist and move count."""
+
+    note: str | None = "persons: OpenCV HOG people detector, kept when a track persists and moves"
 
     def elements(self, frame: FrameFindings) -> list[Element]:
         return [
@@ -144,7 +149,7 @@ class PersonAnalyzer(VideoAnalyzer):
         ]
 
 
-class PersonLabelAnalyzer(VideoAnalyzer):
+class PersonLabelAnalyzer(_SeesPersons):
     """Label detection as the `labels` person engine asks for it: the `Person` label, one element per
     sampled frame with every person's box as an instance (no identity: the collector tracks them)."""
 
@@ -152,13 +157,6 @@ class PersonLabelAnalyzer(VideoAnalyzer):
         "labels: OpenCV HOG people detector, Person label only, kept when it persists and moves "
         "(other labels have no offline model)"
     )
-    looks = Looks(faces=False, persons=True)
-
-    def __init__(
-        self, sampling: Sampling | None = None, detector: PersonDetector | None = None, examiner: Examiner | None = None
-    ) -> None:
-        sampling = sampling or Sampling()
-        super().__init__(sampling, examiner or Examiner(sampling.every_ms, self.looks, persons=detector))
 
     def elements(self, frame: FrameFindings) -> list[Element]:
         if not frame.persons:
