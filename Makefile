@@ -53,9 +53,9 @@ test-e2e: install
 test-infra: install
 	$(BIN)/pytest -m infra -q
 
-## Tests in no tier (reliability, the emulator's own), so that `make test` still runs every test.
+## Tests in no tier, so that `make test` still runs every test; none is fine (pytest's exit status 5).
 test-other: install
-	$(BIN)/pytest -m "not unit and not integration and not e2e and not infra" -q
+	$(BIN)/pytest -m "not unit and not integration and not e2e and not infra" -q || [ $$? -eq 5 ]
 
 synth: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" npx cdk synth --quiet
