@@ -10,7 +10,7 @@ DEV_DEPS := $(VENV)/.dev-deps
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-local test lint typecheck test-unit test-integration test-e2e test-infra test-other synth local dashboard openapi rebuild clean
+.PHONY: install install-local test lint typecheck test-unit test-integration test-e2e test-infra synth local dashboard openapi rebuild clean
 
 $(BIN)/python:
 	@echo "creating $(VENV) ..."
@@ -53,17 +53,13 @@ test-e2e: install
 test-infra: install
 	$(BIN)/pytest -m infra -q
 
-## Tests in no tier, so that `make test` still runs every test; none is fine (pytest's exit status 5).
-test-other: install
-	$(BIN)/pytest -m "not unit and not integration and not e2e and not infra" -q || [ $$? -eq 5 ]
-
 synth: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" npx cdk synth --quiet
 	$(BIN)/cfn-lint cdk.out/*.template.json
 
 ## The one command that installs everything and runs every check and test tier, three at a time.
 test: install
-	$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck test-unit test-integration test-e2e test-infra test-other synth
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck test-unit test-integration test-e2e test-infra synth
 
 ## The pipeline end to end on this machine: moto + the Rekognition fake, no AWS account.
 ## ARGS goes through the environment, single-quoted for the shell, so `ARGS="my video.mp4"` stays one name.

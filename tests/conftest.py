@@ -47,10 +47,18 @@ _TIER_BY_DIRECTORY = {
 }
 
 
+_TIERS = frozenset(_TIER_BY_DIRECTORY.values())
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Each tier is a directory; its marker lets `make test-unit` and friends pick it."""
+    """Each tier is a directory (or a module's marker); its marker lets `make test-unit` and friends pick
+    it. `make test` runs the tiers, so a test in none of them would never run: it is refused here."""
     for item in items:
         parts = item.path.parts
         tier = next((_TIER_BY_DIRECTORY[part] for part in parts if part in _TIER_BY_DIRECTORY), None)
         if tier and not item.get_closest_marker(tier):
             item.add_marker(getattr(pytest.mark, tier))
+        if not any(item.get_closest_marker(name) for name in _TIERS):
+            raise pytest.UsageError(
+                f"{item.nodeid} is in no test tier: put it under one of {sorted(_TIER_BY_DIRECTORY)}"
+            )
