@@ -412,6 +412,14 @@ _BUILDERS: dict[str, Callable[[Mapping[str, str], Clients], LocalFunction[Any]]]
 @contextlib.contextmanager
 def _quiet() -> Iterator[None]:
     # The handlers print CloudWatch EMF metrics and logs to stdout, as Lambda expects; keep figures readable.
-    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="No application metrics to publish")
-        yield
+    # Their logger was built (with the stream it writes to) when the handlers were imported: quiet it too.
+    from video_pipeline.handlers.observability import logger  # noqa: PLC0415 - the handlers' own logger
+
+    level = logger.log_level
+    logger.setLevel("ERROR")
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="No application metrics to publish")
+            yield
+    finally:
+        logger.setLevel(level)

@@ -20,7 +20,7 @@ from video_pipeline.handlers.observability import count, drop_malformed, gauge, 
 from video_pipeline.logic.admission import Verdict
 from video_pipeline.logic.envelope import MalformedMessageError
 from video_pipeline.logic.errors import RetryLaterError
-from video_pipeline.logic.pacing import slot_wait_seconds
+from video_pipeline.logic.pacing import redelivery_seconds, slot_wait_seconds
 from video_pipeline.logic.s3_events import S3EventRecord, buckets_of, parse_s3_event, removals_of, uploads_of
 from video_pipeline.logic.starting import StartOutcome, UploadReport, is_waiting, raise_if_deferred
 from video_pipeline.settings import StarterSettings
@@ -83,7 +83,7 @@ def _handle_events(
     for report in reports:
         raise_if_deferred(report)
     if any(is_waiting(report) for report in reports):
-        _wait_for_slot(app, record)
+        _wait_for_slot(app, record, held_elsewhere=any(report.quota_held_elsewhere for report in reports))
 
 
 def _waits_so_far(record: SQSRecord) -> int:
@@ -92,11 +92,14 @@ def _waits_so_far(record: SQSRecord) -> int:
     return int(waited or 0)
 
 
-def _wait_for_slot(app: StarterApp, record: SQSRecord) -> None:
+def _wait_for_slot(app: StarterApp, record: SQSRecord, *, held_elsewhere: bool) -> None:
     """Put the upload back with a delay; this receive succeeds, so waiting never counts as failing."""
     waits = _waits_so_far(record) + 1
     # The message being handled is in flight, not counted in the backlog: it waits too.
     delay = slot_wait_seconds(waits, app.uploads.backlog() + 1)
+    if held_elsewhere:
+        # Nothing in this pipeline frees those slots: ask less and less often (up to every 15 minutes).
+        delay = max(delay, redelivery_seconds(waits))
     app.uploads.send_later(record.body, delay_seconds=delay, waits=waits)
     logger.info("waiting for a free job slot", extra={"waits": waits, "retry_in_seconds": delay})
     count(Metric.UPLOADS_WAITING)

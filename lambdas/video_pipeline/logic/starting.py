@@ -44,6 +44,8 @@ class UploadReport:
     errors: dict[str, str] = field(default_factory=dict)
     # The engine each started analysis runs on, where it differs from the configured one (a fallback).
     fallbacks: dict[str, str] = field(default_factory=dict)
+    # Rekognition itself answered that the account's quota is full: other workloads hold it.
+    quota_held_elsewhere: bool = False
 
 
 def start_request(
@@ -186,6 +188,7 @@ class JobStarter:
                 # Other workloads hold the account's quota: this is waiting, not failing, and must never
                 # march the upload into the dead-letter queue however long it lasts.
                 report.outcomes[analysis.name] = StartOutcome.WAITING
+                report.quota_held_elsewhere = True
             elif error.retryable:
                 report.outcomes[analysis.name] = StartOutcome.DEFERRED
             else:
