@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         videos = dashboard.harness.repository.recent_videos(limit=100).items
         try:
             with serving(dashboard.app, options.host, options.port) as url:
-                kind = "sample videos" if source is run_samples else "videos"
+                kind = ("sample " if source is run_samples else "") + ("video" if len(videos) == 1 else "videos")
                 print(f"{len(videos)} {kind} in the local tables.\nDashboard: {url}/   API: {url}/api/videos")
                 print("Ctrl+C stops it.", flush=True)
                 threading.Event().wait()
