@@ -7,19 +7,42 @@ parser models (~35 ms) for type hints only. tests/unit/test_cold_path.py checks 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from video_pipeline.contract import Metric
 from video_pipeline.dal.queues import MessageQueue
 from video_pipeline.handlers import Handler
-from video_pipeline.handlers.observability import logger, metrics, tracer
+from video_pipeline.handlers.observability import gauge, logger, metrics, tracer
 from video_pipeline.logic.pacing import redelivery_seconds
 
 RecordHandler = Callable[[SQSRecord, LambdaContext], None]
+
+
+class _Ledger(Protocol):
+    @property
+    def last_in_flight(self) -> int | None: ...
+
+
+class _SlotsApp(Protocol):
+    @property
+    def slots(self) -> _Ledger: ...
+
+
+App = TypeVar("App", bound=_SlotsApp)
+
+
+def bind_queue_function(app: App, handle_record: Callable[[App, SQSRecord, LambdaContext], None]) -> Handler:
+    """A queue-fed function's handler on explicit collaborators; after each batch, the jobs in flight."""
+    return sqs_batch_handler(
+        # Powertools passes the context to a record handler only under this parameter name.
+        lambda record, lambda_context: handle_record(app, record, lambda_context),
+        after_batch=lambda: gauge(Metric.JOBS_IN_FLIGHT, app.slots.last_in_flight),
+    )
 
 
 def sqs_batch_handler(record_handler: RecordHandler, after_batch: Callable[[], None]) -> Handler:

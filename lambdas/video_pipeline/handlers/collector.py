@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # First, before anything imports pydantic (see video_pipeline/batch.py).
-from video_pipeline.batch import hand_back_later, sqs_batch_handler  # isort: skip
+from video_pipeline.batch import bind_queue_function, hand_back_later  # isort: skip
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -12,7 +12,7 @@ from video_pipeline.composition import Clients
 from video_pipeline.composition.collector import CollectorApp, build_collector
 from video_pipeline.contract import Metric
 from video_pipeline.handlers import Handler, LazyFunction, finish_loading
-from video_pipeline.handlers.observability import count, drop_malformed, gauge, logger, measure_ms
+from video_pipeline.handlers.observability import count, drop_malformed, logger, measure_ms
 from video_pipeline.logic.clock import milliseconds_since
 from video_pipeline.logic.collecting import CollectOutcome, CollectReport
 from video_pipeline.logic.envelope import MalformedMessageError
@@ -34,11 +34,7 @@ _METRIC_BY_OUTCOME = {
 
 def bind(app: CollectorApp) -> Handler:
     """The collector's handler on explicit collaborators (Lambda builds them from its environment)."""
-    return sqs_batch_handler(
-        # Powertools passes the context to a record handler only under this parameter name.
-        lambda record, lambda_context: handle_record(app, record, lambda_context),
-        after_batch=lambda: gauge(Metric.JOBS_IN_FLIGHT, app.slots.last_in_flight),
-    )
+    return bind_queue_function(app, handle_record)
 
 
 def handle_record(app: CollectorApp, record: SQSRecord, lambda_context: LambdaContext) -> None:

@@ -6,7 +6,7 @@ ObjectRemoved notifications arrive on the same queue: deleting a video erases it
 from __future__ import annotations
 
 # First, before anything imports pydantic (see video_pipeline/batch.py).
-from video_pipeline.batch import hand_back_later, sqs_batch_handler  # isort: skip
+from video_pipeline.batch import bind_queue_function, hand_back_later  # isort: skip
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -16,7 +16,7 @@ from video_pipeline.composition.starter import StarterApp, build_starter
 from video_pipeline.contract import Metric
 from video_pipeline.dal.queues import WAITS_ATTRIBUTE
 from video_pipeline.handlers import Handler, LazyFunction, finish_loading
-from video_pipeline.handlers.observability import count, drop_malformed, gauge, logger
+from video_pipeline.handlers.observability import count, drop_malformed, logger
 from video_pipeline.logic.admission import Verdict
 from video_pipeline.logic.envelope import MalformedMessageError
 from video_pipeline.logic.errors import RetryLaterError
@@ -36,11 +36,7 @@ _METRIC_BY_START_OUTCOME = {
 
 def bind(app: StarterApp) -> Handler:
     """The starter's handler on explicit collaborators (Lambda builds them from its environment)."""
-    return sqs_batch_handler(
-        # Powertools passes the context to a record handler only under this parameter name.
-        lambda record, lambda_context: handle_record(app, record, lambda_context),
-        after_batch=lambda: gauge(Metric.JOBS_IN_FLIGHT, app.slots.last_in_flight),
-    )
+    return bind_queue_function(app, handle_record)
 
 
 def handle_record(app: StarterApp, record: SQSRecord, lambda_context: LambdaContext) -> None:
