@@ -47,6 +47,11 @@ PERSON_ENGINES: tuple[PersonEngine, ...] = (LABELS_ENGINE, NATIVE_ENGINE)
 DEFAULT_PERSON_ENGINE: PersonEngine = LABELS_ENGINE
 # Low enough that partly hidden people still reach the tracker's second association stage.
 PERSON_LABEL_MIN_CONFIDENCE = 40.0
+# Rekognition Video's list price for stored-video analysis, US East (N. Virginia), first tier, in USD
+# per minute of video: the same for face detection, celebrity recognition, label detection and (while
+# it existed) person pathing. Every cost estimate (the backfill's dry run, the dashboard, the README)
+# reads it from the registry entries below; change it here for another region or tier.
+STORED_VIDEO_USD_PER_MINUTE = 0.10
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,8 @@ class Analysis:
     engine: str = NATIVE_ENGINE
     # Why the service may refuse this engine, for the message of a job it refused.
     retirement_note: str = ""
+    # What Rekognition charges per minute of video this engine analyses (see STORED_VIDEO_USD_PER_MINUTE).
+    usd_per_minute: float = STORED_VIDEO_USD_PER_MINUTE
 
     @property
     def iam_start_action(self) -> str:

@@ -29,6 +29,8 @@ class Env:
     PERSON_TRACKING_FALLBACK: Final = "PERSON_TRACKING_FALLBACK"
     RESULT_RETENTION_DAYS: Final = "RESULT_RETENTION_DAYS"
     RECONCILE_AFTER_MINUTES: Final = "RECONCILE_AFTER_MINUTES"
+    # Minutes of video Rekognition may analyse per UTC day: `600`, or `faces=300,total=600` (logic/budget.py).
+    DAILY_BUDGET_MINUTES: Final = "DAILY_BUDGET_MINUTES"
 
 
 class Metric:
@@ -46,6 +48,12 @@ class Metric:
     JOBS_DEFERRED: Final = "JobsDeferred"
     JOBS_WAITING: Final = "JobsWaiting"
     JOBS_FELL_BACK: Final = "JobsFellBack"
+    # Minutes of video of the jobs started, and what Rekognition charges for them (the registry's prices).
+    VIDEO_MINUTES_STARTED: Final = "VideoMinutesStarted"
+    ESTIMATED_COST_USD: Final = "EstimatedCostUSD"
+    # Today's minutes charged to the daily budget after each start, by analysis and in total (a gauge).
+    BUDGET_MINUTES_USED: Final = "BudgetMinutesUsed"
+    UPLOADS_OVER_BUDGET: Final = "UploadsOverBudget"
     VIDEOS_ERASED: Final = "VideosErased"
     ERASURES_REFUSED: Final = "ErasuresRefused"
     # Starter (a Start* refused for good) and collector (a job Rekognition failed), by service dimension

@@ -21,6 +21,7 @@ from video_pipeline.analyses import (
     select_engines,
 )
 from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES, Env
+from video_pipeline.logic.budget import DailyBudget, parse_budget
 
 ArnString = Annotated[str, Field(pattern=r"^arn:aws[a-zA-Z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$")]
 
@@ -58,6 +59,18 @@ class StarterSettings(_EnvModel):
     face_attributes: Literal["DEFAULT", "ALL"] = Field(alias=Env.FACE_ATTRIBUTES, default="ALL")
     person_tracking_engine: PersonEngine = Field(alias=Env.PERSON_TRACKING_ENGINE, default=DEFAULT_PERSON_ENGINE)
     person_tracking_fallback: bool = Field(alias=Env.PERSON_TRACKING_FALLBACK, default=False)
+    # Empty: no limit (the minutes are still counted for the dashboard).
+    daily_budget_minutes: str = Field(alias=Env.DAILY_BUDGET_MINUTES, default="")
+
+    @field_validator("daily_budget_minutes")
+    @classmethod
+    def _check_budget(cls, value: str) -> str:
+        parse_budget(value)
+        return value
+
+    @property
+    def daily_budget(self) -> DailyBudget:
+        return parse_budget(self.daily_budget_minutes)
 
     @field_validator("enabled_analyses", mode="before")
     @classmethod

@@ -7,7 +7,7 @@ Rekognition's idempotent Start* and paged Get* (`RekognitionGateway` over the se
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -52,6 +52,7 @@ class InMemoryJobs:
         # Videos whose META item is a tombstone: out of every listing, kept to block late uploads.
         self.erased_videos: set[str] = set()
         self.videos: dict[str, tuple[Video, tuple[str, ...]]] = {}
+        self.durations: dict[str, int] = {}
         self.records: dict[JobKey, JobRecord] = {}
         self.outcomes: dict[JobKey, Outcome] = {}
         # Successful conditional writes, by method name: what actually changed the table.
@@ -68,6 +69,14 @@ class InMemoryJobs:
     def put_video(self, video: Video, analyses: tuple[str, ...]) -> bool:
         self.videos.setdefault(video.video_id, (video, analyses))
         return video.video_id not in self.erased_videos
+
+    def recorded_duration(self, video_id: str) -> int | None:
+        return self.durations.get(video_id)
+
+    def record_duration(self, video_id: str, duration_ms: int, *, estimated: bool) -> None:
+        # `if_not_exists`: the first reading stays.
+        if video_id in self.videos:
+            self.durations.setdefault(video_id, duration_ms)
 
     def claim(self, record: JobRecord, video: Video, now: str) -> bool:
         key = (record.video_id, record.analysis)
@@ -245,12 +254,42 @@ class InMemoryObjects:
         self.reads = 0
 
     def put(self, bucket: str, key: str, version_id: str | None, size: int, header: bytes = MP4_HEADER) -> None:
+        """An object of `size` bytes that begins with `header` (the rest reads as zeros)."""
         self.objects[(bucket, key, version_id)] = ObjectHead(header, size)
 
     def read_head(self, bucket: str, key: str, version_id: str | None, length: int) -> ObjectHead | None:
         self.reads += 1
         head = self.objects.get((bucket, key, version_id))
         return None if head is None else ObjectHead(head.header[:length], head.size)
+
+    def read_range(self, bucket: str, key: str, version_id: str | None, offset: int, length: int) -> bytes:
+        self.reads += 1
+        head = self.objects.get((bucket, key, version_id))
+        if head is None or offset >= head.size:
+            return b""
+        content = head.header[offset : offset + length]
+        return content + bytes(min(length, head.size - offset) - len(content))
+
+
+class InMemoryBudget:
+    """The daily budget's ledger (`BudgetLedger`): each job counted once a day, sums kept within the limits."""
+
+    def __init__(self) -> None:
+        self.used: dict[str, dict[str, float]] = {}
+        self.charged: set[tuple[str, str]] = set()
+
+    def charge(self, day: str, token: str, analysis: str, minutes: float, limits: Mapping[str, float]) -> bool:
+        if (day, token) in self.charged:
+            return True
+        sums = self.used.setdefault(day, {})
+        for name, limit in limits.items():
+            spent = sums.get(name, 0.0)
+            if spent and spent + minutes > limit:
+                return False
+        self.charged.add((day, token))
+        for name in ("total", analysis):
+            sums[name] = sums.get(name, 0.0) + minutes
+        return True
 
 
 @dataclass(slots=True)

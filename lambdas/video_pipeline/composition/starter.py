@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from video_pipeline.composition import Clients
 from video_pipeline.dal.archive import ResultsArchive
+from video_pipeline.dal.budget_ledger import BudgetLedger
 from video_pipeline.dal.detections_store import DetectionsStore
 from video_pipeline.dal.job_slots import JobSlots
 from video_pipeline.dal.jobs_store import JobsStore
@@ -22,6 +23,7 @@ class StarterApp:
     settings: StarterSettings
     slots: JobSlots
     uploads: MessageQueue
+    budget: BudgetLedger
     starter: JobStarter
     eraser: VideoEraser
 
@@ -30,10 +32,12 @@ def build_starter(settings: StarterSettings, clients: Clients) -> StarterApp:
     jobs = JobsStore(clients.dynamodb_resource.Table(settings.jobs_table_name))
     slots = JobSlots(clients.dynamodb_resource.Table(settings.jobs_table_name), settings.job_quota)
     objects = ObjectReader(clients.s3)
+    budget = BudgetLedger(clients.dynamodb_resource.Table(settings.jobs_table_name))
     return StarterApp(
         settings=settings,
         slots=slots,
         uploads=MessageQueue(clients.sqs, settings.uploads_queue_url),
+        budget=budget,
         starter=JobStarter(
             jobs=jobs,
             slots=slots,
@@ -42,6 +46,8 @@ def build_starter(settings: StarterSettings, clients: Clients) -> StarterApp:
             channel=NotificationChannel(topic_arn=settings.topic_arn, role_arn=settings.role_arn),
             analyses=settings.engines.primary,
             fallbacks=settings.engines.fallbacks,
+            budget=budget,
+            limits=settings.daily_budget,
             settings=settings.job_settings,
             video_suffixes=settings.video_suffixes,
         ),

@@ -95,6 +95,31 @@ class JobsStore:
             return ERASED_ATTRIBUTE not in existing
         return True
 
+    def recorded_duration(self, video_id: str) -> int | None:
+        """The video's duration as read once from the object (see `record_duration`), if it was."""
+        item = self._table.get_item(
+            Key={"pk": video_pk(video_id), "sk": META_SK}, ConsistentRead=True, ProjectionExpression="duration_ms"
+        ).get("Item")
+        value = (item or {}).get("duration_ms")
+        return int(value) if value is not None else None  # type: ignore[arg-type]
+
+    def record_duration(self, video_id: str, duration_ms: int, *, estimated: bool) -> None:
+        """Keep the duration on the video: its minutes are read from the object once, however often it waits.
+
+        `estimated`: the object had no readable movie header, so the duration was guessed from the size.
+        """
+        try:
+            self._table.update_item(
+                Key={"pk": video_pk(video_id), "sk": META_SK},
+                UpdateExpression="SET duration_ms = if_not_exists(duration_ms, :ms), "
+                "duration_estimated = if_not_exists(duration_estimated, :estimated)",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues={":ms": duration_ms, ":estimated": estimated},
+            )
+        except ClientError as error:
+            if not is_condition_failure(error):
+                raise
+
     def claim(self, record: JobRecord, video: Video, now: str) -> bool:
         """Record a job about to start. False when this exact job is already started or finished.
 

@@ -50,6 +50,20 @@ class ObjectReader:
         size = int(match.group(1)) if match else int(response.get("ContentLength", len(header)))
         return ObjectHead(header=header, size=size)
 
+    def read_range(self, bucket: str, key: str, version_id: str | None, offset: int, length: int) -> bytes:
+        """Up to `length` bytes at `offset` (fewer at the end; none past it or once the object is gone)."""
+        arguments = {"Bucket": bucket, "Key": key, "Range": f"bytes={offset}-{offset + length - 1}"}
+        if version_id:
+            arguments["VersionId"] = version_id
+        try:
+            response = self._client.get_object(**arguments)  # type: ignore[arg-type]
+        except ClientError as error:
+            if _code(error) in _GONE | {_EMPTY}:
+                return b""
+            raise
+        with response["Body"] as body:
+            return body.read(length)
+
     def current_revision(self, bucket: str, key: str) -> str | None:
         """What the key holds now, as `UploadedObject.revision` spells it; None when it holds nothing."""
         try:

@@ -25,6 +25,11 @@ def count(name: str, value: int = 1, *, analysis: str | None = None) -> None:
         _emit(name, MetricUnit.Count, value, analysis)
 
 
+def measure(name: str, value: float, *, analysis: str | None = None) -> None:
+    """A quantity without a unit of its own (minutes, dollars), emitted even when it is zero."""
+    _emit(name, MetricUnit.Count, max(value, 0.0), analysis)
+
+
 def measure_ms(name: str, value: float, *, analysis: str | None = None) -> None:
     """A duration in milliseconds, with an `analysis` dimension when it is about one analysis."""
     _emit(name, MetricUnit.Milliseconds, max(value, 0.0), analysis)

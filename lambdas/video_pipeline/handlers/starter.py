@@ -11,13 +11,16 @@ from video_pipeline.batch import bind_queue_function, hand_back_later  # isort: 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from video_pipeline.analyses import by_name
 from video_pipeline.composition import Clients
 from video_pipeline.composition.starter import StarterApp, build_starter
 from video_pipeline.contract import Metric
 from video_pipeline.dal.queues import WAITS_ATTRIBUTE
 from video_pipeline.handlers import Handler, LazyFunction, finish_loading
-from video_pipeline.handlers.observability import count, drop_malformed, logger
+from video_pipeline.handlers.observability import count, drop_malformed, logger, measure
 from video_pipeline.logic.admission import Verdict
+from video_pipeline.logic.budget import budget_day, estimated_cost_usd
+from video_pipeline.logic.clock import utc_now
 from video_pipeline.logic.envelope import MalformedMessageError
 from video_pipeline.logic.errors import RetryLaterError
 from video_pipeline.logic.pacing import redelivery_seconds, slot_wait_seconds
@@ -76,10 +79,13 @@ def _handle_events(
     reports = [app.starter.handle(upload, waited=waited) for upload in uploads_of(events)]
     for report in reports:
         _report(report)
+    _report_budget(app, reports)
     for report in reports:
         raise_if_deferred(report)
     if any(is_waiting(report) for report in reports):
-        _wait_for_slot(app, record, held_elsewhere=any(report.quota_held_elsewhere for report in reports))
+        # Quota held by other workloads, or today's minutes spent: nothing this pipeline does frees them soon.
+        held_elsewhere = any(report.quota_held_elsewhere or report.over_budget for report in reports)
+        _wait_for_slot(app, record, held_elsewhere=held_elsewhere)
 
 
 def _waits_so_far(record: SQSRecord) -> int:
@@ -99,6 +105,24 @@ def _wait_for_slot(app: StarterApp, record: SQSRecord, *, held_elsewhere: bool) 
     app.uploads.send_later(record.body, delay_seconds=delay, waits=waits)
     logger.info("waiting for a free job slot", extra={"waits": waits, "retry_in_seconds": delay})
     count(Metric.UPLOADS_WAITING)
+
+
+def _report_budget(app: StarterApp, reports: list[UploadReport]) -> None:
+    """What the started jobs cost, and today's minutes against the budget (the dashboard's gauge)."""
+    started = False
+    for report in reports:
+        if report.over_budget:
+            logger.info("waiting for the daily budget", extra={"key": report.key, "minutes": report.minutes})
+            count(Metric.UPLOADS_OVER_BUDGET)
+        for name, outcome in report.outcomes.items():
+            if outcome is StartOutcome.STARTED and report.minutes is not None:
+                started = True
+                cost = estimated_cost_usd(report.minutes, (by_name(name),))
+                measure(Metric.VIDEO_MINUTES_STARTED, report.minutes, analysis=name)
+                measure(Metric.ESTIMATED_COST_USD, cost, analysis=name)
+    if started:
+        for name, minutes in app.budget.used(budget_day(utc_now())).items():
+            measure(Metric.BUDGET_MINUTES_USED, minutes, analysis=name)
 
 
 def _report(report: UploadReport) -> None:

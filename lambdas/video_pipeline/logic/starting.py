@@ -9,12 +9,13 @@ from typing import Any
 
 from video_pipeline.analyses import Analysis, JobSettings, alternatives
 from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES
-from video_pipeline.logic import admission
+from video_pipeline.logic import admission, media_duration
 from video_pipeline.logic.admission import Admission, Verdict
+from video_pipeline.logic.budget import DailyBudget, budget_day, guessed_duration_ms, video_minutes
 from video_pipeline.logic.clock import utc_now
 from video_pipeline.logic.errors import RekognitionCallError, RetryLaterError
 from video_pipeline.logic.identity import client_request_token, holder_id, job_tag, video_id
-from video_pipeline.logic.ports import JobsPort, ObjectReaderPort, RekognitionPort, SlotsPort
+from video_pipeline.logic.ports import BudgetPort, JobsPort, ObjectReaderPort, RekognitionPort, SlotsPort
 from video_pipeline.logic.retry import DEFAULT_BACKOFF, Backoff, call_with_retries
 from video_pipeline.models import JobRecord, JobStatus, UploadedObject, Video
 
@@ -24,7 +25,8 @@ class StartOutcome(StrEnum):
     DUPLICATE = "DUPLICATE"
     FAILED = "FAILED"
     DEFERRED = "DEFERRED"
-    # Every slot of the concurrent-job quota is taken: the upload waits in the queue.
+    # Every slot of the concurrent-job quota is taken, or today's budget of video minutes is spent:
+    # the upload waits in the queue.
     WAITING = "WAITING"
 
 
@@ -46,6 +48,12 @@ class UploadReport:
     fallbacks: dict[str, str] = field(default_factory=dict)
     # Rekognition itself answered that the account's quota is full: other workloads hold it.
     quota_held_elsewhere: bool = False
+    # The quota of concurrent jobs was found full (by the ledger, or by Rekognition itself).
+    quota_full: bool = False
+    # Some analysis waits because today's budget of video minutes cannot afford it.
+    over_budget: bool = False
+    # The video's minutes, as charged against the daily budget (None where no budget is kept).
+    minutes: float | None = None
 
 
 def start_request(
@@ -100,6 +108,8 @@ class JobStarter:
         analyses: tuple[Analysis, ...],
         settings: JobSettings,
         fallbacks: Mapping[str, Analysis] | None = None,
+        budget: BudgetPort | None = None,
+        limits: DailyBudget | None = None,
         video_suffixes: tuple[str, ...] = DEFAULT_VIDEO_SUFFIXES,
         backoff: Backoff = DEFAULT_BACKOFF,
         sleep: Callable[[float], None] | None = None,
@@ -113,6 +123,9 @@ class JobStarter:
         self._analyses = analyses
         self._settings = settings
         self._fallbacks = dict(fallbacks or {})
+        # The ledger counts every job's minutes (the operations dashboard shows them); `limits` may be empty.
+        self._budget = budget
+        self._limits = limits or DailyBudget()
         self._video_suffixes = video_suffixes
         self._backoff = backoff
         self._sleep = sleep
@@ -146,9 +159,35 @@ class JobStarter:
         if not self._jobs.put_video(video, tuple(analysis.name for analysis in self._analyses)):
             report.admission = Admission(Verdict.IGNORE, "VideoDeleted", "the video was deleted and its results erased")
             return report
+        if self._budget is not None and report.admission.verdict is Verdict.ACCEPT:
+            report.minutes = video_minutes(self._duration_ms(video))
         for analysis in self._analyses:
             self._start_one(video, analysis, report)
         return report
+
+    def _duration_ms(self, video: Video) -> int:
+        """The video's duration, read from the object the first time only and kept on the video's record."""
+        recorded = self._jobs.recorded_duration(video.video_id)
+        if recorded is not None:
+            return recorded
+        upload = video.upload
+
+        def read(offset: int, length: int) -> bytes:
+            return self._objects.read_range(upload.bucket, upload.key, upload.version_id, offset, length)
+
+        duration = media_duration.duration_ms(read, video.size)
+        estimated = duration is None
+        if duration is None:
+            duration = guessed_duration_ms(video.size)
+        self._jobs.record_duration(video.video_id, duration, estimated=estimated)
+        return duration
+
+    def _affordable(self, analysis: Analysis, token: str, minutes: float | None) -> bool:
+        """Charge the job's minutes to today's budget (once per job); False when a limit has no room left."""
+        if self._budget is None or minutes is None:
+            return True
+        limits = self._limits.limits_for(analysis.name)
+        return self._budget.charge(budget_day(self._clock()), token, analysis.name, minutes, limits)
 
     def _token(self, analysis: Analysis, upload: UploadedObject) -> str:
         channel = (self._channel.topic_arn, self._channel.role_arn)
@@ -177,8 +216,15 @@ class JobStarter:
             return
         holder = holder_id(record.video_id, record.analysis)
         # Once the quota is found full, the upload's other analyses wait without asking again.
-        if StartOutcome.WAITING in report.outcomes.values() or not self._slots.acquire(holder):
+        if report.quota_full or not self._slots.acquire(holder):
             report.outcomes[analysis.name] = StartOutcome.WAITING
+            report.quota_full = True
+            return
+        # Charged only with a slot in hand, so a job waiting for a slot spends no budget meanwhile.
+        if not self._affordable(analysis, record.token, report.minutes):
+            self._slots.release(holder)
+            report.outcomes[analysis.name] = StartOutcome.WAITING
+            report.over_budget = True
             return
         try:
             job_id, engine = self._launch(analysis, upload, record.token, record.tag)
@@ -188,7 +234,7 @@ class JobStarter:
                 # Other workloads hold the account's quota: this is waiting, not failing, and must never
                 # march the upload into the dead-letter queue however long it lasts.
                 report.outcomes[analysis.name] = StartOutcome.WAITING
-                report.quota_held_elsewhere = True
+                report.quota_held_elsewhere = report.quota_full = True
             elif error.retryable:
                 report.outcomes[analysis.name] = StartOutcome.DEFERRED
             else:
