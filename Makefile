@@ -10,7 +10,7 @@ DEV_DEPS := $(VENV)/.dev-deps
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-local test lint typecheck test-unit test-integration test-e2e test-infra synth local dashboard openapi rebuild clean
+.PHONY: install install-local test lint typecheck test-unit test-integration test-e2e test-infra synth local dashboard openapi rebuild backfill reanalyse clean
 
 $(BIN)/python:
 	@echo "creating $(VENV) ..."
@@ -77,6 +77,14 @@ openapi: install
 ## Rebuild detections from the results archive: make rebuild ARGS="--jobs-table T --detections-table D --archive-bucket B VIDEO_ID"
 rebuild: install
 	$(BIN)/python -m video_pipeline.cli.rebuild $(ARGS)
+
+## Analyse videos already in the bucket (docs/operations.md): make backfill ARGS="--bucket B --jobs-table T --uploads-queue-url U --dry-run"
+backfill: install
+	$(BIN)/python -m video_pipeline.cli.backfill $(ARGS)
+
+## Re-run chosen analyses of chosen videos: make reanalyse ARGS="--jobs-table T --uploads-queue-url U --analyses faces VIDEO_ID"
+reanalyse: install
+	$(BIN)/python -m video_pipeline.cli.reanalyse $(ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out .mypy_cache .ruff_cache .pytest_cache test-artifacts

@@ -24,6 +24,16 @@ class JobStatus(StrEnum):
         return self in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.ERROR, JobStatus.EXPIRED)
 
 
+class Claim(StrEnum):
+    """What recording a job about to start found."""
+
+    CLAIMED = "CLAIMED"
+    # This exact job is already started or finished (or its video was deleted): start nothing.
+    DUPLICATE = "DUPLICATE"
+    # Another job of the same analysis, with other parameters, still runs: its replacement waits for it.
+    BUSY = "BUSY"
+
+
 @dataclass(frozen=True, slots=True)
 class UploadedObject:
     """One S3 ObjectCreated record, key already URL-decoded."""
@@ -36,6 +46,10 @@ class UploadedObject:
     event_time: str
     # S3's ordering of events on one key (hex, compared after left-padding); None where not sent.
     sequencer: str | None = None
+    # A re-analysis: the run it belongs to (part of each job's identity, so the jobs start anew) and
+    # the analyses it re-runs. An ordinary upload has neither and runs every enabled analysis.
+    rerun: str = ""
+    analyses: tuple[str, ...] = ()
 
     @property
     def revision(self) -> str:
@@ -116,6 +130,9 @@ class JobRecord:
     engine: str = NATIVE_ENGINE
     # The video was deleted: the job's results must be removed, never written (a tombstone).
     erased: bool = False
+    # The job this one replaces (a re-analysis): readers see it until this one has succeeded, and its
+    # results are removed after that.
+    previous_job_id: str | None = None
 
 
 # The read side: what the repository returns to the read API, the dashboards and the report.

@@ -15,7 +15,7 @@ from typing import Any
 from video_pipeline.analyses import Analysis
 from video_pipeline.logic.clock import format_instant
 from video_pipeline.logic.errors import RekognitionCallError
-from video_pipeline.models import Checkpoint, JobRecord, JobStatus, Video
+from video_pipeline.models import Checkpoint, Claim, JobRecord, JobStatus, Video
 
 JobKey = tuple[str, str]
 
@@ -78,18 +78,29 @@ class InMemoryJobs:
         if video_id in self.videos:
             self.durations.setdefault(video_id, duration_ms)
 
-    def claim(self, record: JobRecord, video: Video, now: str) -> bool:
+    def claim(self, record: JobRecord, video: Video, now: str) -> Claim:
         key = (record.video_id, record.analysis)
         existing = self.records.get(key)
-        if existing is not None and (
-            existing.erased or (existing.token == record.token and existing.status is not JobStatus.STARTING)
-        ):
-            return False
-        # A put replaces the whole item, as DynamoDB's does.
-        self.records[key] = replace(record, started_at=now, updated_at=now)
+        previous = None
+        if existing is not None:
+            if existing.erased or (existing.token == record.token and existing.status is not JobStatus.STARTING):
+                return Claim.DUPLICATE
+            if existing.token != record.token and existing.status is JobStatus.IN_PROGRESS:
+                return Claim.BUSY
+            succeeded = existing.status is JobStatus.SUCCEEDED and existing.job_id
+            previous = existing.job_id if succeeded else existing.previous_job_id
+        # A put replaces the whole item, as DynamoDB's does, keeping the job readers still see.
+        self.records[key] = replace(record, started_at=now, updated_at=now, previous_job_id=previous)
         self.outcomes.pop(key, None)
         self.writes.append(("claim", key))
-        return True
+        return Claim.CLAIMED
+
+    def forget_previous(self, video_id: str, analysis: str, job_id: str) -> None:
+        key = (video_id, analysis)
+        current = self.records.get(key)
+        if current is not None and current.previous_job_id == job_id:
+            self.records[key] = replace(current, previous_job_id=None)
+            self.writes.append(("forget_previous", key))
 
     def mark_started(self, record: JobRecord, job_id: str, now: str) -> None:
         key = self._if_starting(record)

@@ -18,7 +18,8 @@ from botocore.exceptions import ClientError
 from video_pipeline.analyses import NATIVE_ENGINE
 from video_pipeline.dal.entity_runs import from_runs, to_runs
 from video_pipeline.dal.errors import is_condition_failure
-from video_pipeline.models import Checkpoint, JobRecord, JobStatus, Video, revision_of
+from video_pipeline.logic.errors import RetryLaterError
+from video_pipeline.models import Checkpoint, Claim, JobRecord, JobStatus, UploadedObject, Video, revision_of
 from video_pipeline.schema import JOB_ID_INDEX, OBJECT_INDEX, RECENT_PARTITION, STATUS_INDEX
 
 if TYPE_CHECKING:
@@ -32,6 +33,24 @@ def video_pk(video_id: str) -> str:
 META_SK = "META"
 # The tombstone of a deleted video's items (META and JOB), set when its erasure begins.
 ERASED_ATTRIBUTE = "erased_at"
+# The finished job a re-analysis replaces, as readers keep seeing it until the new job has succeeded.
+PREVIOUS_ATTRIBUTE = "previous"
+# What of a finished job its readers see (`repository._job_summary`), kept when a re-analysis replaces it.
+_SHOWN_ATTRIBUTES = (
+    "job_id",
+    "engine",
+    "status",
+    "started_at",
+    "job_started_at",
+    "completed_at",
+    "detection_count",
+    "entity_count",
+    "status_message",
+    "error_code",
+    "video_metadata",
+)
+# Claims that find the item changed between reading and writing it look again this often.
+_CLAIM_ATTEMPTS = 3
 # A running job this collector may write for: never over a tombstone (the collector then erases instead).
 _STILL_COLLECTABLE = f"job_id = :job_id AND #status = :in_progress AND attribute_not_exists({ERASED_ATTRIBUTE})"
 
@@ -95,6 +114,21 @@ class JobsStore:
             return ERASED_ATTRIBUTE not in existing
         return True
 
+    def stored_upload(self, video_id: str) -> UploadedObject | None:
+        """The upload a stored video came from, as its event stated it; None if unknown or deleted."""
+        item = self._table.get_item(Key={"pk": video_pk(video_id), "sk": META_SK}, ConsistentRead=True).get("Item")
+        if item is None or ERASED_ATTRIBUTE in item:
+            return None
+        return UploadedObject(
+            bucket=str(item["bucket"]),
+            key=str(item["key"]),
+            size=int(item["size"]),  # type: ignore[arg-type]
+            etag=_optional_str(item.get("etag")),
+            version_id=_optional_str(item.get("version_id")),
+            event_time=str(item["uploaded_at"]),
+            sequencer=_optional_str(item.get("sequencer")),
+        )
+
     def recorded_duration(self, video_id: str) -> int | None:
         """The video's duration as read once from the object (see `record_duration`), if it was."""
         item = self._table.get_item(
@@ -120,21 +154,54 @@ class JobsStore:
             if not is_condition_failure(error):
                 raise
 
-    def claim(self, record: JobRecord, video: Video, now: str) -> bool:
-        """Record a job about to start. False when this exact job is already started or finished.
+    def claim(self, record: JobRecord, video: Video, now: str) -> Claim:
+        """Record a job about to start, unless this exact job is already started or finished.
 
         A STARTING record with the same token is re-claimed: the previous attempt stopped before
-        Rekognition answered, and the Start* call is idempotent on the token.
+        Rekognition answered, and the Start* call is idempotent on the token. A job with other
+        parameters (a re-analysis) replaces a finished one, which stays the `previous` job that readers
+        see until the new one has succeeded; it waits while the other one still runs.
         """
-        item = self._job_item(record, video, now)
-        # Never over a tombstone: an upload of a deleted video, delivered late, starts nothing.
+        key = {"pk": video_pk(record.video_id), "sk": job_sk(record.analysis)}
+        for _ in range(_CLAIM_ATTEMPTS):
+            existing = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
+            refusal = _refusal(existing, record.token) if existing is not None else None
+            if refusal is not None:
+                return refusal
+            if self._put_over(self._job_item(record, video, now), existing):
+                return Claim.CLAIMED
+        raise RetryLaterError(f"job {record.analysis} of video {record.video_id} kept changing while being claimed")
+
+    def _put_over(self, item: dict[str, Any], existing: dict[str, Any] | None) -> bool:
+        """Write the claimed job only over the item as it was read: a concurrent change makes it look again."""
+        if existing is None:
+            return self._put_if(item, "attribute_not_exists(pk)")
+        previous = _previous_of(existing)
+        if previous:
+            item[PREVIOUS_ATTRIBUTE] = previous
+        # The video keeps its place in the listings, whatever time a re-sent event states.
+        for name in ("uploaded_at", "recent_sk"):
+            if name in existing:
+                item[name] = existing[name]
         return self._put_if(
             item,
-            f"attribute_not_exists(pk) OR (attribute_not_exists({ERASED_ATTRIBUTE}) "
-            "AND (#token <> :token OR #status = :starting))",
+            f"#token = :seen AND #status = :status AND attribute_not_exists({ERASED_ATTRIBUTE})",
             names={"#token": "token", "#status": "status"},
-            values={":token": record.token, ":starting": JobStatus.STARTING.value},
+            values={":seen": existing["token"], ":status": existing["status"]},
         )
+
+    def forget_previous(self, video_id: str, analysis: str, job_id: str) -> None:
+        """The replaced job's results are removed: the record stops naming it."""
+        try:
+            self._table.update_item(
+                Key={"pk": video_pk(video_id), "sk": job_sk(analysis)},
+                UpdateExpression=f"REMOVE {PREVIOUS_ATTRIBUTE}",
+                ConditionExpression=f"{PREVIOUS_ATTRIBUTE}.job_id = :job_id",
+                ExpressionAttributeValues={":job_id": job_id},
+            )
+        except ClientError as error:
+            if not is_condition_failure(error):
+                raise
 
     def mark_started(self, record: JobRecord, job_id: str, now: str) -> None:
         self._update_if_starting(
@@ -428,7 +495,30 @@ def _job_record(item: dict[str, Any]) -> JobRecord:
         checkpoint=_checkpoint(item.get("checkpoint")),
         engine=str(item.get("engine", NATIVE_ENGINE)),
         erased=ERASED_ATTRIBUTE in item,
+        previous_job_id=_optional_str((item.get(PREVIOUS_ATTRIBUTE) or {}).get("job_id")),
     )
+
+
+def _refusal(existing: dict[str, Any], token: str) -> Claim | None:
+    """Why a job with `token` may not be claimed over the existing record; None when it may."""
+    # Never over a tombstone: an upload of a deleted video, delivered late, starts nothing.
+    if ERASED_ATTRIBUTE in existing:
+        return Claim.DUPLICATE
+    same = existing["token"] == token
+    if same and existing["status"] != JobStatus.STARTING.value:
+        return Claim.DUPLICATE
+    if not same and existing["status"] == JobStatus.IN_PROGRESS.value:
+        return Claim.BUSY
+    return None
+
+
+def _previous_of(existing: dict[str, Any]) -> dict[str, Any] | None:
+    """The job readers keep seeing while a replacement runs: the existing job if it succeeded, else the
+    one it was itself replacing (a failed re-analysis leaves the last good results in place)."""
+    if existing.get("status") == JobStatus.SUCCEEDED.value and existing.get("job_id"):
+        return {name: existing[name] for name in _SHOWN_ATTRIBUTES if name in existing}
+    previous = existing.get(PREVIOUS_ATTRIBUTE)
+    return previous if isinstance(previous, dict) else None
 
 
 def _optional_str(value: Any) -> str | None:

@@ -23,7 +23,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from video_pipeline.analyses import CELEBRITIES, NATIVE_ENGINE, PERSONS, by_name
-from video_pipeline.dal.jobs_store import ERASED_ATTRIBUTE, META_SK, job_sk, video_pk
+from video_pipeline.dal.jobs_store import ERASED_ATTRIBUTE, META_SK, PREVIOUS_ATTRIBUTE, job_sk, video_pk
 from video_pipeline.logic.clock import format_instant
 from video_pipeline.logic.detections import detection_sort_key
 from video_pipeline.models import Detection, JobStatus, JobSummary, Page, VideoSummary
@@ -88,6 +88,11 @@ def _decode_cursor(cursor: str | None) -> dict[str, Any] | None:
 
 def _job_summary(item: dict[str, Any]) -> JobSummary:
     item = _plain(item)
+    previous = item.get(PREVIOUS_ATTRIBUTE)
+    if previous and item["status"] != JobStatus.SUCCEEDED.value:
+        # A re-analysis is under way (or failed): readers keep seeing the job it replaces, whole, until
+        # the new one has succeeded; then they see the new one, whole. Never a mix, never a gap.
+        item = {"video_id": item["video_id"], "analysis": item["analysis"], **previous}
     return JobSummary(
         video_id=item["video_id"],
         analysis=item["analysis"],
@@ -197,7 +202,7 @@ class PipelineRepository:
             "KeyConditionExpression": Key(ENTITY_INDEX.partition_key).eq(f"{rule.prefix}#{celebrity_id}"),
             "ScanIndexForward": not newest_first,
         }
-        return self._page(self._detections, query, limit, cursor)
+        return self._shown_only(self._page(self._detections, query, limit, cursor), CELEBRITIES.name)
 
     # 5
     def person_track(
@@ -228,6 +233,15 @@ class PipelineRepository:
         query = {"IndexName": STATUS_INDEX.name, "KeyConditionExpression": condition}
         items, next_cursor = self._limited(self._jobs, query, limit, cursor)
         return Page([_job_summary(item) for item in items], next_cursor)
+
+    def _shown_only(self, page: Page[Detection], analysis: str) -> Page[Detection]:
+        """Only the detections of the job each video shows: while a re-analysis writes its results, the
+        index across videos holds both jobs' for a while (and a deleted video's until they are erased)."""
+        shown: dict[str, str | None] = {}
+        for detection in page.items:
+            if detection.video_id not in shown:
+                shown[detection.video_id] = self._job_id(detection.video_id, analysis)
+        return Page([item for item in page.items if item.job_id == shown[item.video_id]], page.cursor)
 
     def _job_id(self, video_id: str, analysis: str) -> str | None:
         summary = self.job(video_id, analysis)

@@ -132,6 +132,8 @@ class ResultCollector:
             if record.status.is_final:
                 # Give the slot back again: harmless if it was, and it repairs a release that was lost.
                 self._slots.release(holder_id(record.video_id, record.analysis))
+                # And finish retiring a replaced job, if the delivery that replaced it stopped part-way.
+                self._retire_previous(record, analysis, time_left)
                 return CollectReport(CollectOutcome.DUPLICATE, notice.job_id, analysis.name, record.video_id)
             if record.job_id is None:
                 record = self._adopt(record, analysis, notice.job_id)
@@ -231,7 +233,7 @@ class ResultCollector:
             )
         if end.failure is not None:
             return self._record_failure(record, analysis, end.failure[0], end.failure[1])
-        return self._finish(
+        report = self._finish(
             record,
             analysis,
             JobStatus.SUCCEEDED,
@@ -239,6 +241,24 @@ class ResultCollector:
             tally=end.tally,
             metadata=end.metadata,
         )
+        self._retire_previous(replace(record, status=JobStatus.SUCCEEDED), analysis, time_left)
+        return report
+
+    def _retire_previous(self, record: JobRecord, analysis: Analysis, time_left: Callable[[], float]) -> None:
+        """Remove the results of the job a re-analysis replaced, once the new job's are complete.
+
+        Readers switched to the new job with its final state (one write), so removing the old results
+        now takes nothing from them. A delivery stopped part-way leaves the record naming the old job:
+        the next delivery of the notice finishes the removal.
+        """
+        previous = record.previous_job_id
+        if previous is None or record.status is not JobStatus.SUCCEEDED:
+            return
+        if not self._detections.delete_job(previous, time_left, RESERVE_SECONDS):
+            raise RetryLaterError(f"removing the replaced job {previous} continues in the next delivery")
+        if self._archive is not None:
+            self._archive.delete_job(record.video_id, analysis.name, previous)
+        self._jobs.forget_previous(record.video_id, record.analysis, previous)
 
     def _usable_checkpoint(self, record: JobRecord) -> Checkpoint | None:
         checkpoint = record.checkpoint

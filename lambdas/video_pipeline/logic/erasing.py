@@ -134,8 +134,10 @@ class VideoEraser:
         jobs = self._jobs.jobs_of_video(video_id)
         # The tombstone first: from here on no collector can finish this video's jobs, only erase them.
         self._jobs.mark_erased(video_id, [record.analysis for record in jobs], self._clock())
-        for record in jobs:
-            if record.job_id and not self._detections.delete_job(record.job_id, time_left, RESERVE_SECONDS):
+        # A job a re-analysis is replacing still has its results too.
+        job_ids = [job_id for record in jobs for job_id in (record.job_id, record.previous_job_id) if job_id]
+        for job_id in job_ids:
+            if not self._detections.delete_job(job_id, time_left, RESERVE_SECONDS):
                 raise RetryLaterError(f"erasing video {video_id} continues in the next delivery")
         report.archived_pages += self._archive.delete_video(video_id)
         # Read again: a job that finished meanwhile wrote everything before its final state.

@@ -38,10 +38,12 @@ def client_request_token(
 
     The notification channel is part of it: after a redeploy with a new topic, replaying an old
     event must start a job that reports to the new topic, not collide with the old one
-    (IdempotentParameterMismatchException).
+    (IdempotentParameterMismatchException). So is a re-analysis run (`UploadedObject.rerun`).
     """
     options = analysis.start_options(settings)
-    digest = _digest("token", analysis.name, upload.bucket, upload.key, upload.revision, options, channel)
+    parts: tuple[object, ...] = ("token", analysis.name, upload.bucket, upload.key, upload.revision, options, channel)
+    # A re-analysis run is a new job of the same video; an upload's own jobs keep the tokens they always had.
+    digest = _digest(*parts, upload.rerun) if upload.rerun else _digest(*parts)
     prefix = analysis.name[:_TOKEN_NAME_MAX]
     return f"{prefix}-{digest[: _TOKEN_MAX - len(prefix) - 1]}"
 

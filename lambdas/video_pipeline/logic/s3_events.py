@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import quote_plus, unquote_plus
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from video_pipeline.analyses import by_name
 from video_pipeline.logic.envelope import MalformedMessageError, decode_body
 from video_pipeline.models import RemovedObject, UploadedObject
 
@@ -32,10 +34,27 @@ class _S3Entity(_Lenient):
     object: _S3Object
 
 
+# The field by which the pipeline's own re-analysis requests extend an ObjectCreated record.
+REANALYSIS_FIELD = "rvpReanalysis"
+
+
+class _Reanalysis(_Lenient):
+    run: str = Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")
+    analyses: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("analyses")
+    @classmethod
+    def _known(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        for name in names:
+            by_name(name)
+        return names
+
+
 class S3EventRecord(_Lenient):
     event_name: str = Field(alias="eventName")
     event_time: str = Field(alias="eventTime")
     s3: _S3Entity
+    reanalysis: _Reanalysis | None = Field(default=None, alias=REANALYSIS_FIELD)
 
 
 class S3EventNotification(_Lenient):
@@ -110,4 +129,24 @@ def _upload(record: S3EventRecord) -> UploadedObject:
         version_id=_version(obj.version_id),
         event_time=record.event_time,
         sequencer=obj.sequencer,
+        rerun=record.reanalysis.run if record.reanalysis else "",
+        analyses=record.reanalysis.analyses if record.reanalysis else (),
     )
+
+
+def object_created_body(upload: UploadedObject) -> str:
+    """The S3 ObjectCreated notification S3 would have sent for `upload`: how the backfill and the
+    re-analysis send existing objects through the uploads queue, the same way as new uploads."""
+    obj: dict[str, Any] = {"key": quote_plus(upload.key)}
+    optional = {"size": upload.size, "eTag": upload.etag, "versionId": upload.version_id, "sequencer": upload.sequencer}
+    obj.update({name: value for name, value in optional.items() if value is not None})
+    record: dict[str, Any] = {
+        "eventVersion": "2.1",
+        "eventSource": "aws:s3",
+        "eventTime": upload.event_time,
+        "eventName": "ObjectCreated:Put",
+        "s3": {"s3SchemaVersion": "1.0", "bucket": {"name": upload.bucket}, "object": obj},
+    }
+    if upload.rerun:
+        record[REANALYSIS_FIELD] = {"run": upload.rerun, "analyses": list(upload.analyses)}
+    return json.dumps({"Records": [record]}, separators=(",", ":"))

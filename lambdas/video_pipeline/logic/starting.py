@@ -17,7 +17,7 @@ from video_pipeline.logic.errors import RekognitionCallError, RetryLaterError
 from video_pipeline.logic.identity import client_request_token, holder_id, job_tag, video_id
 from video_pipeline.logic.ports import BudgetPort, JobsPort, ObjectReaderPort, RekognitionPort, SlotsPort
 from video_pipeline.logic.retry import DEFAULT_BACKOFF, Backoff, call_with_retries
-from video_pipeline.models import JobRecord, JobStatus, UploadedObject, Video
+from video_pipeline.models import Claim, JobRecord, JobStatus, UploadedObject, Video
 
 
 class StartOutcome(StrEnum):
@@ -145,8 +145,10 @@ class JobStarter:
         report = UploadReport(bucket=upload.bucket, key=upload.key, admission=verdict)
         if verdict.verdict is Verdict.IGNORE:
             return report
+        # A re-analysis re-runs only the analyses it names.
+        wanted = tuple(item for item in self._analyses if item.name in (upload.analyses or (item.name,)))
         if waited and self._slots.is_full():
-            report.outcomes = dict.fromkeys((analysis.name for analysis in self._analyses), StartOutcome.WAITING)
+            report.outcomes = dict.fromkeys((analysis.name for analysis in wanted), StartOutcome.WAITING)
             return report
         head = self._objects.read_head(upload.bucket, upload.key, upload.version_id, admission.HEADER_BYTES)
         if head is None:
@@ -161,7 +163,7 @@ class JobStarter:
             return report
         if self._budget is not None and report.admission.verdict is Verdict.ACCEPT:
             report.minutes = video_minutes(self._duration_ms(video))
-        for analysis in self._analyses:
+        for analysis in wanted:
             self._start_one(video, analysis, report)
         return report
 
@@ -207,7 +209,12 @@ class JobStarter:
             engine=analysis.engine,
         )
         now = self._clock()
-        if not self._jobs.claim(record, video, now):
+        claim = self._jobs.claim(record, video, now)
+        if claim is Claim.BUSY:
+            # A job of this analysis with other parameters still runs: its replacement starts after it.
+            report.outcomes[analysis.name] = StartOutcome.WAITING
+            return
+        if claim is Claim.DUPLICATE:
             report.outcomes[analysis.name] = StartOutcome.DUPLICATE
             return
         if report.admission.verdict is Verdict.REJECT:
