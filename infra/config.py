@@ -27,6 +27,7 @@ from video_pipeline.analyses import (
     select_engines,
 )
 from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES
+from video_pipeline.logic.budget import BudgetSpecError, DailyBudget, parse_budget
 
 FaceAttributes = Literal["DEFAULT", "ALL"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
@@ -107,6 +108,9 @@ class PipelineConfig:
     # Detections and archived pages (face data, raw pages) expire this many days after they are stored,
     # even if their video is never deleted; 0 keeps them until the video is deleted.
     result_retention_days: int = DEFAULT_RESULT_RETENTION_DAYS
+    # Minutes of video Rekognition may analyse per UTC day, in total (`600`) or per analysis
+    # (`faces=300,total=600`); empty: no limit. Uploads beyond it wait; alarms at 80% and 100%.
+    daily_budget_minutes: str = ""
 
     def __post_init__(self) -> None:
         _check_analyses(self.enabled_analyses)
@@ -140,10 +144,15 @@ class PipelineConfig:
                 "reconcile_after_minutes",
                 f"must be 1 to {MAX_RECONCILE_AFTER_MINUTES}, got {self.reconcile_after_minutes}",
             )
+        _check_budget(self.daily_budget_minutes)
         if self.result_retention_days < 0:
             raise ConfigError(
                 "result_retention_days", f"must be 0 (keep) or a number of days, got {self.result_retention_days}"
             )
+
+    @property
+    def daily_budget(self) -> DailyBudget:
+        return parse_budget(self.daily_budget_minutes)
 
     @property
     def engines(self) -> EngineSelection:
@@ -182,6 +191,13 @@ def _check_analyses(names: tuple[str, ...]) -> None:
             by_name(name)
         except ValueError as error:
             raise ConfigError("enabled_analyses", str(error)) from None
+
+
+def _check_budget(text: str) -> None:
+    try:
+        parse_budget(text)
+    except BudgetSpecError as error:
+        raise ConfigError("daily_budget_minutes", str(error)) from None
 
 
 def _require_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
@@ -251,6 +267,7 @@ PIPELINE_CONTEXT_KEYS: Mapping[str, tuple[str, Callable[[object], object]]] = {
     "jobQuota": ("job_quota", _as_int),
     "reconcileAfterMinutes": ("reconcile_after_minutes", _as_int),
     "resultRetentionDays": ("result_retention_days", _as_int),
+    "dailyBudgetMinutes": ("daily_budget_minutes", _as_str),
 }
 STACK_NAME_CONTEXT_KEY = "stackName"
 

@@ -85,6 +85,8 @@ INGEST_MAX_AGE = Duration.hours(1)
 RESULTS_MAX_AGE = Duration.minutes(30)
 # Six 5-minute periods at the quota: a burst of uploads fills it briefly; half an hour is a backlog.
 AT_QUOTA_PERIODS = 6
+# Today's video minutes against each daily limit: a warning at 80%, and when uploads start waiting.
+BUDGET_ALARM_SHARES = (0.8, 1.0)
 
 
 class RekognitionVideoPipeline(Construct):
@@ -150,6 +152,7 @@ class RekognitionVideoPipeline(Construct):
                 Env.DETECTIONS_TABLE: self.tables.detections.table_name,
                 Env.ARCHIVE_BUCKET: self.archive.bucket.bucket_name,
                 Env.JOB_QUOTA: str(config.job_quota),
+                Env.DAILY_BUDGET_MINUTES: config.daily_budget_minutes,
             },
             timeout=STARTER_TIMEOUT,
             memory_size=STARTER_MEMORY_MB,
@@ -236,11 +239,20 @@ class RekognitionVideoPipeline(Construct):
         self.alarms.on_saturation(
             "JobsAtQuota", self.metrics.jobs_in_flight(), quota=config.job_quota, periods=AT_QUOTA_PERIODS
         )
+        for name, limit in sorted(config.daily_budget.limits.items()):
+            for share in BUDGET_ALARM_SHARES:
+                self.alarms.on_budget(
+                    f"Budget{name.title()}{round(share * 100)}",
+                    self.metrics.budget_used(name),
+                    limit=limit,
+                    share=share,
+                )
         self.operations = OperationsDashboard(
             self,
             "Operations",
             metrics=self.metrics,
             job_quota=config.job_quota,
+            daily_budget=config.daily_budget,
             queues=[("uploads", self.ingest), ("completions", self.results)],
             functions=[
                 ("starter", self.starter.function),

@@ -79,6 +79,22 @@ class PipelineAlarms(Construct):
             evaluation_periods=periods,
         )
 
+    def on_budget(
+        self, construct_id: str, used_today: cloudwatch.IMetric, *, limit: float, share: float
+    ) -> cloudwatch.Alarm:
+        """Alarm when today's video minutes reach `share` of a daily limit (the gauge starts over at midnight UTC)."""
+        if share >= 1:
+            consequence = "new jobs now wait for the next UTC day or a raised budget (context dailyBudgetMinutes)."
+        else:
+            consequence = "at the limit, new jobs wait for the next UTC day."
+        return self._alarm(
+            construct_id,
+            used_today,
+            f"Today's Rekognition video minutes reached {share:.0%} of the daily budget ({limit:g} minutes): "
+            + consequence,
+            threshold=limit * share,
+        )
+
     def _alarm(
         self,
         construct_id: str,

@@ -15,6 +15,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 from video_pipeline.contract import Metric
+from video_pipeline.logic.budget import TOTAL, DailyBudget
 
 from infra.constructs.ingest_queue import IngestQueue
 
@@ -45,6 +46,22 @@ class PipelineMetrics:
             statistic=statistic,
             period=PERIOD,
             label=analysis or name,
+        )
+
+    def budget_used(self, limit: str) -> cloudwatch.Metric:
+        """Today's video minutes counted against one limit (`total` or an analysis): the starter's gauge."""
+        return self.custom(Metric.BUDGET_MINUTES_USED, self.starter_service, analysis=limit, statistic="Maximum")
+
+    def cost_per_upload(self) -> cloudwatch.MathExpression:
+        """Rekognition's estimated charge (the registry's list prices) per accepted upload, in USD."""
+        metrics: dict[str, cloudwatch.IMetric] = {
+            f"cost_{analysis}": self.custom(Metric.ESTIMATED_COST_USD, self.starter_service, analysis=analysis)
+            for analysis in self.analyses
+        }
+        metrics["uploads"] = self.custom(Metric.UPLOADS_ACCEPTED, self.starter_service)
+        total = " + ".join(f"FILL({name}, 0)" for name in metrics if name != "uploads")
+        return cloudwatch.MathExpression(
+            expression=f"({total}) / uploads", using_metrics=metrics, label="USD per upload", period=PERIOD
         )
 
     def jobs_in_flight(self) -> cloudwatch.Metric:
@@ -83,6 +100,7 @@ class OperationsDashboard(Construct):
         *,
         metrics: PipelineMetrics,
         job_quota: int,
+        daily_budget: DailyBudget,
         queues: Sequence[tuple[str, IngestQueue]],
         functions: Sequence[tuple[str, lambda_.IFunction]],
         alarms: Sequence[cloudwatch.IAlarm] = (),
@@ -138,6 +156,7 @@ class OperationsDashboard(Construct):
             ),
             graph("Jobs failed", [metrics.failed_jobs(a) for a in per_analysis]),
         )
+        self.dashboard.add_widgets(*_budget_widgets(metrics, daily_budget))
         self.dashboard.add_widgets(
             graph(
                 "Oldest message age (s)",
@@ -172,3 +191,29 @@ class OperationsDashboard(Construct):
             self.dashboard.add_widgets(
                 cloudwatch.AlarmStatusWidget(title="Alarms", alarms=list(alarms), width=WIDTH, height=4)
             )
+
+
+def _budget_widgets(metrics: PipelineMetrics, budget: DailyBudget) -> list[cloudwatch.IWidget]:
+    """Today's video minutes against the daily budget, and what an upload costs in Rekognition charges."""
+    shown = (TOTAL, *metrics.analyses)
+    annotations = [
+        cloudwatch.HorizontalAnnotation(value=limit * share, label=f"{name} {share:.0%} of {limit:g} min")
+        for name, limit in sorted(budget.limits.items())
+        for share in (0.8, 1.0)
+    ]
+    today = cloudwatch.GraphWidget(
+        title="Video minutes today against the daily budget",
+        left=[metrics.budget_used(name) for name in shown],
+        left_annotations=annotations,
+        left_y_axis=cloudwatch.YAxisProps(min=0),
+        width=WIDTH // 2,
+        height=6,
+    )
+    cost = cloudwatch.GraphWidget(
+        title="Estimated Rekognition cost per upload (USD)",
+        left=[metrics.cost_per_upload()],
+        left_y_axis=cloudwatch.YAxisProps(min=0),
+        width=WIDTH // 2,
+        height=6,
+    )
+    return [today, cost]

@@ -22,6 +22,7 @@ VARIANT = PipelineConfig(
     deletion_protection=False,
     alarm_email="ops@example.com",
     powertools_layer_version=7,
+    daily_budget_minutes="faces=300,total=600",
 )
 # People Pathing on an account that still has it, falling back to label detection when refused.
 NATIVE_PERSONS = PipelineConfig(

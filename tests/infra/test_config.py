@@ -106,6 +106,8 @@ def test_empty_alarm_email_means_none() -> None:
         ("powertoolsLayerVersion", 0, "must be positive"),
         ("jobQuota", 0, "must be positive"),
         ("jobQuota", "many", "expected a whole number"),
+        ("dailyBudgetMinutes", "lots", "'lots' is not a number of minutes"),
+        ("dailyBudgetMinutes", "facez=10", "unknown analysis 'facez'"),
         ("stackName", "my stack", "not a CloudFormation stack name"),
     ],
 )

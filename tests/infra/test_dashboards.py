@@ -61,6 +61,8 @@ def test_operations_dashboard_has_every_widget(synthesized: Synthesized) -> None
         "Lambda errors",
         "Lambda throttles",
         "Lambda duration, p90 (ms)",
+        "Video minutes today against the daily budget",
+        "Estimated Rekognition cost per upload (USD)",
         "Alarms",
     }
 

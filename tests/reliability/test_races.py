@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import boto3
+from video_pipeline.dal.budget_ledger import budget_pk
 from video_pipeline.dal.detections_store import DetectionsStore
 from video_pipeline.dal.job_slots import LEDGER_KEY
 from video_pipeline.dal.jobs_store import JobsStore
@@ -86,11 +87,20 @@ def take_notice(harness, operation: str) -> str:
     return str(taken["Body"])
 
 
+BUDGET_PREFIX = budget_pk("")
+
+
 def job_items(harness) -> list[dict[str, Any]]:
-    """What the jobs table holds of videos, but a deleted video's tombstone (its META item, marked)."""
+    """What the jobs table holds of videos, but a deleted video's tombstone (its META item, marked).
+
+    The daily budget's ledger is not about a video: minutes spent stay spent (it names jobs by token only)."""
     items = boto3.resource("dynamodb").Table(harness.resources.jobs_table).scan()["Items"]
     return [
-        item for item in items if item["pk"] != LEDGER_KEY["pk"] and not (item["sk"] == "META" and "erased_at" in item)
+        item
+        for item in items
+        if item["pk"] != LEDGER_KEY["pk"]
+        and not item["pk"].startswith(BUDGET_PREFIX)
+        and not (item["sk"] == "META" and "erased_at" in item)
     ]
 
 
