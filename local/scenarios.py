@@ -56,6 +56,15 @@ def scenarios(uploads: int, quota: int) -> list[Scenario]:
         # Another workload holds every slot of the account for three hours: uploads wait, none is dead-lettered.
         Scenario("quota held elsewhere", uploads=small, quota=quota, other_workload=(quota + 10, 3.0)),
         Scenario("poison input", uploads=small, quota=quota, poison=True),
+        # A burst worth three times the day's budget (each upload: 3 jobs of the 10-minute sample), then a
+        # redeploy that raises it: the rest waits, never failed nor dead-lettered, and starts after the raise.
+        Scenario(
+            "budget exceeded, then raised",
+            uploads=small,
+            quota=quota,
+            daily_budget=str(30 * max(1, small // 3)),
+            budget_raised=(str(30 * small * 2), 1.0),
+        ),
     ]
 
 

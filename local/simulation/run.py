@@ -12,13 +12,17 @@ import math
 import os
 import random
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime
 from typing import Any
 from unittest import mock
 
 import boto3
 from video_pipeline.composition import Clients
 from video_pipeline.contract import Env
+from video_pipeline.logic.budget import TOTAL, parse_budget, video_minutes
+from video_pipeline.logic.media_duration import duration_ms
 
 from emulator import Clock, RekognitionVideoFake
 from local.environment import LocalPipeline, provision
@@ -54,6 +58,8 @@ class Simulation:
         self._actions: list[tuple[float, int, Callable[[], None]]] = []
         self._order = itertools.count()
         self._known_jobs: set[str] = set()
+        self._start_times: list[float] = []
+        self.budget_raised_at = math.inf
         self.in_flight = 0
         self.max_in_flight = 0
         self.hogged_until = 0.0
@@ -72,6 +78,7 @@ class Simulation:
             _deployed_queues(resources)
             environment = resources.environment(job_quota=scenario.quota)
             environment[Env.RECONCILE_AFTER_MINUTES] = str(scenario.reconcile_after_minutes)
+            environment[Env.DAILY_BUDGET_MINUTES] = scenario.daily_budget
             stack.enter_context(self.time.everywhere(self.scheduler.sleep))
             # One set of clients, as every execution environment of one account and region would reach;
             # each environment builds its own collaborators on them (see `_sources`).
@@ -130,6 +137,7 @@ class Simulation:
             self._reupload(s3, f"again/{index:03d}.mp4")
         poison = inject_poison(resources) if scenario.poison else 0
         sources = self._sources(resources, handlers)
+        self._schedule_budget_raise(sources[0])
         self._loop(sources, handlers["reconciler"], harness)
         figures = measure(scenario, harness, fake, self.expect, self.time.started)
         figures.reconciled = self.reconciled
@@ -138,6 +146,7 @@ class Simulation:
         figures.invocations = len(self.scheduler.finished)
         figures.killed = sum(1 for invocation in self.scheduler.finished if invocation.killed)
         figures.interleaved = self.scheduler.interleaved
+        self._measure_budget(figures)
         figures.max_concurrent = {source.function: source.max_running for source in sources}
         if scenario.dynamodb_throttling:
             figures.notes.append(f"{throttling.injected} DynamoDB writes throttled")
@@ -278,6 +287,7 @@ class Simulation:
         if job_id in self._known_jobs:
             return
         self._known_jobs.add(job_id)
+        self._start_times.append(self.time.now)
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         now = self.time.now
@@ -356,6 +366,35 @@ class Simulation:
             video = {"S3Object": {"Bucket": OTHER_WORKLOAD_BUCKET, "Name": "archive.mp4"}}
             job_id = rekognition.start_label_detection(Video=video)["JobId"]
             heapq.heappush(self._completions, (self.hogged_until, next(self._order), job_id, False))
+
+    def _schedule_budget_raise(self, starter: QueueSource) -> None:
+        """A redeploy with the raised budget: new environments read it, running ones finish on the old one."""
+        raised, hours = self.scenario.budget_raised
+        if not raised:
+            return
+        self.budget_raised_at = self.time.now + hours * 3600
+
+        def redeploy() -> None:
+            self.environment = {**self.environment, Env.DAILY_BUDGET_MINUTES: raised}
+            starter.environments.redeploy()
+
+        self.at(self.budget_raised_at, redeploy)
+
+    def _measure_budget(self, figures: Figures) -> None:
+        """Minutes started per UTC day while the first budget held, against that budget (every job is the
+        sample video, whose movie header the starter reads)."""
+        if not self.scenario.daily_budget:
+            return
+        limit = parse_budget(self.scenario.daily_budget).limits[TOTAL]
+        content = sample_video_bytes()
+        header_ms = duration_ms(lambda offset, length: content[offset : offset + length], len(content))
+        minutes = video_minutes(header_ms or 0)
+        days = Counter(
+            datetime.fromtimestamp(when, UTC).date() for when in self._start_times if when < self.budget_raised_at
+        )
+        figures.started_before_raise = sum(days.values())
+        figures.over_budget_minutes = sum(max(0.0, jobs * minutes - limit) for jobs in days.values())
+        figures.notes.append(f"{figures.started_before_raise} jobs ({minutes:g} min each) started before the raise")
 
     def _pipeline_limit_exceeded(self) -> int:
         """LimitExceededException answers to the pipeline that neither the scenario injected nor another

@@ -29,6 +29,8 @@ class Scenario:
     forged_removals: int = 0  # forged ObjectRemoved events for videos that still exist
     forged_failures: int = 0  # forged FAILED notifications for running jobs
     other_workload: tuple[int, float] = (0, 0.0)  # job slots another workload holds from the start, for hours
+    daily_budget: str = ""  # DAILY_BUDGET_MINUTES from the start (the sample video is 10 minutes a job)
+    budget_raised: tuple[str, float] = ("", 0.0)  # the budget a redeploy sets, after this many hours
     observer_headroom: int = 10  # the fake's job limit is the quota plus this: drift shows, it is not refused
     reconcile_after_minutes: int = RECONCILE_AFTER_MINUTES
     seed: int = 7
@@ -58,6 +60,8 @@ class Figures:
     invocations: int = 0
     killed: int = 0
     interleaved: int = 0  # resumes of an invocation while another was part-way through its handler
+    over_budget_minutes: float = 0.0  # video minutes started beyond a UTC day's budget, before it was raised
+    started_before_raise: int = 0  # jobs started while the first budget held
     max_concurrent: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -102,4 +106,7 @@ def _run_faults(scenario: Scenario) -> list[str]:
     slots, hours = scenario.other_workload
     if slots:
         parts.append(f"another workload holds {slots} slots for {hours:g} h")
+    if scenario.daily_budget:
+        raised, after = scenario.budget_raised
+        parts.append(f"daily budget {scenario.daily_budget} min" + (f", {raised} after {after:g} h" if raised else ""))
     return parts

@@ -38,16 +38,25 @@ class Environments:
         self._load = load
         self._idle: list[LocalFunction[Any]] = []
         self.cold_starts = 0
+        # Environments loaded since the last deployment (`redeploy`): only they are reused.
+        self._current: set[int] = set()
 
     def take(self) -> LocalFunction[Any]:
         if self._idle:
             return self._idle.pop()
         self.cold_starts += 1
-        return self._load()
+        function = self._load()
+        self._current.add(id(function))
+        return function
 
     def give_back(self, function: LocalFunction[Any], *, crashed: bool) -> None:
-        if not crashed:
+        if not crashed and id(function) in self._current:
             self._idle.append(function)
+
+    def redeploy(self) -> None:
+        """A deployment: warm environments are dropped, running ones finish on the old code and settings."""
+        self._current.clear()
+        self._idle.clear()
 
 
 @dataclass(frozen=True, slots=True)

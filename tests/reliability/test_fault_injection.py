@@ -54,6 +54,8 @@ def test_every_promise_holds(figures: dict[str, Figures], name: str) -> None:
     assert result.orphans == 0, result
     # A late or forged removal event never erases the current video's results.
     assert result.damaged == 0, result
+    # No UTC day starts more video minutes than its budget (where one is set).
+    assert result.over_budget_minutes == 0, result
 
 
 def test_the_handlers_really_run_concurrently(figures: dict[str, Figures]) -> None:
@@ -77,6 +79,9 @@ def test_the_faults_were_really_injected(figures: dict[str, Figures]) -> None:
     assert any("partial" in note for note in figures["partial batch writes"].notes)
     assert any("forged FAILED" in note for note in figures["forged FAILED notices"].notes)
     assert figures["quota held elsewhere"].limit_exceeded > 0
+    budget = figures["budget exceeded, then raised"]
+    # The budget held part of the burst back until the raise; the rest started after it (nothing lost).
+    assert 0 < budget.started_before_raise < budget.jobs, budget
 
 
 def test_poison_input_writes_nothing(figures: dict[str, Figures]) -> None:
