@@ -30,6 +30,7 @@ from video_pipeline.schema import JOB_ID_INDEX, OBJECT_INDEX, STATUS_INDEX
 from infra.config import PipelineConfig
 from infra.constructs import (
     IngestQueue,
+    LibraryOperatorRole,
     OperationsDashboard,
     PipelineAlarms,
     PipelineFunction,
@@ -209,8 +210,12 @@ class RekognitionVideoPipeline(Construct):
         self._grant_starter(analyses)
         self._grant_collector(analyses)
         self._grant_reconciler(analyses)
+        self.operator = LibraryOperatorRole(self, "LibraryOperator")
+        self._grant_operator()
         # Anyone in the account with sqs:SendMessage could otherwise forge uploads or completions.
-        self.ingest.accept_messages_only_from(sources=[self.input.bucket.bucket_arn], roles=[self.starter.role])
+        self.ingest.accept_messages_only_from(
+            sources=[self.input.bucket.bucket_arn], roles=[self.starter.role, self.operator.role]
+        )
         self.results.accept_messages_only_from(
             sources=[self.notifications.topic.topic_arn], roles=[self.collector.role, self.reconciler.role]
         )
@@ -301,6 +306,30 @@ class RekognitionVideoPipeline(Construct):
         self._acknowledge_archive_pages(self.starter, "deletes a deleted video's pages")
         # Uploads waiting for a quota slot go back on the queue with a delay.
         self.ingest.queue.grant_send_messages(starter)
+
+    def _grant_operator(self) -> None:
+        """Backfill and re-analysis: list and read the input bucket, find known videos, queue uploads."""
+        role = self.operator.role
+        bucket = self.input.bucket
+        role.add_to_policy(
+            iam.PolicyStatement(actions=["s3:ListBucket", "s3:ListBucketVersions"], resources=[bucket.bucket_arn])
+        )
+        # HeadObject of manifest rows, and the dry run's ranged reads of movie headers.
+        objects = bucket.arn_for_objects(f"{self.config.input_prefix}*")
+        role.add_to_policy(iam.PolicyStatement(actions=["s3:GetObject", "s3:GetObjectVersion"], resources=[objects]))
+        acknowledge(
+            role.node.find_child("DefaultPolicy"),
+            "AwsSolutions-IAM5",
+            "The videos to backfill are not known in advance; the read is limited to the input prefix of the "
+            "input bucket.",
+            finding=f"Resource::<{_logical_id(bucket)}.Arn>/{self.config.input_prefix}*",
+        )
+        jobs = self.tables.jobs.table_arn
+        role.add_to_policy(iam.PolicyStatement(actions=["dynamodb:GetItem"], resources=[jobs]))
+        role.add_to_policy(
+            iam.PolicyStatement(actions=["dynamodb:Query"], resources=[f"{jobs}/index/{OBJECT_INDEX.name}"])
+        )
+        self.ingest.queue.grant_send_messages(role)
 
     def _grant_collector(self, analyses: Iterable[Analysis]) -> None:
         collector = self.collector.function

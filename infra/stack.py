@@ -29,6 +29,13 @@ class RekognitionVideoPipelineStack(Stack):
         CfnOutput(self, "DetectionsTableName", value=pipeline.tables.detections.table_name)
         CfnOutput(self, "RekognitionTopicArn", value=pipeline.notifications.topic.topic_arn)
         CfnOutput(self, "AlarmTopicArn", value=pipeline.alarms.topic.topic_arn)
+        CfnOutput(self, "UploadsQueueUrl", value=pipeline.ingest.queue.queue_url)
+        CfnOutput(
+            self,
+            "LibraryOperatorRoleArn",
+            value=pipeline.operator.role.role_arn,
+            description="Assume it to run make backfill and make reanalyse",
+        )
         self.results_dashboard = results = ResultsDashboard(self, "Results", pipeline=pipeline)
         CfnOutput(self, "DashboardUrl", value=results.site.url, description="The results dashboard")
         CfnOutput(self, "ReadApiUrl", value=results.api.url)

@@ -2,6 +2,7 @@
 
 from infra.constructs.alarms import PipelineAlarms
 from infra.constructs.ingest_queue import IngestQueue
+from infra.constructs.library_operator import LibraryOperatorRole
 from infra.constructs.notifications import RekognitionNotifications
 from infra.constructs.operations_dashboard import OperationsDashboard, PipelineMetrics
 from infra.constructs.pipeline_function import POWERTOOLS_LAYER_VERSION, PipelineFunction, RuntimeDefaults
@@ -12,6 +13,7 @@ from infra.constructs.video_bucket import VideoInputBucket
 __all__ = [
     "POWERTOOLS_LAYER_VERSION",
     "IngestQueue",
+    "LibraryOperatorRole",
     "OperationsDashboard",
     "PipelineAlarms",
     "PipelineFunction",

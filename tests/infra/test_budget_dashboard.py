@@ -69,3 +69,42 @@ def test_the_cost_per_upload_divides_the_estimated_charges_by_the_accepted_uploa
     assert expression["expression"].endswith("/ uploads")
     names = {row[1] for row in metric_rows(widget)}
     assert names == {"EstimatedCostUSD", "UploadsAccepted"}
+
+
+def test_the_operator_role_may_queue_uploads_and_read_what_the_tools_read_only(synthesized: Synthesized) -> None:
+    pipeline = synthesized.stack.pipeline
+    role = synthesized.logical_id(pipeline.operator.role)
+    policies = [
+        body
+        for body in synthesized.of_type("AWS::IAM::Policy").values()
+        if {"Ref": role} in body["Properties"]["Roles"]
+    ]
+    actions = sorted(
+        action
+        for policy in policies
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        for action in ([statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"])
+    )
+    assert actions == [
+        "dynamodb:GetItem",
+        "dynamodb:Query",
+        "s3:GetObject",
+        "s3:GetObjectVersion",
+        "s3:ListBucket",
+        "s3:ListBucketVersions",
+        "sqs:GetQueueAttributes",
+        "sqs:GetQueueUrl",
+        "sqs:SendMessage",
+    ]
+    # The uploads queue's policy lets this role send, besides the bucket and the starter.
+    queue_policies = synthesized.of_type("AWS::SQS::QueuePolicy").values()
+    denials = [
+        statement
+        for policy in queue_policies
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        if statement.get("Sid") == "SendOnlyByPipelineSources"
+        and statement["Resource"] == {"Fn::GetAtt": [synthesized.logical_id(pipeline.ingest.queue), "Arn"]}
+    ]
+    (denial,) = denials
+    allowed = denial["Condition"]["ArnNotEquals"]["aws:PrincipalArn"]
+    assert {"Fn::GetAtt": [role, "Arn"]} in allowed

@@ -66,8 +66,8 @@ def test_resource_counts(synthesized: Synthesized) -> None:
     # Two dead-letter queues, two queue ages, four functions' errors, failed jobs, jobs at quota.
     template.resource_count_is("AWS::CloudWatch::Alarm", 10)
     template.resource_count_is("AWS::CloudWatch::Dashboard", 1)
-    # Four Lambda roles, the Rekognition publishing role and the two CDK handlers' roles.
-    template.resource_count_is("AWS::IAM::Role", 7)
+    # Four Lambda roles, the Rekognition publishing role, the library operator role and the two CDK handlers' roles.
+    template.resource_count_is("AWS::IAM::Role", 8)
     template.resource_count_is("AWS::Events::Rule", 1)
 
 
@@ -432,17 +432,21 @@ def test_only_the_pipelines_own_senders_may_send_to_its_queues(synthesized: Synt
     """Anyone else in the account with sqs:SendMessage could forge uploads or completions."""
     pipeline = synthesized.stack.pipeline
     role = synthesized.logical_id
+    # The uploads queue also takes the backfill's and the re-analysis' messages, sent as the operator role.
     expected = {
-        pipeline.ingest.queue: ([arn_of(role(pipeline.input.bucket))], [pipeline.starter]),
-        pipeline.results.queue: ([ref(role(pipeline.notifications.topic))], [pipeline.collector, pipeline.reconciler]),
+        pipeline.ingest.queue: ([arn_of(role(pipeline.input.bucket))], [pipeline.starter.role, pipeline.operator.role]),
+        pipeline.results.queue: (
+            [ref(role(pipeline.notifications.topic))],
+            [pipeline.collector.role, pipeline.reconciler.role],
+        ),
     }
-    for queue, (sources, functions) in expected.items():
+    for queue, (sources, roles) in expected.items():
         statement = send_policy(synthesized, queue)
         assert statement["Effect"] == "Deny" and statement["Principal"] == {"AWS": "*"}
         assert statement["Action"] == "sqs:SendMessage"
         assert statement["Condition"] == {
             "ArnNotLike": {"aws:SourceArn": sources},
-            "ArnNotEquals": {"aws:PrincipalArn": [arn_of(role(function.role)) for function in functions]},
+            "ArnNotEquals": {"aws:PrincipalArn": [arn_of(role(sender)) for sender in roles]},
         }
 
 
