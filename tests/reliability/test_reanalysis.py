@@ -186,3 +186,20 @@ def test_a_request_naming_an_unknown_video_or_analysis_sends_nothing(harness):
         QueueUrl=harness.resources.starter_queue_url, AttributeNames=["ApproximateNumberOfMessages"]
     )["Attributes"]
     assert after == before
+
+
+def test_a_failed_re_analysis_keeps_the_old_results_shown_and_stored_until_one_succeeds(harness):
+    video = analysed(harness)
+    old = video.jobs["faces"].job_id
+    bucket = harness.resources.bucket
+    harness.fake.script(bucket, "v.mp4", api="StartFaceDetection", status="FAILED", status_message="Bad luck.")
+    reanalyse(harness, video.video_id, run="run-1")
+    harness.run_until_idle()
+    job, job_ids = shown(harness, video.video_id)
+    assert job.job_id == old and job.status is JobStatus.SUCCEEDED and set(job_ids) == {old}
+    assert jobs_store(harness).get_job(video.video_id, "faces").status is JobStatus.FAILED
+    assert harness.stored_detections(old) == video.jobs["faces"].detection_count
+    harness.fake.script(bucket, "v.mp4", api="StartFaceDetection", status="SUCCEEDED", detections=DETECTIONS)
+    reanalyse(harness, video.video_id, run="run-2")
+    harness.run_until_idle()
+    assert_replaced(harness, video, old)
