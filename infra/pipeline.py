@@ -210,12 +210,11 @@ class RekognitionVideoPipeline(Construct):
         self._grant_starter(analyses)
         self._grant_collector(analyses)
         self._grant_reconciler(analyses)
+        # Anyone in the account with sqs:SendMessage could otherwise forge uploads or completions.
+        self._upload_senders: list[iam.IRole] = [self.starter.role]
+        self.ingest.accept_messages_only_from(sources=[self.input.bucket.bucket_arn], roles=self._upload_senders)
         self.operator = LibraryOperatorRole(self, "LibraryOperator")
         self._grant_operator()
-        # Anyone in the account with sqs:SendMessage could otherwise forge uploads or completions.
-        self.ingest.accept_messages_only_from(
-            sources=[self.input.bucket.bucket_arn], roles=[self.starter.role, self.operator.role]
-        )
         self.results.accept_messages_only_from(
             sources=[self.notifications.topic.topic_arn], roles=[self.collector.role, self.reconciler.role]
         )
@@ -281,7 +280,7 @@ class RekognitionVideoPipeline(Construct):
             "AwsSolutions-IAM5",
             "Uploaded object keys are not known in advance; the read is limited to the input prefix of "
             "the input bucket.",
-            finding=f"Resource::<{_logical_id(self.input.bucket)}.Arn>/{self.config.input_prefix}*",
+            finding=f"Resource::<{logical_id(self.input.bucket)}.Arn>/{self.config.input_prefix}*",
         )
         jobs = self.tables.jobs.table_arn
         starter.add_to_role_policy(
@@ -307,6 +306,11 @@ class RekognitionVideoPipeline(Construct):
         # Uploads waiting for a quota slot go back on the queue with a delay.
         self.ingest.queue.grant_send_messages(starter)
 
+    def allow_uploads_from(self, role: iam.IRole) -> None:
+        """Let `role` send to the uploads queue (backfill and re-analysis requests), besides the pipeline's."""
+        self._upload_senders.append(role)
+        self.ingest.queue.grant_send_messages(role)
+
     def _grant_operator(self) -> None:
         """Backfill and re-analysis: list and read the input bucket, find known videos, queue uploads."""
         role = self.operator.role
@@ -322,14 +326,14 @@ class RekognitionVideoPipeline(Construct):
             "AwsSolutions-IAM5",
             "The videos to backfill are not known in advance; the read is limited to the input prefix of the "
             "input bucket.",
-            finding=f"Resource::<{_logical_id(bucket)}.Arn>/{self.config.input_prefix}*",
+            finding=f"Resource::<{logical_id(bucket)}.Arn>/{self.config.input_prefix}*",
         )
         jobs = self.tables.jobs.table_arn
         role.add_to_policy(iam.PolicyStatement(actions=["dynamodb:GetItem"], resources=[jobs]))
         role.add_to_policy(
             iam.PolicyStatement(actions=["dynamodb:Query"], resources=[f"{jobs}/index/{OBJECT_INDEX.name}"])
         )
-        self.ingest.queue.grant_send_messages(role)
+        self.allow_uploads_from(role)
 
     def _grant_collector(self, analyses: Iterable[Analysis]) -> None:
         collector = self.collector.function
@@ -370,7 +374,7 @@ class RekognitionVideoPipeline(Construct):
             "AwsSolutions-IAM5",
             f"The {function.node.id.lower()} {what} under the archive's results/ prefix; keys hold video "
             "and job ids not known in advance.",
-            finding=f"Resource::<{_logical_id(self.archive.bucket)}.Arn>/{ARCHIVE_ROOT}/*",
+            finding=f"Resource::<{logical_id(self.archive.bucket)}.Arn>/{ARCHIVE_ROOT}/*",
         )
 
     def _grant_reconciler(self, analyses: Iterable[Analysis]) -> None:
@@ -410,7 +414,7 @@ def _allow_rekognition(function: PipelineFunction, construct_id: str, actions: l
     )
 
 
-def _logical_id(construct: Construct) -> str:
+def logical_id(construct: Construct) -> str:
     """The CloudFormation logical id of an L2 construct's resource, as cdk-nag prints it."""
     stack = Stack.of(construct)
     return str(stack.resolve(stack.get_logical_id(cast(CfnElement, construct.node.default_child))))

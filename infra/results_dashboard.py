@@ -14,7 +14,8 @@ from video_pipeline.schema import DETECTIONS_TABLE, JOBS_TABLE
 from infra.constructs.dashboard_site import DashboardSite
 from infra.constructs.dashboard_users import DashboardUsers
 from infra.constructs.results_api import ResultsApi
-from infra.pipeline import RekognitionVideoPipeline
+from infra.nag import acknowledge
+from infra.pipeline import RekognitionVideoPipeline, logical_id
 
 
 class ResultsDashboard(Construct):
@@ -32,6 +33,10 @@ class ResultsDashboard(Construct):
             environment={
                 Env.JOBS_TABLE: tables.jobs.table_name,
                 Env.DETECTIONS_TABLE: tables.detections.table_name,
+                # The library routes: backfill and re-analysis requests go through the uploads queue.
+                Env.UPLOADS_QUEUE_URL: pipeline.ingest.queue.queue_url,
+                Env.INPUT_BUCKETS: pipeline.input.bucket.bucket_name,
+                Env.ENABLED_ANALYSES: ",".join(pipeline.config.enabled_analyses),
             },
             allowed_origin=self.site.url,
             jwt_issuer=self.users.issuer,
@@ -44,6 +49,7 @@ class ResultsDashboard(Construct):
         self.api.reader.function.add_to_role_policy(
             iam.PolicyStatement(actions=["dynamodb:GetItem", "dynamodb:Query"], resources=resources)
         )
+        self._grant_library_routes(pipeline)
         self.site.deploy(
             {
                 "apiUrl": self.api.url,
@@ -55,3 +61,27 @@ class ResultsDashboard(Construct):
             }
         )
         pipeline.alarms.on_errors("ReadApiErrors", self.api.reader.function, what="read API")
+
+    def _grant_library_routes(self, pipeline: RekognitionVideoPipeline) -> None:
+        """Backfill and re-analysis (docs/operations.md): list the input bucket, read movie headers for a dry
+        run's estimate, and queue uploads. Nothing else is written."""
+        function = self.api.reader.function
+        bucket = pipeline.input.bucket
+        function.add_to_role_policy(
+            iam.PolicyStatement(actions=["s3:ListBucket", "s3:ListBucketVersions"], resources=[bucket.bucket_arn])
+        )
+        prefix = pipeline.config.input_prefix
+        function.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["s3:GetObject", "s3:GetObjectVersion"], resources=[bucket.arn_for_objects(f"{prefix}*")]
+            )
+        )
+        role = self.api.reader.role
+        acknowledge(
+            role.node.find_child("DefaultPolicy"),
+            "AwsSolutions-IAM5",
+            "A backfill's dry run reads the movie headers of videos not known in advance, under the input prefix "
+            "of the input bucket only.",
+            finding=f"Resource::<{logical_id(bucket)}.Arn>/{prefix}*",
+        )
+        pipeline.allow_uploads_from(role)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import Duration
+import jsii
+from aws_cdk import Duration, IStableListProducer, Lazy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -69,7 +70,17 @@ class IngestQueue(Construct):
                 resources=[self.queue.queue_arn],
                 conditions={
                     "ArnNotLike": {"aws:SourceArn": list(sources)},
-                    "ArnNotEquals": {"aws:PrincipalArn": [role.role_arn for role in roles]},
+                    # Read at synthesis: roles added to `roles` after this call are senders too.
+                    "ArnNotEquals": {"aws:PrincipalArn": Lazy.list(_RoleArns(roles))},
                 },
             )
         )
+
+
+@jsii.implements(IStableListProducer)
+class _RoleArns:
+    def __init__(self, roles: Sequence[iam.IRole]) -> None:
+        self._roles = roles
+
+    def produce(self) -> list[str]:
+        return [role.role_arn for role in self._roles]

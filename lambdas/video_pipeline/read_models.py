@@ -89,3 +89,51 @@ class ErrorView(_View):
 
     statusCode: int  # noqa: N815  (Powertools' error body spells it so)
     message: str
+
+
+class ContentTypeErrorView(_View):
+    """The body of a 415 answer: a request body that is not JSON (Powertools' own answer)."""
+
+    statusCode: int  # noqa: N815  (Powertools' error body spells it so)
+    detail: list[dict[str, Any]]
+
+
+class ReanalysisRequest(_View):
+    """Re-run chosen analyses of chosen videos (docs/operations.md)."""
+
+    video_ids: list[str] = Field(min_length=1, max_length=100, description="Videos to re-analyse (32 hex digits)")
+    analyses: list[str] = Field(min_length=1, max_length=3, description="faces, celebrities or persons")
+    run: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9._-]{1,64}$",
+        description="The run's name: sending a run again starts nothing new (default: the time)",
+    )
+
+
+class ReanalysisView(_View):
+    run: str
+    queued: list[str] = Field(description="The videos whose re-analysis was queued")
+
+
+class BackfillRequest(_View):
+    """One bounded step of a backfill of the input bucket: call again with the returned cursor."""
+
+    prefix: str = Field(default="", max_length=1024, description="Only keys that begin with this")
+    since: str | None = Field(default=None, description="Only objects last modified at or after (ISO 8601)")
+    until: str | None = Field(default=None, description="Only objects last modified before (ISO 8601)")
+    suffixes: list[str] | None = Field(
+        default=None, max_length=20, description="Video suffixes (default: .mp4 .mov .m4v)"
+    )
+    dry_run: bool = Field(default=False, description="Send nothing: count what would start and estimate its cost")
+    cursor: str | None = Field(default=None, max_length=1024, description="The `cursor` of the previous step")
+    limit: int = Field(default=1000, ge=1, le=1000, description="Objects listed in this step at most")
+
+
+class BackfillView(_View):
+    listed: int
+    chosen: int
+    known: int = Field(description="Already analysed (or queued) before: not sent again")
+    sent: int = Field(description="Sent to the uploads queue, or in a dry run: would be")
+    minutes: float = Field(description="Dry run: the video minutes of what would start")
+    estimated_cost_usd: float = Field(description="Dry run: what Rekognition would charge at list price")
+    cursor: str | None = Field(default=None, description="Pass as `cursor` to go on; absent when the listing ended")

@@ -14,9 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from video_pipeline.analyses import (
     DEFAULT_ANALYSES,
     DEFAULT_PERSON_ENGINE,
+    Analysis,
     EngineSelection,
     JobSettings,
     PersonEngine,
+    by_name,
     parse_analysis_list,
     select_engines,
 )
@@ -107,7 +109,27 @@ class CollectorSettings(_TablesSettings):
 
 
 class ReadApiSettings(_TablesSettings):
-    """The read API only reads both tables."""
+    """The read API reads both tables; with the uploads queue and the input bucket it also takes backfill
+    and re-analysis requests (docs/operations.md)."""
+
+    uploads_queue_url: str = Field(alias=Env.UPLOADS_QUEUE_URL, default="")
+    input_buckets: tuple[str, ...] = Field(alias=Env.INPUT_BUCKETS, default=())
+    # For the backfill's cost estimate: what the deployment analyses.
+    enabled_analyses: tuple[str, ...] = Field(alias=Env.ENABLED_ANALYSES, default=DEFAULT_ANALYSES)
+
+    @field_validator("enabled_analyses", mode="before")
+    @classmethod
+    def _split_analyses(cls, value: object) -> object:
+        return parse_analysis_list(value) if isinstance(value, str) else value
+
+    @field_validator("input_buckets", mode="before")
+    @classmethod
+    def _split_buckets(cls, value: object) -> object:
+        return _split_names(value)
+
+    @property
+    def engines(self) -> tuple[Analysis, ...]:
+        return tuple(by_name(name) for name in self.enabled_analyses)
 
 
 class ReconcilerSettings(_EnvModel):

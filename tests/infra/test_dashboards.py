@@ -201,7 +201,7 @@ def test_read_api_requires_a_cognito_token_and_admits_only_the_dashboard_origin(
     assert stage["Properties"]["DefaultRouteSettings"]["ThrottlingRateLimit"] > 0
 
 
-def test_read_api_function_may_only_read_the_tables(synthesized: Synthesized) -> None:
+def test_read_api_function_reads_the_tables_and_writes_nothing_but_queued_uploads(synthesized: Synthesized) -> None:
     results = synthesized.stack.results_dashboard
     assert synthesized.resources[synthesized.logical_id(results.api.reader.function)]["Properties"]["Handler"] == (
         READ_API_HANDLER
@@ -212,6 +212,19 @@ def test_read_api_function_may_only_read_the_tables(synthesized: Synthesized) ->
     assert len(dynamodb) == 1 and sorted(dynamodb[0]["Action"]) == ["dynamodb:GetItem", "dynamodb:Query"]
     expected = len(JOBS_TABLE.indexes) + len(DETECTIONS_TABLE.indexes) + 2
     assert len(dynamodb[0]["Resource"]) == expected
+    # The library routes (backfill, re-analysis): list and read the input bucket, queue uploads; nothing else.
+    others = sorted(
+        action for s in statements(policies) for action in _list(s["Action"]) if not str(action).startswith("dynamodb:")
+    )
+    assert [action for action in others if not action.startswith(("logs:", "xray:"))] == [
+        "s3:GetObject",
+        "s3:GetObjectVersion",
+        "s3:ListBucket",
+        "s3:ListBucketVersions",
+        "sqs:GetQueueAttributes",
+        "sqs:GetQueueUrl",
+        "sqs:SendMessage",
+    ]
 
 
 def test_site_bucket_is_private_and_read_only_by_cloudfront(synthesized: Synthesized) -> None:

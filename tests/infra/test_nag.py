@@ -31,6 +31,7 @@ EXPECTED_ACKNOWLEDGEMENTS = {
     ("Pipeline/Starter/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5[Resource::<{bucket}.Arn>/{prefix}*]"),
     # The backfill reads videos not known in advance, under the input prefix only.
     ("Pipeline/LibraryOperator/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5[Resource::<{bucket}.Arn>/{prefix}*]"),
+    ("Results/Api/Reader/Role/DefaultPolicy/Resource", "AwsSolutions-IAM5[Resource::<{bucket}.Arn>/{prefix}*]"),
     (
         "BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role/Resource",
         "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",

@@ -432,9 +432,12 @@ def test_only_the_pipelines_own_senders_may_send_to_its_queues(synthesized: Synt
     """Anyone else in the account with sqs:SendMessage could forge uploads or completions."""
     pipeline = synthesized.stack.pipeline
     role = synthesized.logical_id
-    # The uploads queue also takes the backfill's and the re-analysis' messages, sent as the operator role.
+    # The uploads queue also takes the backfill's and the re-analysis' messages: from the operator role's
+    # commands and from the read API's library routes.
+    reader = synthesized.stack.results_dashboard.api.reader
+    ingest_senders = [pipeline.starter.role, pipeline.operator.role, reader.role]
     expected = {
-        pipeline.ingest.queue: ([arn_of(role(pipeline.input.bucket))], [pipeline.starter.role, pipeline.operator.role]),
+        pipeline.ingest.queue: ([arn_of(role(pipeline.input.bucket))], ingest_senders),
         pipeline.results.queue: (
             [ref(role(pipeline.notifications.topic))],
             [pipeline.collector.role, pipeline.reconciler.role],

@@ -13,17 +13,24 @@ def test_committed_openapi_document_is_up_to_date():
 
 def test_document_describes_every_route_with_its_errors_and_auth():
     document = json.loads(rendered())
-    operations = {path: body["get"] for path, body in document["paths"].items()}
+    operations = {
+        (path, method): body for path, methods in document["paths"].items() for method, body in methods.items()
+    }
     assert set(operations) == {
-        "/videos",
-        "/videos/{video_id}",
-        "/videos/{video_id}/analyses/{analysis}/detections",
-        "/videos/{video_id}/persons/{person_index}",
-        "/celebrities/{celebrity_id}/appearances",
-        "/jobs",
+        ("/videos", "get"),
+        ("/videos/{video_id}", "get"),
+        ("/videos/{video_id}/analyses/{analysis}/detections", "get"),
+        ("/videos/{video_id}/persons/{person_index}", "get"),
+        ("/celebrities/{celebrity_id}/appearances", "get"),
+        ("/jobs", "get"),
+        # The library routes (docs/operations.md): JSON bodies, so a body of another type is a 415.
+        ("/reanalyses", "post"),
+        ("/backfills", "post"),
     }
     for operation in operations.values():
         assert {"200", "422"} <= set(operation["responses"])
-    assert "404" in operations["/videos/{video_id}"]["responses"]
+    assert "404" in operations[("/videos/{video_id}", "get")]["responses"]
+    for route in ("/reanalyses", "/backfills"):
+        assert {"400", "415"} <= set(operations[(route, "post")]["responses"])
     assert document["security"] == [{"cognito": []}]
     assert document["components"]["securitySchemes"]["cognito"]["bearerFormat"] == "JWT"

@@ -6,6 +6,7 @@ document (`docs/openapi.json`, rebuilt with `make openapi`) from the same signat
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Annotated, Any, cast
 
@@ -19,13 +20,29 @@ from pydantic import BaseModel
 
 from video_pipeline.analyses import REGISTRY
 from video_pipeline.composition import Clients
-from video_pipeline.composition.reader import build_reader
+from video_pipeline.composition.reader import build_library_desk, build_reader
+from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES
 from video_pipeline.dal.repository import MAX_TIMESTAMP_MS, InvalidCursorError
 from video_pipeline.handlers import Handler, LazyFunction, finish_loading
 from video_pipeline.handlers.observability import logger, tracer
+from video_pipeline.logic.backfill import Selection
+from video_pipeline.logic.identity import video_id
+from video_pipeline.logic.library_desk import LibraryDesk
 from video_pipeline.logic.reading import InvalidRequestError, ResultsReader, UnknownResourceError
+from video_pipeline.logic.reanalysis import ReanalysisError, run_name
 from video_pipeline.models import JobStatus
-from video_pipeline.read_models import DetectionPage, ErrorView, JobPage, VideoPage, VideoView
+from video_pipeline.read_models import (
+    BackfillRequest,
+    BackfillView,
+    ContentTypeErrorView,
+    DetectionPage,
+    ErrorView,
+    JobPage,
+    ReanalysisRequest,
+    ReanalysisView,
+    VideoPage,
+    VideoView,
+)
 from video_pipeline.settings import ReadApiSettings
 
 API_TITLE = "Rekognition Video pipeline read API"
@@ -56,11 +73,20 @@ app = APIGatewayHttpResolver(enable_validation=True)
 
 
 _READER = "reader"
+_DESK = "library desk"
 
 
 def results_reader() -> ResultsReader:
     """The reader of the handler serving this request (see `bind`)."""
     return cast(ResultsReader, app.context[_READER])
+
+
+def library_desk() -> LibraryDesk:
+    """The backfill and re-analysis of the handler serving this request, where it has them (see `bind`)."""
+    desk = app.context.get(_DESK)
+    if desk is None:
+        raise InvalidRequestError("backfill and re-analysis are not configured where this API runs")
+    return cast(LibraryDesk, desk)
 
 
 @app.get(
@@ -139,6 +165,66 @@ def stuck_jobs(
     return results_reader().stuck_jobs(status, older_than_minutes=older_than_minutes, limit=limit, cursor=cursor)
 
 
+def _json_body_responses(model: type[BaseModel]) -> dict[int, OpenAPIResponse]:
+    """A route with a JSON body: its answers, and 415 for a body of another content type."""
+    answers = _responses(model, _BAD_REQUEST)
+    answers[415] = {
+        "description": "The body is not JSON",
+        "content": {"application/json": {"model": ContentTypeErrorView}},
+    }
+    return answers
+
+
+@app.post(
+    "/reanalyses",
+    summary="Re-run chosen analyses of chosen videos; readers see the old results until the new are complete",
+    responses=_json_body_responses(ReanalysisView),
+)
+def reanalyse(request: ReanalysisRequest) -> ReanalysisView:
+    run = request.run or run_name(datetime.now(UTC))
+    try:
+        queued = library_desk().reanalyse(request.video_ids, request.analyses, run)
+    except ReanalysisError as error:
+        raise InvalidRequestError(str(error)) from None
+    return ReanalysisView(run=run, queued=[video_id(upload) for upload in queued])
+
+
+@app.post(
+    "/backfills",
+    summary="One step of a backfill of videos already in the input bucket (call again with the cursor)",
+    responses=_json_body_responses(BackfillView),
+)
+def backfill(request: BackfillRequest) -> BackfillView:
+    selection = Selection(
+        prefix=request.prefix,
+        since=_instant("since", request.since),
+        until=_instant("until", request.until),
+        suffixes=tuple(request.suffixes) if request.suffixes else DEFAULT_VIDEO_SUFFIXES,
+    )
+    report = library_desk().backfill_step(
+        selection, cursor=request.cursor, limit=request.limit, dry_run=request.dry_run
+    )
+    return BackfillView(
+        listed=report.listed,
+        chosen=report.chosen,
+        known=report.known,
+        sent=report.sent,
+        minutes=round(report.minutes, 2),
+        estimated_cost_usd=round(report.estimated_cost_usd, 2),
+        cursor=report.cursor,
+    )
+
+
+def _instant(name: str, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidRequestError(f"{name}: {value!r} is not an ISO 8601 date or time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _error(status: HTTPStatus, message: str) -> Response[Any]:
     body = ErrorView(statusCode=status.value, message=message).model_dump()
     return Response(status_code=status.value, content_type=content_types.APPLICATION_JSON, body=body)
@@ -167,6 +253,23 @@ def _no_route(_missing: Exception) -> Response[Any]:
     return _error(HTTPStatus.NOT_FOUND, f"no route {app.current_event.http_method} {app.current_event.path}")
 
 
+def _refuse_body_not_json(event: dict[str, Any]) -> dict[str, Any] | None:
+    """The 415 for a body declared as anything but JSON, answered before Powertools parses it: it fails
+    with a server error on some (`multipart/form-data` without a boundary), and the routes take JSON only."""
+    headers = {str(name).lower(): str(value) for name, value in (event.get("headers") or {}).items()}
+    declared = headers.get("content-type", "").split(";")[0].strip().lower()
+    if not event.get("body") or declared in ("", "application/json") or declared.endswith("+json"):
+        return None
+    detail = [{"loc": ["body"], "type": "unsupported_content_type"}]
+    body = ContentTypeErrorView(statusCode=HTTPStatus.UNSUPPORTED_MEDIA_TYPE.value, detail=detail)
+    return {
+        "statusCode": HTTPStatus.UNSUPPORTED_MEDIA_TYPE.value,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "body": body.model_dump_json(),
+        "isBase64Encoded": False,
+    }
+
+
 def openapi_document() -> str:
     """The OpenAPI document of this API, as committed in docs/openapi.json."""
     # Only `make openapi` and its test build the document: Powertools imports its OpenAPI models (a
@@ -185,14 +288,19 @@ def openapi_document() -> str:
     )
 
 
-def bind(reader: ResultsReader) -> Handler:
-    """The read API's handler on an explicit reader (Lambda builds it from its environment)."""
+def bind(reader: ResultsReader, desk: LibraryDesk | None = None) -> Handler:
+    """The read API's handler on an explicit reader, and the library routes' desk where the deployment
+    has them (Lambda builds both from its environment)."""
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @tracer.capture_lambda_handler
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         # The resolver clears its context after each request: the routes find this handler's reader there.
+        refused = _refuse_body_not_json(event)
+        if refused is not None:
+            return refused
         app.context[_READER] = reader
+        app.context[_DESK] = desk
         return app.resolve(event, context)
 
     return handler
@@ -200,7 +308,12 @@ def bind(reader: ResultsReader) -> Handler:
 
 # The Lambda entry point. Settings are read on the first request, so the OpenAPI document can be
 # built without them.
-handler = LazyFunction(lambda: build_reader(ReadApiSettings.from_environment(), Clients.default()), bind)
+def _build() -> tuple[ResultsReader, LibraryDesk | None]:
+    settings, clients = ReadApiSettings.from_environment(), Clients.default()
+    return build_reader(settings, clients), build_library_desk(settings, clients)
+
+
+handler = LazyFunction(_build, lambda built: bind(*built))
 
 
 # Last: see video_pipeline/handlers/__init__.py.
