@@ -46,7 +46,8 @@ def test_the_tables_snapshot_holds_the_analysed_results(local_run):
         counts = snapshot.load(local_run.out / "tables.json", jobs, detections)
         repository = PipelineRepository(jobs, detections)
         [video] = repository.recent_videos().items
-        assert counts.jobs == 5  # META, three JOB items and the ledger of quota slots
+        # META, three JOB items, the ledger of quota slots, and the daily budget's: today's usage, three charges.
+        assert counts.jobs == 9
         assert video.key == "samples/sample.mp4"
         assert {name: job.status for name, job in video.jobs.items()} == dict.fromkeys(
             ("faces", "persons", "celebrities"), JobStatus.SUCCEEDED
