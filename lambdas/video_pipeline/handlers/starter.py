@@ -83,8 +83,11 @@ def _handle_events(
     for report in reports:
         raise_if_deferred(report)
     if any(is_waiting(report) for report in reports):
-        # Quota held by other workloads, or today's minutes spent: nothing this pipeline does frees them soon.
-        held_elsewhere = any(report.quota_held_elsewhere or report.over_budget for report in reports)
+        # Quota held by other workloads, today's minutes spent, or a job running for minutes to hours: nothing
+        # this pipeline does frees them soon, so the upload asks less and less often.
+        held_elsewhere = any(
+            report.quota_held_elsewhere or report.over_budget or report.replaces_running_job for report in reports
+        )
         _wait_for_slot(app, record, held_elsewhere=held_elsewhere)
 
 

@@ -52,6 +52,8 @@ class UploadReport:
     quota_full: bool = False
     # Some analysis waits because today's budget of video minutes cannot afford it.
     over_budget: bool = False
+    # Some analysis waits for a job of other parameters (the one a re-analysis replaces) to end.
+    replaces_running_job: bool = False
     # The video's minutes, as charged against the daily budget (None where no budget is kept).
     minutes: float | None = None
 
@@ -213,6 +215,7 @@ class JobStarter:
         if claim is Claim.BUSY:
             # A job of this analysis with other parameters still runs: its replacement starts after it.
             report.outcomes[analysis.name] = StartOutcome.WAITING
+            report.replaces_running_job = True
             return
         if claim is Claim.DUPLICATE:
             report.outcomes[analysis.name] = StartOutcome.DUPLICATE
