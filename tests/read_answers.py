@@ -20,6 +20,7 @@ from typing import Any
 
 from video_pipeline.analyses import CELEBRITIES, FACES, PERSONS, Analysis
 from video_pipeline.dal.repository import Detection, Page, PipelineRepository
+from video_pipeline.schema import META_SK, job_sk, video_pk
 
 from emulator.draw import Draw
 from emulator.features import face_detail, tracked_box
@@ -94,16 +95,16 @@ class ArchivedPages:
 def job_items(video_id: str) -> list[dict[str, Any]]:
     """The jobs table's items of one finished video (what the repository and the rebuild read)."""
     uploaded_at, _seed = VIDEOS[video_id]
-    base = {"pk": f"VIDEO#{video_id}", "video_id": video_id, "bucket": "in", "key": f"{video_id[:4]}.mp4"}
+    base = {"pk": video_pk(video_id), "video_id": video_id, "bucket": "in", "key": f"{video_id[:4]}.mp4"}
     items: list[dict[str, Any]] = [
-        {**base, "sk": "META", "uploaded_at": uploaded_at, "size": 1000, "analyses": ["faces"]},
+        {**base, "sk": META_SK, "uploaded_at": uploaded_at, "size": 1000, "analyses": ["faces"]},
     ]
     for analysis in (FACES, CELEBRITIES, PERSONS):
         count = len(elements(analysis, VIDEOS[video_id][1]))
         items.append(
             {
                 **base,
-                "sk": f"JOB#{analysis.name}",
+                "sk": job_sk(analysis.name),
                 "analysis": analysis.name,
                 "status": "SUCCEEDED",
                 "token": "t",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from video_pipeline.analyses import of_job
-from video_pipeline.logic.detections import JobContext, ResultTally, detection_items
+from video_pipeline.logic.detections import DetectionPacker, JobContext, ResultTally
 from video_pipeline.logic.ports import DetectionsPort
 from video_pipeline.logic.result_streams import result_stream
 from video_pipeline.models import JobRecord, JobStatus
@@ -44,11 +44,11 @@ def rebuild_video(
             continue
         analysis = of_job(record.analysis, record.engine)
         context = JobContext(record.job_id, video_id, analysis, record.uploaded_at)
-        stream, tally, pages = result_stream(analysis), ResultTally(), 0
+        stream, packer, tally, pages = result_stream(analysis), DetectionPacker(context), ResultTally(), 0
         for page in archive.pages(video_id, record.analysis, record.job_id, analysis.result_key):
-            detections.write(detection_items(context, stream.feed(page.get(analysis.result_key, [])), tally))
+            detections.write(packer.pack(stream.feed(page.get(analysis.result_key, [])), tally))
             pages += 1
-        detections.write(detection_items(context, stream.finish(), tally))
+        detections.write([*packer.pack(stream.finish(), tally), *packer.finish()])
         if pages == 0:
             report.skipped[record.analysis] = "no archived pages"
             continue
