@@ -6,8 +6,9 @@ videos, person indexes that leave and come back), stored the way `make rebuild` 
 pages, then read through `PipelineRepository` with several page sizes and time windows.
 
 `answers()` returns every answer in a compact, comparable form (per page: its size, time span and
-a digest over its detections' timestamps, ids, labels and canonical JSON data); `tests/data/read_answers.json` holds the answers the per-detection layout
-gave (captured with `python -m tests.read_answers` before the packed layout was written).
+a digest over its detections' timestamps, ids, labels and canonical JSON data);
+`tests/data/read_answers.json` holds the answers the per-detection layout gave (captured with
+`python -m tests.read_answers` before the packed layout was written).
 """
 
 from __future__ import annotations
@@ -149,32 +150,22 @@ def _walk(read: Callable[[str | None], Page[Detection]]) -> list[Any]:
             return pages
 
 
-def answers(repository: PipelineRepository) -> dict[str, Any]:
+def answers(repository: PipelineRepository, *, quick: bool = False) -> dict[str, Any]:
+    """Every answer; `quick`: only whole lists in pages of 1,000 (no small pages, no time windows)."""
+    limits = (1000,) if quick else None
     found: dict[str, Any] = {}
     celebrities: set[str] = set()
-    indexes: set[int] = set()
     for video_id in VIDEOS:
-        for analysis in (FACES, CELEBRITIES, PERSONS):
-            name = analysis.name
-            for limit in (1000, 61):
-                found[f"{video_id[:4]} {name} all limit={limit}"] = _walk(
-                    lambda cursor, name=name, limit=limit, video_id=video_id: repository.detections(
-                        video_id, name, limit=limit, cursor=cursor
-                    )
-                )
-            for low, high in WINDOWS:
-                found[f"{video_id[:4]} {name} {low}-{high}"] = _walk(
-                    lambda cursor, name=name, low=low, high=high, video_id=video_id: repository.detections(
-                        video_id, name, start_ms=low, end_ms=high, limit=50, cursor=cursor
-                    )
-                )
+        found |= _video_answers(repository, video_id, limits or (1000, 61), () if quick else WINDOWS)
         for detection in repository.detections(video_id, CELEBRITIES.name, limit=10_000).items:
             celebrities.add(detection.data["Celebrity"]["Id"])
-        for detection in repository.detections(video_id, PERSONS.name, limit=10_000).items:
-            if "Index" in detection.data["Person"]:
-                indexes.add(detection.data["Person"]["Index"])
+        indexes = {
+            detection.data["Person"]["Index"]
+            for detection in repository.detections(video_id, PERSONS.name, limit=10_000).items
+            if "Index" in detection.data["Person"]
+        }
         for index in sorted(indexes):
-            for limit in (1000, 29):
+            for limit in limits or (1000, 29):
                 found[f"{video_id[:4]} track {index} limit={limit}"] = _walk(
                     lambda cursor, index=index, limit=limit, video_id=video_id: repository.person_track(
                         video_id, index, limit=limit, cursor=cursor
@@ -182,7 +173,7 @@ def answers(repository: PipelineRepository) -> dict[str, Any]:
                 )
     for celebrity in sorted(celebrities):
         for newest_first in (True, False):
-            for limit in (1000, 23):
+            for limit in limits or (1000, 23):
                 found[f"celebrity {celebrity} newest_first={newest_first} limit={limit}"] = _walk(
                     lambda cursor, celebrity=celebrity, newest_first=newest_first, limit=limit: (
                         repository.celebrity_appearances(
@@ -190,6 +181,25 @@ def answers(repository: PipelineRepository) -> dict[str, Any]:
                         )
                     )
                 )
+    return found
+
+
+def _video_answers(
+    repository: PipelineRepository, video_id: str, limits: tuple[int, ...], windows: tuple[tuple[int, int], ...]
+) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for analysis in (FACES, CELEBRITIES, PERSONS):
+        name = analysis.name
+        for limit in limits:
+            found[f"{video_id[:4]} {name} all limit={limit}"] = _walk(
+                lambda cursor, name=name, limit=limit: repository.detections(video_id, name, limit=limit, cursor=cursor)
+            )
+        for low, high in windows:
+            found[f"{video_id[:4]} {name} {low}-{high}"] = _walk(
+                lambda cursor, name=name, low=low, high=high: repository.detections(
+                    video_id, name, start_ms=low, end_ms=high, limit=50, cursor=cursor
+                )
+            )
     return found
 
 

@@ -18,11 +18,11 @@ from video_pipeline.logic.collecting import (
     CollectReport,
     ResultCollector,
 )
+from video_pipeline.logic.detections import unpack_elements
 from video_pipeline.logic.errors import RetryLaterError
 from video_pipeline.logic.identity import holder_id, job_tag
 from video_pipeline.logic.notifications import CompletionNotice
 from video_pipeline.logic.retry import Backoff
-from video_pipeline.logic.detections import unpack_elements
 from video_pipeline.models import JobRecord, JobStatus
 from video_pipeline.schema import WINDOW_MS, WINDOW_SK_PREFIX, position_key, window_sk_parts
 
@@ -110,7 +110,12 @@ class World:
         for item in windows:
             first = window_sk_parts(item["sk"]["S"])[1]
             for offset, element in enumerate(unpack_elements(item["z"]["B"])):
-                found.append((position_key(element["Timestamp"], first + offset), json.dumps(element, separators=(",", ":"), ensure_ascii=False)))
+                found.append(
+                    (
+                        position_key(element["Timestamp"], first + offset),
+                        json.dumps(element, separators=(",", ":"), ensure_ascii=False),
+                    )
+                )
         return sorted(found, key=lambda detection: detection[0][13:])
 
     def state_changes(self) -> list[str]:

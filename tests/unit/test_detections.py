@@ -78,7 +78,10 @@ def test_a_dense_window_splits_into_bounded_items():
 def test_celebrity_appearances_are_runs_indexed_across_videos():
     def seen(t, celebrity):
         box = {"Width": 0.1, "Height": 0.1, "Left": t / 10**6, "Top": 0.1}
-        return {"Timestamp": t, "Celebrity": {"Id": celebrity, "Name": "Ada", "Confidence": t % 7, "Face": {"BoundingBox": box}}}
+        return {
+            "Timestamp": t,
+            "Celebrity": {"Id": celebrity, "Name": "Ada", "Confidence": t % 7, "Face": {"BoundingBox": box}},
+        }
 
     gone = 1_000 + APPEARANCE_GAP_MS + 1
     elements = [seen(0, "c1"), seen(500, "c2"), seen(1_000, "c1"), seen(gone, "c1")]
@@ -142,7 +145,6 @@ _elements = st.lists(
     ),
     max_size=40,
 )
-
 
 
 @settings(max_examples=200, deadline=None)

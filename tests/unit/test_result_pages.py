@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
+import zlib
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from video_pipeline.analyses import FACES
-import zlib
-
 from video_pipeline.logic.detections import DetectionPacker, JobContext, ResultTally
 from video_pipeline.result_pages import ServiceElement, parse_page
 
@@ -105,7 +104,9 @@ def test_a_service_element_is_stored_as_the_service_wrote_it():
     service = DetectionPacker(context)
     service.pack([element], ResultTally())
     (item,) = service.finish()
-    assert zlib.decompress(item["z"]["B"]).decode() == '[{"Face":{"Confidence":99.50},"Timestamp":40,"Name":"caf\\u00e9"}]'
+    assert (
+        zlib.decompress(item["z"]["B"]).decode() == '[{"Face":{"Confidence":99.50},"Timestamp":40,"Name":"caf\\u00e9"}]'
+    )
     assert item["sk"] == {"S": "W#000000000000#00000000"}
     packer = DetectionPacker(context)
     packer.pack([dict(element)], ResultTally())
