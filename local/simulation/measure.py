@@ -1,7 +1,8 @@
 """The figures of a finished run, read once from the tables, the archive bucket and the fake.
 
-One Scan of the detections table and one listing of the archive bucket, whatever the number of jobs:
-a Query per job is quadratic against moto, whose Query scans the whole table.
+One Scan of the detections table (a job's detections: the counts of its packed window items) and one
+listing of the archive bucket, whatever the number of jobs: a Query per job is quadratic against
+moto, whose Query scans the whole table.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import boto3
 from video_pipeline.analyses import DEFAULT_ANALYSES
 from video_pipeline.dal import clients
 from video_pipeline.dal.repository import VideoSummary
+from video_pipeline.schema import WINDOW_SK_PREFIX
 
 from emulator import RekognitionVideoFake
 from local.harness import PipelineHarness
@@ -41,7 +43,7 @@ def measure(
     figures = Figures(scenario.name, scenario.uploads, injected(scenario))
     resources = harness.resources
     jobs = [job for job in fake.jobs.values() if job.bucket == resources.bucket]
-    stored = _detections_per_job(resources.detections_table)
+    stored, items = _stored_per_job(resources.detections_table)
     archived = _archived_keys(resources.region, resources.archive_bucket)
     videos: dict[str, list[VideoSummary]] = {}
     for video in harness.all_videos():
@@ -68,7 +70,7 @@ def measure(
         for job in jobs
         if job.key in expect.deleted or (job.key in expect.reuploaded and job.version == expect.reuploaded[job.key])
     }
-    figures.orphans = sum(stored.get(job_id, 0) for job_id in gone) + sum(
+    figures.orphans = sum(items.get(job_id, 0) for job_id in gone) + sum(
         1 for key in archived if any(f"/{job_id}/" in key for job_id in gone)
     )
     per_object = Counter((job.key, job.version, job.api) for job in jobs)
@@ -103,12 +105,18 @@ def _missing(video: VideoSummary | None, fake: RekognitionVideoFake, stored: dic
     return missing
 
 
-def _detections_per_job(table: str) -> dict[str, int]:
-    counts: Counter[str] = Counter()
+def _stored_per_job(table: str) -> tuple[dict[str, int], dict[str, int]]:
+    """Per job: the detections its packed window items hold (`n` each), and all its items."""
+    detections: Counter[str] = Counter()
+    items: Counter[str] = Counter()
     paginator = clients.dynamodb().get_paginator("scan")
-    for page in paginator.paginate(TableName=table, ProjectionExpression="pk"):
-        counts.update(str(item["pk"]["S"]) for item in page["Items"])
-    return dict(counts)
+    for page in paginator.paginate(TableName=table, ProjectionExpression="pk, sk, n"):
+        for item in page["Items"]:
+            job = str(item["pk"]["S"])
+            items[job] += 1
+            if str(item["sk"]["S"]).startswith(WINDOW_SK_PREFIX):
+                detections[job] += int(item["n"]["N"])
+    return dict(detections), dict(items)
 
 
 def _archived_keys(region: str, bucket: str) -> list[str]:

@@ -8,7 +8,7 @@ its time span and its stream positions, so its detections are read from the same
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +17,7 @@ from boto3.dynamodb.conditions import Key
 from video_pipeline.analyses import EntityRule
 from video_pipeline.logic.detections import unpack_elements
 from video_pipeline.models import Detection
-from video_pipeline.schema import PARTITION_KEY, SORT_KEY, window_sk_parts, windows_between
+from video_pipeline.schema import MAX_TIMESTAMP_MS, PARTITION_KEY, SORT_KEY, window_sk_parts, windows_between
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -89,21 +89,34 @@ def _position(located: Located) -> tuple[int, int]:
     return located.position
 
 
-def appearance_detections(
-    table: Table, appearance: Mapping[str, Any], rule: EntityRule, identity: str, *, descending: bool
-) -> Iterator[Located]:
-    """The detections of one appearance item, in (timestamp, position) order."""
-    first, last = int(appearance["first"]), int(appearance["last"])
+def entity_detections(
+    table: Table, appearances: Iterable[Mapping[str, Any]], rule: EntityRule, identity: str, *, descending: bool
+) -> Iterator[tuple[Mapping[str, Any], Located]]:
+    """The detections of consecutive appearance items, each with its appearance, in (timestamp,
+    position) order within each.
+
+    Appearances come from the by-entity index in time order within a job, so one lazy Query per job
+    serves all of that job's appearances on a page, however many there are.
+    """
     label = labeller(rule)
-    located = job_detections(
-        table,
-        str(appearance[PARTITION_KEY]),
-        str(appearance["video_id"]),
-        label,
-        start_ms=int(appearance["ts"]),
-        end_ms=int(appearance["last_ts"]),
-        descending=descending,
-    )
-    for found in located:
-        if first <= found.ordinal <= last and rule.identity(found.detection.data) == identity:
-            yield found
+    job: str | None = None
+    detections: Iterator[Located] = iter(())
+    held: Located | None = None
+    for appearance in appearances:
+        first, last = int(appearance["first"]), int(appearance["last"])
+        start, end = (int(appearance["ts"]), first), (int(appearance["last_ts"]), last)
+        if appearance[PARTITION_KEY] != job:
+            job, held = str(appearance[PARTITION_KEY]), None
+            low, high = (0, end[0]) if descending else (start[0], MAX_TIMESTAMP_MS)
+            video_id = str(appearance["video_id"])
+            detections = job_detections(table, job, video_id, label, start_ms=low, end_ms=high, descending=descending)
+        while True:
+            found = held if held is not None else next(detections, None)
+            held = None
+            if found is None:
+                break
+            if (found.position < start) if descending else (found.position > end):
+                held = found  # it may belong to the next appearance of this job
+                break
+            if first <= found.ordinal <= last and rule.identity(found.detection.data) == identity:
+                yield appearance, found

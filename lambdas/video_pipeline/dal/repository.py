@@ -25,7 +25,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from video_pipeline.analyses import CELEBRITIES, NATIVE_ENGINE, PERSONS, EntityRule, by_name
-from video_pipeline.dal.detection_reads import Located, appearance_detections, job_detections, labeller, query_items
+from video_pipeline.dal.detection_reads import Located, entity_detections, job_detections, labeller, query_items
 from video_pipeline.dal.jobs_store import ERASED_ATTRIBUTE
 from video_pipeline.logic.clock import format_instant
 from video_pipeline.models import Detection, JobStatus, JobSummary, Page, VideoSummary
@@ -273,19 +273,22 @@ class PipelineRepository:
             "ScanIndexForward": not descending,
         }
 
+        # Items of the per-detection layout also carry `entity`, until `make rebuild` migrates them.
+        appearances = (
+            item
+            for item in query_items(self._detections, query)
+            if str(item[SORT_KEY]).startswith(APPEARANCE_SK_PREFIX)
+        )
+
         def detections() -> Iterator[tuple[Located, dict[str, Any]]]:
-            for appearance in query_items(self._detections, query):
-                if not str(appearance[SORT_KEY]).startswith(APPEARANCE_SK_PREFIX):
-                    continue  # a detection of the per-detection layout, before `make rebuild` migrated it
+            found = entity_detections(self._detections, appearances, rule, identity, descending=descending)
+            for appearance, located in found:
                 sort = str(appearance[ENTITY_INDEX.sort_key])
-                for located in appearance_detections(
-                    self._detections, appearance, rule, identity, descending=descending
-                ):
-                    if after and sort == after["sort"]:
-                        done = (after["ts"], after["ord"])
-                        if (located.position <= done) if not descending else (located.position >= done):
-                            continue
-                    yield located, {"sort": sort, "ts": located.timestamp, "ord": located.ordinal}
+                if after and sort == after["sort"]:
+                    done = (after["ts"], after["ord"])
+                    if (located.position <= done) if not descending else (located.position >= done):
+                        continue
+                yield located, {"sort": sort, "ts": located.timestamp, "ord": located.ordinal}
 
         return _first(detections(), limit)
 
