@@ -40,8 +40,8 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, set):
         return sorted(_json_value(item) for item in value)
     if isinstance(value, Binary | bytes | bytearray):
-        raw = value.value if isinstance(value, Binary) else bytes(value)
-        return {_BINARY: base64.b64encode(raw).decode("ascii")}
+        raw = value.__bytes__() if isinstance(value, Binary) else bytes(value)
+        return {_BINARY: base64.b64encode(raw.encode() if isinstance(raw, str) else raw).decode("ascii")}
     raise TypeError(f"cannot snapshot a {type(value).__name__}")
 
 

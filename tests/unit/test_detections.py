@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 from hypothesis import given, settings
@@ -158,7 +159,7 @@ def test_the_items_do_not_depend_on_where_pages_end(analysis, stream, cuts, chec
     """A re-delivery may page differently or resume from a checkpoint: it must write the same items."""
     stream = sorted(stream, key=lambda element: element["Timestamp"])
     bounds = sorted({0, len(stream), *(cut for cut in cuts if cut < len(stream))})
-    pages = [stream[low:high] for low, high in zip(bounds, bounds[1:], strict=False)]
+    pages = [stream[low:high] for low, high in itertools.pairwise(bounds)]
     whole, whole_tally = packed(analysis, [stream])
     paged, paged_tally = packed(analysis, pages, checkpoint_every_page=checkpoints)
     key = lambda item: item["sk"]["S"]  # noqa: E731

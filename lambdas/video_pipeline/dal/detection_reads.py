@@ -77,7 +77,7 @@ def job_detections(
         if start != window_start:
             yield from sorted(window, key=_position, reverse=descending)
             window, window_start = [], start
-        for offset, element in enumerate(unpack_elements(item["z"].value)):
+        for offset, element in enumerate(unpack_elements(bytes(item["z"]))):
             timestamp = int(element.get("Timestamp", 0))
             if start_ms <= timestamp <= end_ms:
                 detection = Detection(job_id, video_id, timestamp, element, label(element))

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from boto3.dynamodb.conditions import Key
+from boto3.dynamodb.conditions import ConditionBase, Key
 from botocore.exceptions import ClientError
 
 from video_pipeline.analyses import CELEBRITIES, NATIVE_ENGINE, PERSONS, EntityRule, by_name
@@ -262,7 +262,7 @@ class PipelineRepository:
     ) -> Page[Detection]:
         """The detections of an entity's appearances (by-entity index), in the index's order."""
         after = _position_cursor(cursor, "sort")
-        condition = Key(ENTITY_INDEX.partition_key).eq(entity)
+        condition: ConditionBase = Key(ENTITY_INDEX.partition_key).eq(entity)
         if after:
             # The appearance the previous page ended in, and those after it.
             sort_key = Key(ENTITY_INDEX.sort_key)
