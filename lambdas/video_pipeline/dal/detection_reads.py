@@ -65,6 +65,8 @@ def job_detections(
     descending: bool = False,
 ) -> Iterator[Located]:
     """A job's detections with start_ms <= timestamp <= end_ms, in (timestamp, position) order."""
+    if start_ms > end_ms:
+        return  # an empty range (a cursor past its end): no Query, whose BETWEEN would be refused
     low, high = windows_between(start_ms, end_ms)
     query = {
         "KeyConditionExpression": Key(PARTITION_KEY).eq(job_id) & Key(SORT_KEY).between(low, high),
