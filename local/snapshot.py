@@ -31,7 +31,7 @@ _BINARY = "$binary"
 @dataclass(frozen=True, slots=True)
 class SnapshotCounts:
     jobs: int
-    detections: int
+    detections: int  # items of the detections table (packed windows and appearances)
 
 
 def _json_value(value: Any) -> Any:
