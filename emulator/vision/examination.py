@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from emulator.vision.celebrities import FaceGallery, KnownFace
+from emulator.vision.continuity import steady_faces
 from emulator.vision.decode import MediaInfo, SampledFrame, probe, sample
 from emulator.vision.detectors import Found, Image, PersonDetector, quality
 from emulator.vision.faces import FaceDetector
@@ -40,6 +41,10 @@ class FaceFinding:
     found: Found
     quality: dict[str, float]
     celebrity: tuple[KnownFace, float] | None = None
+
+    @property
+    def box(self) -> dict[str, float]:
+        return self.found.box
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,13 +211,14 @@ class Examiner:
                 if owned:
                     pool.shutdown()
         people = consistent_people([frame.persons for frame in raw])
+        faces = steady_faces([frame.faces for frame in raw])
         frames = tuple(
             FrameFindings(
                 frame.timestamp_ms,
-                frame.faces,
+                tuple(steady),
                 tuple(TrackedPerson(index, observation.found) for index, observation in kept),
             )
-            for frame, kept in zip(raw, people, strict=True)
+            for frame, steady, kept in zip(raw, faces, people, strict=True)
         )
         self._report(state, 1.0)
         return Examination(info, frames)
