@@ -5,7 +5,8 @@
 Renders a clip (drawn faces and people walking; `--video` analyses a file of yours instead), then runs
 every real analyzer the local run configures (faces, persons, labels, celebrities: one shared
 examination) and prints the wall time and the speed as a multiple of real time (above 1: faster than
-the video plays). Figures are quoted in the README.
+the video plays), with the machine's load average before and after: on a shared machine the figure
+means little without it. Figures are quoted in the README.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def main() -> None:
         seconds = info.duration_ms / 1000
         print(f"clip: {info.width}x{info.height}, {info.frame_rate:.0f} fps, {seconds:.1f} s; {os.cpu_count()} cores")
         analyzers = real_analyzers(Sampling(every_ms=options.every_ms))
+        load_before = os.getloadavg()
         began = time.perf_counter()
         for operation in (
             FACES.start_operation,
@@ -89,6 +91,11 @@ def main() -> None:
             print(f"  {operation:28} {len(elements):>6} elements at {time.perf_counter() - began:7.1f} s")
         elapsed = time.perf_counter() - began
         print(f"all analyses: {elapsed:.1f} s for {seconds:.1f} s of video = {seconds / elapsed:.2f}x real time")
+        print(f"load average (1, 5, 15 min): before {_load(load_before)}, after {_load(os.getloadavg())}")
+
+
+def _load(averages: tuple[float, float, float]) -> str:
+    return " / ".join(f"{value:.1f}" for value in averages)
 
 
 if __name__ == "__main__":
