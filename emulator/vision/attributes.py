@@ -3,11 +3,12 @@ nothing more.
 
 No registry package ships an attribute model (age, gender, emotion, smile) under a permissive licence
 that installs beside numpy 2: MediaPipe's wheels with bundled models need numpy < 2, later ones ship
-no models, and the emotion and age models on PyPI are downloaded at run time or trained on data that
-forbids commercial use. So each attribute is either a photometric estimate from the face's own pixels
-(eyes, mouth, dark glasses, facial hair), with a confidence that never claims more than 75, or, where
-the pixels cannot tell (age, gender, smile, emotions, clear glasses), a stated "unknown": a coin-toss
-confidence of 50, an age range spanning adulthood, every emotion equally likely. docs/emulator.md lists
+no models; the attribute packages looked at (deepface, hsemotion, fer, insightface) download their
+weights at run time, need TensorFlow or PyTorch, or ship non-commercial models. So each attribute is
+either a photometric estimate from the face's own pixels (eyes, mouth, dark glasses, facial hair),
+with a confidence that never claims more than 75, or, where the pixels cannot tell (age, gender,
+smile, emotions, clear glasses), a stated "unknown": a coin-toss confidence of 50, an age range
+spanning adulthood, every emotion equally likely. docs/emulator.md lists
 which is which.
 """
 
