@@ -16,12 +16,12 @@ from typing import Any
 import boto3
 from video_pipeline.dal.budget_ledger import budget_pk
 from video_pipeline.dal.detections_store import DetectionsStore
-from video_pipeline.dal.job_slots import LEDGER_KEY
 from video_pipeline.dal.jobs_store import JobsStore
 from video_pipeline.dal.rekognition import RekognitionGateway
 from video_pipeline.logic.collecting import CollectOutcome
 from video_pipeline.logic.notifications import parse_notice
 from video_pipeline.models import JobStatus
+from video_pipeline.schema import LEDGER_KEY, META_SK
 
 from local.lambda_runtime import FakeLambdaContext
 from tests.integration.events import failed_ids, invoke
@@ -100,7 +100,7 @@ def job_items(harness) -> list[dict[str, Any]]:
         for item in items
         if item["pk"] != LEDGER_KEY["pk"]
         and not item["pk"].startswith(BUDGET_PREFIX)
-        and not (item["sk"] == "META" and "erased_at" in item)
+        and not (item["sk"] == META_SK and "erased_at" in item)
     ]
 
 

@@ -6,13 +6,14 @@ from dataclasses import replace
 
 import boto3
 import pytest
-from video_pipeline.dal.archive import ResultsArchive, job_prefix
+from video_pipeline.dal.archive import ResultsArchive
 from video_pipeline.dal.detections_store import DetectionsStore
-from video_pipeline.dal.jobs_store import JobsStore, job_sk, video_pk
+from video_pipeline.dal.jobs_store import JobsStore
 from video_pipeline.dal.queues import MessageQueue
 from video_pipeline.logic.reanalysis import ReanalysisError, request_reanalysis
 from video_pipeline.logic.s3_events import object_created_body
 from video_pipeline.models import JobStatus
+from video_pipeline.schema import archive_job_prefix, job_sk, video_pk
 
 from local.lambda_runtime import QueuePoller
 from tests.integration.events import failed_ids, invoke
@@ -55,7 +56,7 @@ def shown(harness, video_id, analysis="faces"):
 
 def archived(harness, video_id, job_id, analysis="faces"):
     listing = boto3.client("s3").list_objects_v2(
-        Bucket=harness.resources.archive_bucket, Prefix=job_prefix(video_id, analysis, job_id)
+        Bucket=harness.resources.archive_bucket, Prefix=archive_job_prefix(video_id, analysis, job_id)
     )
     return listing.get("KeyCount", 0)
 

@@ -22,7 +22,7 @@ from video_pipeline.analyses import REGISTRY
 from video_pipeline.composition import Clients
 from video_pipeline.composition.reader import build_library_desk, build_reader
 from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES
-from video_pipeline.dal.repository import MAX_TIMESTAMP_MS, InvalidCursorError
+from video_pipeline.dal.repository import InvalidCursorError
 from video_pipeline.handlers import Handler, LazyFunction, finish_loading
 from video_pipeline.handlers.observability import logger, tracer
 from video_pipeline.logic.backfill import Selection
@@ -43,6 +43,7 @@ from video_pipeline.read_models import (
     VideoPage,
     VideoView,
 )
+from video_pipeline.schema import MAX_TIMESTAMP_MS
 from video_pipeline.settings import ReadApiSettings
 
 API_TITLE = "Rekognition Video pipeline read API"
