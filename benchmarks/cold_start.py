@@ -15,7 +15,7 @@ top-level imports' cumulative times, so interpreter start-up itself is not count
 Cold invocation: benchmarks/cold_invocation.py imports the handler and handles one representative
 event (starter: one upload's S3 notification; collector: the completion notification of one face
 detection job; read API: GET /videos), with AWS answered over HTTP by moto's server and the
-Rekognition emulator (local/cloud.py) and an X-Ray daemon stand-in counting what the Tracer sends.
+Rekognition emulator (in_process/cloud.py) and an X-Ray daemon stand-in counting what the Tracer sends.
 Reported: the import and the first invocation, in wall time, and the invocation less the time spent
 waiting for those endpoints (whose latency a deployment has too, but which is not the handler's
 work). A cost moved from the import to the first invocation shows up in the latter.
@@ -280,7 +280,7 @@ def _one_message_event(
 
     Messages not wanted (S3's test event, notifications of other analyses) are deleted on the way.
     """
-    from local.lambda_runtime import to_sqs_event
+    from in_process.lambda_runtime import to_sqs_event
 
     arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     while True:
@@ -312,8 +312,8 @@ def _is_face_detection(record: Mapping[str, Any]) -> bool:
 @contextlib.contextmanager
 def _local_aws() -> Iterator[tuple[Any, Any]]:
     """moto's server and the Rekognition emulator (jobs finish when asked), and the pipeline's resources."""
-    from local.cloud import local_cloud
-    from local.environment import provision
+    from in_process.cloud import local_cloud
+    from in_process.environment import provision
 
     with local_cloud(workers=0) as cloud:
         # Every run starts three jobs and none finishes before the collector's turn: no quota waits.
@@ -325,7 +325,7 @@ def _upload_events(runs: int, resources: Any) -> list[dict[str, Any]]:
     """One S3 notification per fresh upload, as the starter's queue delivers it."""
     import boto3
 
-    from local.harness import sample_video_bytes
+    from in_process.harness import sample_video_bytes
 
     s3 = boto3.client("s3", region_name=resources.region)
     sqs = boto3.client("sqs", region_name=resources.region)
@@ -349,7 +349,7 @@ def _face_notices(runs: int, cloud: Any, resources: Any) -> list[dict[str, Any]]
 
 def measure_invocations(runs: int) -> list[InvocationFigures]:
     """Each handler, `runs` times in a fresh interpreter: import it, then handle one event."""
-    from local.cloud import FAKE_CREDENTIALS
+    from in_process.cloud import FAKE_CREDENTIALS
     from local.http_api import http_api_event
 
     daemon = _XRayDaemon()

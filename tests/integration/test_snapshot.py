@@ -9,8 +9,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from in_process.environment import provision
 from local import snapshot
-from local.environment import provision
 
 
 def _scan(table) -> list[dict]:

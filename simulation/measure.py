@@ -15,8 +15,8 @@ from video_pipeline.dal import clients
 from video_pipeline.dal.repository import VideoSummary
 
 from emulator import RekognitionVideoFake
-from local.harness import PipelineHarness
-from local.simulation.scenario import Figures, Scenario, injected
+from in_process.harness import PipelineHarness
+from simulation.scenario import Figures, Scenario, injected
 
 
 @dataclass(slots=True)
