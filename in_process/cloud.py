@@ -53,14 +53,15 @@ def patched_environment(values: Mapping[str, str]) -> Iterator[None]:
 
 
 @contextmanager
-def local_cloud(
+def serving(
     analyzers: Mapping[str, Analyzer] | None = None,
     *,
     workers: int = 2,
     region: str = "us-east-1",
     people_pathing: bool = True,
 ) -> Iterator[LocalCloud]:
-    """Start moto's server and the emulator's endpoint; point boto3 at them while the block runs."""
+    """moto's server and the emulator's endpoint on loopback while the block runs; the emulator reads
+    videos from, and publishes notifications to, that moto. Nothing else in the process changes."""
     # werkzeug logs every request moto's server answers; a local run's output is its own summary.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -69,7 +70,6 @@ def local_cloud(
     aws_url = f"http://{host}:{port}"
 
     def emulator_client(service: str, client_region: str) -> Any:
-        # The emulator reads videos and publishes notifications through moto's server too.
         return boto3.session.Session().client(  # type: ignore[call-overload]
             service,
             region_name=client_region,
@@ -87,15 +87,28 @@ def local_cloud(
     )
     try:
         with RekognitionEndpoint(fake) as endpoint:
-            environment = {
-                **FAKE_CREDENTIALS,
-                "AWS_DEFAULT_REGION": region,
-                "AWS_REGION": region,
-                "AWS_ENDPOINT_URL": aws_url,
-                "AWS_ENDPOINT_URL_REKOGNITION": endpoint.url,
-            }
-            with patched_environment(environment):
-                yield LocalCloud(fake, aws_url, endpoint.url, region)
+            yield LocalCloud(fake, aws_url, endpoint.url, region)
     finally:
         fake.close()
         moto.stop()
+
+
+@contextmanager
+def local_cloud(
+    analyzers: Mapping[str, Analyzer] | None = None,
+    *,
+    workers: int = 2,
+    region: str = "us-east-1",
+    people_pathing: bool = True,
+) -> Iterator[LocalCloud]:
+    """`serving`, and every boto3 client created in the block pointed at it (and at nothing real)."""
+    with serving(analyzers, workers=workers, region=region, people_pathing=people_pathing) as cloud:
+        environment = {
+            **FAKE_CREDENTIALS,
+            "AWS_DEFAULT_REGION": region,
+            "AWS_REGION": region,
+            "AWS_ENDPOINT_URL": cloud.aws_url,
+            "AWS_ENDPOINT_URL_REKOGNITION": cloud.rekognition_url,
+        }
+        with patched_environment(environment):
+            yield cloud

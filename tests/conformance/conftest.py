@@ -16,10 +16,9 @@ from typing import Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from emulator import RekognitionVideoFake, sample_video_bytes
-from emulator.endpoint import RekognitionEndpoint
+from in_process.cloud import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
@@ -127,24 +126,9 @@ def cloud() -> Iterator[Cloud]:
 
     One for the whole package: moto's servers in one process share their state.
     """
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto.start()
-    host, port = moto.get_host_and_port()
-    aws_url = f"http://{host}:{port}"
-
-    def emulator_client(service: str, region: str) -> Any:
-        return boto3.session.Session().client(  # type: ignore[call-overload]
-            service, region_name=region, endpoint_url=aws_url, **_keys()
-        )
-
-    fake = RekognitionVideoFake(region=REGION, client_factory=emulator_client, workers=1)
-    try:
-        topic_arn, queue_url, role_arn = _provision(aws_url)
-        with RekognitionEndpoint(fake) as endpoint:
-            yield Cloud(fake, aws_url, endpoint.url, topic_arn, queue_url, role_arn)
-    finally:
-        fake.close()
-        moto.stop()
+    with serving(workers=1, region=REGION) as served:
+        topic_arn, queue_url, role_arn = _provision(served.aws_url)
+        yield Cloud(served.fake, served.aws_url, served.rekognition_url, topic_arn, queue_url, role_arn)
 
 
 def wait_idle(fake: RekognitionVideoFake) -> None:
