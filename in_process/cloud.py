@@ -38,6 +38,18 @@ class LocalCloud:
     region: str
 
 
+def client_at(url: str, service: str, region: str, credentials: Mapping[str, str] = FAKE_CREDENTIALS) -> Any:
+    """A client of `service` at `url` (moto's server, the emulator's endpoint) in a session of its own,
+    signing with `credentials`: nothing of the process's AWS configuration applies."""
+    return boto3.session.Session().client(  # type: ignore[call-overload]
+        service,
+        region_name=region,
+        endpoint_url=url,
+        aws_access_key_id=credentials["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
+    )
+
+
 @contextmanager
 def patched_environment(values: Mapping[str, str]) -> Iterator[None]:
     saved = {name: os.environ.get(name) for name in values}
@@ -69,18 +81,9 @@ def serving(
     host, port = moto.get_host_and_port()
     aws_url = f"http://{host}:{port}"
 
-    def emulator_client(service: str, client_region: str) -> Any:
-        return boto3.session.Session().client(  # type: ignore[call-overload]
-            service,
-            region_name=client_region,
-            endpoint_url=aws_url,
-            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        )
-
     fake = RekognitionVideoFake(
         region=region,
-        client_factory=emulator_client,
+        client_factory=lambda service, client_region: client_at(aws_url, service, client_region),
         analyzers=analyzers,
         workers=workers,
         people_pathing=people_pathing,

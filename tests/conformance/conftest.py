@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from emulator import RekognitionVideoFake, sample_video_bytes
-from in_process.cloud import serving
+from in_process.cloud import client_at, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
@@ -47,13 +46,7 @@ class Cloud:
 
     def client(self, service: str) -> Any:
         url = self.rekognition_url if service == "rekognition" else self.aws_url
-        return boto3.session.Session().client(  # type: ignore[call-overload]
-            service,
-            region_name=REGION,
-            endpoint_url=url,
-            aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        )
+        return client_at(url, service, REGION, CREDENTIALS)
 
     @property
     def environment(self) -> dict[str, str]:
@@ -92,9 +85,7 @@ class Cloud:
 
 def _provision(cloud_url: str) -> tuple[str, str, str]:
     def client(service: str) -> Any:
-        return boto3.session.Session().client(  # type: ignore[call-overload]
-            service, region_name=REGION, endpoint_url=cloud_url, **_keys()
-        )
+        return client_at(cloud_url, service, REGION, CREDENTIALS)
 
     s3 = client("s3")
     s3.create_bucket(Bucket=BUCKET)
@@ -111,13 +102,6 @@ def _provision(cloud_url: str) -> tuple[str, str, str]:
     }
     role_arn = client("iam").create_role(RoleName=ROLE_NAME, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
     return topic_arn, queue_url, role_arn
-
-
-def _keys() -> dict[str, str]:
-    return {
-        "aws_access_key_id": CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        "aws_secret_access_key": CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-    }
 
 
 @pytest.fixture(scope="package")
