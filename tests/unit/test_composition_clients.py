@@ -1,4 +1,4 @@
-"""A function's cold start makes only the AWS clients its composition uses (each loads a service model)."""
+"""A function's cold start makes only the AWS clients its event uses (making one loads a service model)."""
 
 from __future__ import annotations
 
@@ -14,16 +14,18 @@ from video_pipeline.composition.reconciler import build_reconciler
 from video_pipeline.composition.starter import build_starter
 from video_pipeline.settings import CollectorSettings, ReadApiSettings, ReconcilerSettings, StarterSettings
 
-ALL = {"rekognition", "dynamodb", "dynamodb_resource", "s3", "sqs"}
-# function -> (its composition, from its settings; the clients it makes)
+# The tables' resource and Rekognition (whose gateway registers its page reader) are used as soon as
+# a function is built; the others only by the events that need them.
+BUILT = {"dynamodb_resource", "rekognition"}
+# function -> (its composition, from its settings; the clients building it makes)
 FUNCTIONS: dict[str, tuple[Callable[[Clients], Any], set[str]]] = {
     "read_api": (lambda clients: build_reader(ReadApiSettings.from_environment(), clients), {"dynamodb_resource"}),
     "reconciler": (
         lambda clients: build_reconciler(ReconcilerSettings.from_environment(), clients),
-        {"dynamodb_resource", "rekognition", "sqs"},
+        BUILT,
     ),
-    "starter": (lambda clients: build_starter(StarterSettings.from_environment(), clients), ALL),
-    "collector": (lambda clients: build_collector(CollectorSettings.from_environment(), clients), ALL),
+    "starter": (lambda clients: build_starter(StarterSettings.from_environment(), clients), BUILT),
+    "collector": (lambda clients: build_collector(CollectorSettings.from_environment(), clients), BUILT),
 }
 
 
@@ -37,15 +39,18 @@ def recording_clients() -> tuple[Clients, list[str]]:
     return Clients(make), made
 
 
-def test_clients_are_made_on_first_use_and_then_kept() -> None:
+def test_a_client_is_made_when_something_of_it_is_first_used_and_then_kept() -> None:
     clients, made = recording_clients()
+    queue = clients.sqs
     assert made == []
-    assert clients.sqs is clients.sqs
+    queue.send_message(QueueUrl="q", MessageBody="m")
+    queue.delete_message(QueueUrl="q", ReceiptHandle="r")
     assert made == ["sqs"]
+    assert clients.sqs is queue
 
 
 @pytest.mark.parametrize("function", sorted(FUNCTIONS))
-def test_a_function_makes_only_the_clients_it_uses(function: str) -> None:
+def test_building_a_function_makes_only_the_clients_it_uses_at_once(function: str) -> None:
     build, expected = FUNCTIONS[function]
     clients, made = recording_clients()
     build(clients)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import boto3
 
@@ -25,37 +25,58 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
 
-class Clients:
-    """The AWS clients a function may use, each made when its composition first asks for it.
+class _OnFirstUse:
+    """A client's stand-in until something of it is used: then the client is made, and everything asked
+    of the stand-in is the client's."""
 
-    A client loads its service's model when it is made, so a cold start makes only the clients its
-    function uses: the read API's DynamoDB alone, not also Rekognition's, S3's and SQS's (~100 ms on
-    the cold start benchmark's machine). `default()` makes them as Lambda does (dal/clients.py).
+    __slots__ = ("_client", "_make")
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self._client: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for what the stand-in itself lacks, so for every attribute of the client.
+        if self._client is None:
+            self._client = self._make()
+        return getattr(self._client, name)
+
+
+class Clients:
+    """The AWS clients a function may use, each made when something of it is first used.
+
+    Making a client loads its service's model (tens of ms each on the cold start benchmark's
+    machine), so a cold start makes only the clients its event needs: the read API DynamoDB's alone;
+    the starter no SQS client until an upload waits and no low-level DynamoDB client until a video is
+    deleted. `default()` makes them as Lambda does (dal/clients.py).
     """
 
     def __init__(self, make: Callable[[str], Any]) -> None:
         # `make(name)`: the client called `name` (one of the properties below).
         self._make = make
 
+    def _on_first_use(self, name: str) -> Any:
+        return _OnFirstUse(lambda: self._make(name))
+
     @cached_property
     def rekognition(self) -> RekognitionClient:
-        return self._make("rekognition")  # type: ignore[no-any-return]
+        return cast("RekognitionClient", self._on_first_use("rekognition"))
 
     @cached_property
     def dynamodb(self) -> DynamoDBClient:
-        return self._make("dynamodb")  # type: ignore[no-any-return]
+        return cast("DynamoDBClient", self._on_first_use("dynamodb"))
 
     @cached_property
     def dynamodb_resource(self) -> DynamoDBServiceResource:
-        return self._make("dynamodb_resource")  # type: ignore[no-any-return]
+        return cast("DynamoDBServiceResource", self._on_first_use("dynamodb_resource"))
 
     @cached_property
     def s3(self) -> S3Client:
-        return self._make("s3")  # type: ignore[no-any-return]
+        return cast("S3Client", self._on_first_use("s3"))
 
     @cached_property
     def sqs(self) -> SQSClient:
-        return self._make("sqs")  # type: ignore[no-any-return]
+        return cast("SQSClient", self._on_first_use("sqs"))
 
     @classmethod
     def new(cls, session: boto3.Session | None = None) -> Clients:
