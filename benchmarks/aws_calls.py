@@ -9,6 +9,7 @@ still serialises every request, but a 500k-detection run keeps no table or bucke
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import time
@@ -95,10 +96,12 @@ class OwnTime:
 
 @dataclass
 class DiscardingBackend:
-    """Answers DynamoDB BatchWriteItem and S3 PutObject with success; keeps only sizes and counts."""
+    """Answers DynamoDB BatchWriteItem and PutItem and S3 PutObject with success; keeps only sizes and counts."""
 
     # Running totals only: a list per item would itself grow with the result size.
     items: int = 0
+    # Detections those items hold: a packed window item's count (`n`), an appearance none, any other item one.
+    detections: int = 0
     item_bytes: int = 0
     # Items that also land in a secondary index (they carry its partition key) are written twice.
     indexed_items: int = 0
@@ -115,16 +118,11 @@ class DiscardingBackend:
             body: dict[str, Any] = json.loads(request.body or b"{}")
             for writes in body["RequestItems"].values():
                 for write in writes:
-                    item = write["PutRequest"]["Item"]
-                    size = item_size(item)
-                    units = math.ceil(size / 1024)
-                    self.items += 1
-                    self.item_bytes += size
-                    self.write_units += units
-                    if self.index_key in item:
-                        self.indexed_items += 1
-                        self.write_units += units
+                    self._count(write["PutRequest"]["Item"])
             response = _response(request, b'{"UnprocessedItems":{}}', "application/x-amz-json-1.0")
+        elif target == "DynamoDB_20120810.PutItem":
+            self._count(json.loads(request.body or b"{}")["Item"])
+            response = _response(request, b"{}", "application/x-amz-json-1.0")
         elif request.method == "PUT" and "s3" in request.url.split("/")[2]:
             self.object_bytes += _body_length(request)
             response = _response(request, b"", "application/xml")
@@ -133,6 +131,17 @@ class DiscardingBackend:
         setattr(request, _ANSWERED_MARK, True)
         self.seconds += time.perf_counter() - began
         return response
+
+    def _count(self, item: dict[str, Any]) -> None:
+        size = item_size(item)
+        units = math.ceil(size / 1024)
+        self.items += 1
+        self.detections += int(item["n"]["N"]) if "z" in item else 0 if self.index_key in item and "n" in item else 1
+        self.item_bytes += size
+        self.write_units += units
+        if self.index_key in item:
+            self.indexed_items += 1
+            self.write_units += units
 
     def attach(self, client: botocore.client.BaseClient) -> None:
         client.meta.events.register_first("before-send", self)  # type: ignore[arg-type]
@@ -175,6 +184,11 @@ def item_size(item: dict[str, dict[str, Any]]) -> int:
             size += (len(content.strip("-").replace(".", "").lstrip("0")) + 1) // 2 + 1
         elif kind == "BOOL":
             size += 1
+        elif kind == "B":
+            # The wire carries binary as base64; DynamoDB bills its decoded length.
+            size += len(base64.b64decode(content))
+        elif kind == "NS":
+            size += sum((len(number.lstrip("-").replace(".", "").lstrip("0")) + 1) // 2 + 1 for number in content)
         else:
             size += len(json.dumps(content))
     return size

@@ -9,7 +9,8 @@ runs the real collector handler on its completion notification: Get* pages of 1,
 S3 PutObject are answered by `DiscardingBackend` (the SDK still builds and serialises every request)
 so that memory shows the collector alone; everything else runs on moto. Time is split into:
 
-* mapping: `detection_items` (elements -> items); tracker: the `labels` engine's result stream;
+* mapping: `DetectionPacker` (elements -> packed window and appearance items, compression included);
+  tracker: the `labels` engine's result stream;
 * building writes: `DetectionsStore.write` less its requests; archive encoding: `put_page` less its
   PutObject; own processing = mapping + building writes (the issue's target, >= 50,000/s per core);
 * reading: the gateway's reading of each Get* body (`result_pages.parse_page`, run from a botocore
@@ -18,6 +19,13 @@ so that memory shows the collector alone; everything else runs on moto. Time is 
   fake: the Rekognition fake producing pages;
 * backend: the discarding backend (the deployed latency of DynamoDB and S3 is an assumption of
   benchmarks/cost_model.py: nothing on this machine measures it).
+
+Side by side, in the same run and on the same Get* pages (the fake still holds the job): the same job
+collected as a user would otherwise write it, with boto3's `Table.batch_writer()` and with
+`Table.put_item` per detection (one item per element: key, timestamp, video, the element as JSON),
+each timed as a whole (its Get* calls, botocore's parsing, its mapping and its writes) less the fake's
+and the backend's time. The project's figure to compare is its whole handler: own time + reading +
+SDK (archive included).
 
 Memory: tracemalloc's peak of Python allocations made during the collector run, less what the fake
 still holds at the end (its caches grow with the video: that is the service's memory), in a second
@@ -54,7 +62,7 @@ BATCH_WRITE_LIMIT = 25
 class IngestFigures:
     analysis: str
     detections: int
-    stored_items: int
+    stored_items: int  # stored detections
     pages: int
     wall_seconds: float
     mapping_seconds: float
@@ -74,6 +82,10 @@ class IngestFigures:
     write_units: float
     archive_bytes: float
     peak_bytes: int | None
+    # What a user would otherwise write, on the same pages: name -> seconds, items, write units, requests.
+    alternatives: dict[str, dict[str, float]]
+    # DynamoDB items written (packed windows and appearances), which the BatchWriteItem floor counts.
+    written_items: int = 0
 
     @property
     def own_rate(self) -> float:
@@ -87,8 +99,14 @@ class IngestFigures:
         return self.stored_items / max(seconds, 1e-9)
 
     @property
+    def cpu_seconds(self) -> float:
+        """The whole handler's CPU: its own time, the reading of the Get* bodies and the SDK's work."""
+        return self.handler_own_seconds + self.reading_seconds + self.sdk_seconds
+
+    @property
     def floor_per_1k(self) -> float:
-        return math.ceil(self.stored_items / BATCH_WRITE_LIMIT) * 1000 / self.stored_items
+        """BatchWriteItem requests per 1,000 stored detections if every request carried 25 items."""
+        return math.ceil(self.written_items / BATCH_WRITE_LIMIT) * 1000 / self.stored_items
 
 
 def run_one(analysis: str, detections: int, *, trace_memory: bool) -> IngestFigures:
@@ -160,9 +178,9 @@ class _Probe:
             built._detections, built._archive = self._store, self._archive
             self._store.write = timers["building"].wrap(self._store.write, api)  # type: ignore[method-assign]
             self._archive.put_page = timers["archive"].wrap(self._archive.put_page, api)  # type: ignore[method-assign]
-            mapping, streams = collecting.detection_items, collecting.result_stream
+            mapping, streams = collecting.DetectionPacker, collecting.result_stream
             reading = self._gateway.parse_page
-            collecting.detection_items = timers["mapping"].wrap(mapping, api)
+            collecting.DetectionPacker = self._timed_packer(mapping, api)  # type: ignore[misc]
             self._gateway.parse_page = timers["reading"].wrap(reading, api)
             collecting.result_stream = self._timed_streams(streams, api)
             self._fake.handle = timers["fake"].wrap(self._fake.handle, api)
@@ -177,9 +195,75 @@ class _Probe:
                 wall = time.perf_counter() - began
                 peak = _collector_peak() if trace_memory else None
                 tracemalloc.stop()
-                collecting.detection_items, collecting.result_stream = mapping, streams
+                collecting.DetectionPacker, collecting.result_stream = mapping, streams  # type: ignore[misc]
                 self._gateway.parse_page = reading
-        return self._figures(api, analysis, detections, wall, peak)
+            figures = self._figures(api, analysis, detections, wall, peak)
+            if not trace_memory:
+                alternatives = {name: self._user_written(resources, name, api) for name in ("batch_writer", "put_item")}
+                figures = IngestFigures(**{**asdict(figures), "alternatives": alternatives})
+        return figures
+
+    def _timed_packer(self, packer: Any, api: Any) -> Any:
+        timer = self.timers["mapping"]
+
+        class TimedPacker(packer):  # type: ignore[misc,valid-type]
+            pack = timer.wrap(packer.pack, api)
+            finish = timer.wrap(packer.finish, api)
+
+        return TimedPacker
+
+    def _user_written(self, resources: Any, style: str, api: Any) -> dict[str, float]:
+        """The finished job collected again as a user would write it: every element one item."""
+        import boto3
+        from video_pipeline.analyses import EVERY_ENGINE
+
+        (job,) = [job for job in self._fake.jobs.values() if job.bucket == resources.bucket]
+        analysis = next(entry for entry in EVERY_ENGINE if entry.start_operation == job.api)
+        rekognition = boto3.client("rekognition", region_name=resources.region)
+        get = getattr(rekognition, _snake(analysis.get_operation))
+        dynamodb = boto3.resource("dynamodb", region_name=resources.region)
+        self.backend.attach(dynamodb.meta.client)
+        table = dynamodb.Table(resources.detections_table)
+        backend, fake = self.backend, self.timers["fake"]
+        before = (backend.items, backend.write_units, backend.seconds, fake.seconds, api.of("dynamodb"))
+        api.recording = True
+        began = time.perf_counter()
+        token, ordinal = None, 0
+        while True:
+            page = get(
+                JobId=job.job_id, MaxResults=1000, **analysis.get_parameters, **({"NextToken": token} if token else {})
+            )
+            items = []
+            for element in page.get(analysis.result_key, []):
+                timestamp = int(element.get("Timestamp", 0))
+                items.append(
+                    {
+                        "pk": job.job_id,
+                        "sk": f"{timestamp:012d}#{ordinal:08d}",
+                        "ts": timestamp,
+                        "video_id": job.key,
+                        "data": json.dumps(element, default=str),
+                    }
+                )
+                ordinal += 1
+            if style == "batch_writer":
+                with table.batch_writer() as batch:
+                    for item in items:
+                        batch.put_item(Item=item)
+            else:
+                for item in items:
+                    table.put_item(Item=item)
+            token = page.get("NextToken")
+            if not token:
+                break
+        elapsed = time.perf_counter() - began
+        api.recording = False
+        return {
+            "seconds": elapsed - (backend.seconds - before[2]) - (fake.seconds - before[3]),
+            "items": float(backend.items - before[0]),
+            "write_units": float(backend.write_units - before[1]),
+            "requests": float(api.of("dynamodb") - before[4]),
+        }
 
     @staticmethod
     def _recording(handler: Any, api: Any) -> Any:
@@ -207,7 +291,7 @@ class _Probe:
 
     def _figures(self, api: Any, analysis: str, detections: int, wall: float, peak: int | None) -> IngestFigures:
         timers, backend = self.timers, self.backend
-        stored = backend.items or detections
+        stored = backend.detections or detections
         # On-demand writes cost one unit per started KB, again for the copy in the by-entity index.
         write_units = backend.write_units
         fake_seconds = timers["fake"].seconds
@@ -238,7 +322,13 @@ class _Probe:
             write_units=float(write_units),
             archive_bytes=backend.object_bytes / stored,
             peak_bytes=peak,
+            alternatives={},
+            written_items=backend.items,
         )
+
+
+def _snake(operation: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")
 
 
 def measure(analysis: str, detections: int, *, trace_memory: bool = False) -> IngestFigures:
@@ -256,7 +346,7 @@ def ingest_figures(sizes: tuple[int, ...], analyses: tuple[str, ...] = ANALYSES)
         f"{'analysis':<12}{'detections':>11}{'stored':>10}{'own det/s':>11}{'+read/s':>9}{'mapping':>9}{'read':>7}"
         f"{'tracker':>9}{'build':>8}"
         f"{'archive':>9}{'SDK':>8}{'fake':>8}{'backend':>9}{'wall':>8}{'BWI/1k':>8}{'floor/1k':>9}"
-        f"{'DDB req':>8}{'B/item':>8}{'WRU/det':>8}{'arch B/det':>11}{'peak MB':>9}"
+        f"{'DDB req':>8}{'B/det':>8}{'WRU/det':>8}{'arch B/det':>11}{'peak MB':>9}"
     )
     results = []
     for analysis in analyses:
@@ -267,7 +357,34 @@ def ingest_figures(sizes: tuple[int, ...], analyses: tuple[str, ...] = ANALYSES)
             row = IngestFigures(**{**asdict(timed), "peak_bytes": traced.peak_bytes})
             _print_row(row)
             results.append(row)
+    print_side_by_side(results)
     return results
+
+
+def print_side_by_side(rows: list[IngestFigures]) -> None:
+    """The headline: the whole collector's CPU per 1,000 detections, next to what a user would write."""
+    print()
+    print("Collector, whole handler per 1,000 stored detections, same pages (CPU ms; write units; DynamoDB requests)")
+    print(
+        f"{'analysis':<12}{'detections':>11}{'pipeline':>10}{'batch_writer':>13}{'put_item':>10}"
+        f"{'WRU':>8}{'WRU bw':>8}{'WRU put':>8}{'req':>7}{'req bw':>8}{'req put':>8}{'peak MB':>9}"
+    )
+    for row in rows:
+        users = row.alternatives
+        if not users:
+            continue
+        writer, single = users["batch_writer"], users["put_item"]
+        peak = f"{row.peak_bytes / 2**20:.1f}" if row.peak_bytes is not None else "-"
+        per_1k = 1000 / row.stored_items
+        print(
+            f"{row.analysis:<12}{row.detections:>11,}{row.cpu_seconds * 1000 * per_1k:>10.1f}"
+            f"{writer['seconds'] * 1e6 / writer['items']:>13.1f}{single['seconds'] * 1e6 / single['items']:>10.1f}"
+            f"{row.write_units * per_1k:>8.1f}{writer['write_units'] * 1000 / writer['items']:>8.0f}"
+            f"{single['write_units'] * 1000 / single['items']:>8.0f}{row.dynamodb_requests * per_1k:>7.1f}"
+            f"{writer['requests'] * 1000 / writer['items']:>8.0f}{single['requests'] * 1000 / single['items']:>8.0f}"
+            f"{peak:>9}",
+            flush=True,
+        )
 
 
 def _print_row(row: IngestFigures) -> None:

@@ -1,5 +1,12 @@
 """The pipeline's own AWS cost per video next to Rekognition's, from measured counts and durations.
 
+    .venv/bin/python -m benchmarks.cost_model --before BEFORE.json --after AFTER.json
+
+(each file: the JSON lines `python -m benchmarks.collector_ingest --one ANALYSIS N` prints, one per
+analysis, measured on two commits) prints the cost of a 1-hour video by density (10, 50, 100 and 200
+detections/s per analysis) and by analysis, before and after. `benchmarks.performance` prints the
+per-video table from the figures it has just measured.
+
 Prices: public on-demand list prices, us-east-1, x86, as published on the AWS pricing pages on
 2025-06-01 (DynamoDB on-demand after its November 2024 reduction); free tiers ignored.
 Assumptions (docs/performance.md discusses them): a dense scene, 10 detections stored per second
@@ -9,8 +16,11 @@ second); AWS latencies per request as stated below, since this machine measures 
 
 from __future__ import annotations
 
+import argparse
+import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 PRICES_AS_OF = "2025-06-01"
 LAMBDA_GB_SECOND = 0.0000166667
@@ -162,3 +172,70 @@ def print_costs(measured: list[Measured], starter_requests: float, starter_cpu_m
         print(f"{label:>7} {'all':<12}{'':>51}{pipeline:>10.4f}{rekognition:>12.2f}{pipeline / rekognition:>8.2%}")
     rate = break_even_rate(measured, starter_requests, starter_cpu_ms)
     print(f"1 h, all analyses: the pipeline reaches 1% of Rekognition's cost at {rate:.1f} detections/s per analysis")
+
+
+DENSITIES = (10.0, 50.0, 100.0, 200.0)
+# The starter's figures (benchmarks/starter_requests.py, docs/performance.md): requests and own CPU per upload.
+STARTER_REQUESTS = 14.0
+STARTER_CPU_MS = 2.5
+
+
+def measured_from(row: dict[str, object]) -> Measured:
+    """Cost inputs from one `collector_ingest --one` row: the whole handler's CPU, writes and bytes."""
+    stored = float(row["stored_items"])  # type: ignore[arg-type]
+    seconds = sum(float(row[name]) for name in ("handler_own_seconds", "reading_seconds", "sdk_seconds"))  # type: ignore[arg-type]
+    return Measured(
+        analysis=str(row["analysis"]),
+        cpu_seconds_per_1k=seconds * 1000 / stored,
+        write_units_per_detection=float(row["write_units"]) / stored,  # type: ignore[arg-type]
+        batch_writes_per_1k=float(row["batch_write_requests"]) * 1000 / stored,  # type: ignore[arg-type]
+        item_bytes=float(row["item_bytes"]),  # type: ignore[arg-type]
+        archive_bytes=float(row["archive_bytes"]),  # type: ignore[arg-type]
+    )
+
+
+def print_by_density(before: list[Measured], after: list[Measured]) -> None:
+    """A 1-hour video, every analysis, at each density: the pipeline's cost and its share of Rekognition's."""
+    print(f"Cost of a 1-hour video by density and analysis (USD, us-east-1 on-demand prices of {PRICES_AS_OF})")
+    print(
+        f"{'det/s':>6} {'analysis':<12}{'WRU/det':>9}{'->':>3}{'':<6}{'pipeline':>10}{'->':>3}{'':<8}"
+        f"{'ratio':>8}{'->':>3}{'':<7}{'Rekognition':>12}"
+    )
+    for rate in DENSITIES:
+        totals = {"before": 0.0, "after": 0.0, "rekognition": 0.0}
+        for old, new in zip(before, after, strict=True):
+            was = video_cost(60, old, STARTER_REQUESTS, STARTER_CPU_MS, len(before), detections_per_second=rate)
+            now = video_cost(60, new, STARTER_REQUESTS, STARTER_CPU_MS, len(after), detections_per_second=rate)
+            totals["before"] += was.pipeline
+            totals["after"] += now.pipeline
+            totals["rekognition"] += now.rekognition
+            print(
+                f"{rate:>6.0f} {new.analysis:<12}{old.write_units_per_detection:>9.3f}{'->':>3} "
+                f"{new.write_units_per_detection:<5.3f}{was.pipeline:>10.4f}{'->':>3} {now.pipeline:<7.4f}"
+                f"{was.ratio:>8.2%}{'->':>3} {now.ratio:<6.2%}{now.rekognition:>12.2f}"
+            )
+        print(
+            f"{rate:>6.0f} {'all':<12}{'':>18}{totals['before']:>10.4f}{'->':>3} {totals['after']:<7.4f}"
+            f"{totals['before'] / totals['rekognition']:>8.2%}{'->':>3} {totals['after'] / totals['rekognition']:<6.2%}"
+            f"{totals['rekognition']:>12.2f}"
+        )
+    for label, entries in (("before", before), ("after", after)):
+        rate = break_even_rate(entries, STARTER_REQUESTS, STARTER_CPU_MS)
+        print(f"{label}: 1 h, all analyses, the pipeline reaches 1% of Rekognition's cost at {rate:.1f} detections/s")
+
+
+def _rows(path: Path) -> list[Measured]:
+    lines = [line for line in path.read_text().splitlines() if line.strip().startswith("{")]
+    return [measured_from(json.loads(line)) for line in lines]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Cost by density and analysis, before and after")
+    parser.add_argument("--before", type=Path, required=True)
+    parser.add_argument("--after", type=Path, required=True)
+    options = parser.parse_args()
+    print_by_density(_rows(options.before), _rows(options.after))
+
+
+if __name__ == "__main__":
+    main()

@@ -14,7 +14,8 @@ from emulator.draw import Draw
 # What FaceAttributes=DEFAULT returns; ALL returns every FaceDetail member.
 DEFAULT_FACE_KEYS = frozenset({"BoundingBox", "Confidence", "Pose", "Quality", "Landmarks"})
 
-_EMOTIONS = ("HAPPY", "SAD", "ANGRY", "CONFUSED", "DISGUSTED", "SURPRISED", "CALM", "FEAR")
+# The emotion types the service reports (its enum also has UNKNOWN, which it does not report for a face).
+EMOTIONS = ("HAPPY", "SAD", "ANGRY", "CONFUSED", "DISGUSTED", "SURPRISED", "CALM", "FEAR")
 _LANDMARKS = (
     ("eyeLeft", 0.3, 0.38),
     ("eyeRight", 0.7, 0.38),
@@ -70,9 +71,9 @@ def _flag(draw: Draw, probability: float) -> dict[str, Any]:
 
 
 def _emotions(draw: Draw) -> list[dict[str, Any]]:
-    weights = [draw.unit() ** 3 for _ in _EMOTIONS]
+    weights = [draw.unit() ** 3 for _ in EMOTIONS]
     total = sum(weights) or 1.0
-    scored = sorted(zip(_EMOTIONS, weights, strict=True), key=lambda pair: -pair[1])
+    scored = sorted(zip(EMOTIONS, weights, strict=True), key=lambda pair: -pair[1])
     return [{"Type": name, "Confidence": round(100 * weight / total, 4)} for name, weight in scored]
 
 

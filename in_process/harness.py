@@ -17,7 +17,7 @@ from video_pipeline.composition.collector import CollectorApp
 from video_pipeline.composition.starter import StarterApp
 from video_pipeline.dal.repository import PipelineRepository, VideoSummary
 from video_pipeline.models import JobStatus
-from video_pipeline.schema import STATUS_INDEX
+from video_pipeline.schema import STATUS_INDEX, WINDOW_SK_PREFIX
 
 from emulator import RekognitionVideoFake
 from emulator.jobs import JobProgress
@@ -99,16 +99,16 @@ class PipelineHarness:
         )
 
     def stored_detections(self, job_id: str) -> int:
-        """How many detection items the table holds for one job (duplicates would show as more)."""
+        """How many detections the job's packed window items hold (duplicates would show as more)."""
         client = boto3.client("dynamodb", region_name=self.resources.region)
         paginator = client.get_paginator("query")
         pages = paginator.paginate(
             TableName=self.resources.detections_table,
-            KeyConditionExpression="pk = :job",
-            ExpressionAttributeValues={":job": {"S": job_id}},
-            Select="COUNT",
+            KeyConditionExpression="pk = :job AND begins_with(sk, :window)",
+            ExpressionAttributeValues={":job": {"S": job_id}, ":window": {"S": WINDOW_SK_PREFIX}},
+            ProjectionExpression="n",
         )
-        return sum(int(page["Count"]) for page in pages)
+        return sum(int(item["n"]["N"]) for page in pages for item in page["Items"])
 
     def dead_letters(self) -> int:
         """Messages parked in either dead-letter queue."""

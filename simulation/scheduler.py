@@ -1,9 +1,11 @@
 """Concurrent handler invocations, one running at a time, switched at every AWS call.
 
-Each invocation is a thread, but a baton (one condition variable) lets only one of them, or the
-driver, run at once. An invocation gives the baton back at every AWS call it makes (a switch point)
-and whenever it sleeps; the driver then picks, with the scenario's seeded RNG, which runnable
-invocation goes on, or starts a new one. Runs are therefore deterministic per seed, yet two
+Each invocation is a thread, but a baton lets only one of them, or the driver, run at once: each
+invocation waits on an event of its own and the driver on one of its own, so a switch wakes exactly
+the thread whose turn it is (one shared condition would wake every live thread at every switch). An
+invocation gives the baton back at every AWS call it makes (a switch point) and whenever it sleeps;
+the driver then picks, with the scenario's seeded RNG, which runnable invocation goes on, or starts
+a new one. Runs are therefore deterministic per seed, yet two
 invocations interleave at any AWS call, as they do in Lambda.
 
 An invocation is killed by raising `InvocationKilled` (a BaseException, which the handlers' own
@@ -42,6 +44,8 @@ class Invocation:
     steps: int = 0
     calls: list[str] = field(default_factory=list)
     thread: threading.Thread | None = None
+    # Set by the driver when it is this invocation's turn to run.
+    go: threading.Event = field(default_factory=threading.Event)
 
     @property
     def killed(self) -> bool:
@@ -55,8 +59,7 @@ class Scheduler:
     def __init__(self, clock: VirtualTime, rng: random.Random) -> None:
         self.clock = clock
         self.rng = rng
-        self._baton = threading.Condition()
-        self._turn: Invocation | None = None  # None: the driver runs
+        self._driver_turn = threading.Event()  # set by an invocation that hands the baton back
         self._local = threading.local()
         self.live: list[Invocation] = []
         self.finished: list[Invocation] = []
@@ -96,11 +99,9 @@ class Scheduler:
         if any(other is not invocation and other.steps and not other.returned for other in self.live):
             self.interleaved += 1
         invocation.steps += 1
-        with self._baton:
-            self._turn = invocation
-            self._baton.notify_all()
-            while self._turn is not None:
-                self._baton.wait()
+        self._driver_turn.clear()
+        invocation.go.set()
+        self._driver_turn.wait()
         if invocation.done:
             self.live.remove(invocation)
             self.finished.append(invocation)
@@ -114,7 +115,7 @@ class Scheduler:
 
     def _main(self, invocation: Invocation, body: Callable[[Invocation], Any]) -> None:
         self._local.invocation = invocation
-        self._wait_for_turn(invocation)
+        invocation.go.wait()
         try:
             self._check(invocation)
             invocation.outcome = body(invocation)
@@ -123,25 +124,18 @@ class Scheduler:
         finally:
             invocation.done = True
             invocation.ended_at = self.clock.now
-            with self._baton:
-                self._turn = None
-                self._baton.notify_all()
-
-    def _wait_for_turn(self, invocation: Invocation) -> None:
-        with self._baton:
-            while self._turn is not invocation:
-                self._baton.wait()
+            invocation.go.clear()
+            self._driver_turn.set()
 
     def switch(self) -> None:
         """A switch point: hand the baton to the driver; raise if this invocation was killed meanwhile."""
         invocation = self.current()
         if invocation is None:
             return
-        with self._baton:
-            self._turn = None
-            self._baton.notify_all()
-            while self._turn is not invocation:
-                self._baton.wait()
+        # Cleared before the driver may run, so the next `go.set()` cannot be lost.
+        invocation.go.clear()
+        self._driver_turn.set()
+        invocation.go.wait()
         self._check(invocation)
 
     def sleep(self, seconds: float) -> None:

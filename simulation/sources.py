@@ -4,6 +4,10 @@ An event source receives a batch (up to its batch size, with the queue's visibil
 while fewer than its maximum concurrency of invocations run, and starts an invocation with it. When
 the handler returns, the messages not reported in `batchItemFailures` are deleted; when it crashes
 or times out, none is, and all come back once their visibility timeout has passed.
+
+The poller is AWS's part, not the pipeline's: it receives and deletes straight on moto's queue
+rather than through botocore, which cost about a third of each waiting upload's visit. Its delete
+still comes after a switch point, so other invocations can run between a handler's return and it.
 """
 
 from __future__ import annotations
@@ -139,17 +143,31 @@ class QueueSource:
         self.running = [invocation for invocation in self.running if not invocation.done]
         return len(self.running) < self._max_concurrency and self.next_visible() <= now
 
+    def _queue_backend(self) -> Any:
+        return sqs_models.sqs_backends[ACCOUNT_ID][self._region]
+
+    def _receive(self) -> list[dict[str, Any]]:
+        """ReceiveMessage with the queue's visibility timeout, shaped as the API answers it."""
+        backend = self._queue_backend()
+        visibility = int(backend.get_queue(self._queue_name).visibility_timeout)
+        return [
+            {
+                "MessageId": message.id,
+                "ReceiptHandle": message.receipt_handle,
+                "Body": message.body,
+                "MD5OfBody": message.body_md5,
+                "Attributes": {
+                    "ApproximateReceiveCount": str(message.approximate_receive_count),
+                    "SentTimestamp": str(message.sent_timestamp),
+                },
+                "MessageAttributes": dict(message.message_attributes),
+            }
+            for message in backend.receive_message(self._queue_name, self._batch_size, 0, visibility, ["All"])
+        ]
+
     def poll(self) -> bool:
         """Receive one batch and start an invocation with it (on the driver); False if none came."""
-        messages = [
-            dict(message)
-            for message in self._sqs.receive_message(
-                QueueUrl=self._queue_url,
-                MaxNumberOfMessages=self._batch_size,
-                AttributeNames=["All"],
-                MessageAttributeNames=["All"],
-            ).get("Messages", [])
-        ]
+        messages = self._receive()
         self._calls.sqs_changes += 1
         if not messages:
             return False
@@ -173,9 +191,12 @@ class QueueSource:
             self.crashed += crashed
             self.environments.give_back(environment, crashed=crashed)
         failed = {failure["itemIdentifier"] for failure in response.get("batchItemFailures", [])}
+        self._scheduler.switch()
+        backend = self._queue_backend()
         for message in messages:
             if message["MessageId"] not in failed:
-                self._sqs.delete_message(QueueUrl=self._queue_url, ReceiptHandle=message["ReceiptHandle"])
+                backend.delete_message(self._queue_name, message["ReceiptHandle"])
+        self._calls.sqs_changes += 1
         return response
 
     def _duplicate(self, messages: list[dict[str, Any]]) -> None:

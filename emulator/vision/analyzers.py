@@ -88,30 +88,34 @@ class VideoAnalyzer(ABC):
         except (ServiceError, MediaError) as error:
             # Admitted at Start but unreadable now (replaced, truncated): the job fails, as in the service.
             raise AnalysisError(error.message) from None
-        elements = [element for frame in examination.frames for element in self.elements(frame)]
+        elements = [element for frame in examination.frames for element in self.elements(frame, request.params)]
         request.report_progress(1.0)
         return ScriptedSource(elements, examination.info.video_metadata(), by_start(request.start_operation).sort_keys)
 
     @abstractmethod
-    def elements(self, frame: FrameFindings) -> list[Element]:
-        """This analysis's result elements for one examined frame."""
+    def elements(self, frame: FrameFindings, params: Mapping[str, Any]) -> list[Element]:
+        """This analysis's result elements for one examined frame, for a job started with `params`."""
 
 
-def _face_detail(finding: FaceFinding) -> dict[str, Any]:
+def _face_detail(finding: FaceFinding, *, all_attributes: bool = False) -> dict[str, Any]:
     detail: dict[str, Any] = {"BoundingBox": finding.found.box, "Confidence": finding.found.confidence}
     if isinstance(finding.found, DlibFound):
         detail["Landmarks"] = finding.found.geometry.landmarks
         detail["Pose"] = finding.found.geometry.pose
     detail["Quality"] = finding.quality
+    if all_attributes:
+        detail.update(finding.attributes)
     return detail
 
 
 class FaceAnalyzer(VideoAnalyzer):
-    """Frontal faces. Attributes (age, emotions, pose) have no offline model and are left out."""
+    """Frontal faces; with `FaceAttributes=ALL`, the attributes the pixels can tell and a stated unknown
+    for the rest (emulator/vision/attributes.py)."""
 
     note: str | None = (
         "faces: dlib HOG detector; box, confidence, landmarks and pose (estimated from 5 points), quality; "
-        "no attributes (no offline model with a permissive licence)"
+        "with FaceAttributes=ALL, eyes, mouth, glasses and facial hair estimated from pixels, "
+        "age, gender, smile and emotions unknown (no offline model with a permissive licence)"
     )
     looks = Looks(faces=True, persons=False)
 
@@ -121,8 +125,12 @@ class FaceAnalyzer(VideoAnalyzer):
         sampling = sampling or Sampling()
         super().__init__(sampling, examiner or Examiner(sampling.every_ms, self.looks, faces=detector))
 
-    def elements(self, frame: FrameFindings) -> list[Element]:
-        return [{"Timestamp": frame.timestamp_ms, "Face": _face_detail(face)} for face in frame.faces]
+    def elements(self, frame: FrameFindings, params: Mapping[str, Any]) -> list[Element]:
+        all_attributes = params.get("FaceAttributes", "DEFAULT") == "ALL"
+        return [
+            {"Timestamp": frame.timestamp_ms, "Face": _face_detail(face, all_attributes=all_attributes)}
+            for face in frame.faces
+        ]
 
 
 class _SeesPersons(VideoAnalyzer):
@@ -142,7 +150,7 @@ class PersonAnalyzer(_SeesPersons):
 
     note: str | None = "persons: OpenCV HOG people detector, kept when a track persists and moves"
 
-    def elements(self, frame: FrameFindings) -> list[Element]:
+    def elements(self, frame: FrameFindings, params: Mapping[str, Any]) -> list[Element]:
         return [
             {"Timestamp": frame.timestamp_ms, "Person": {"Index": person.index, "BoundingBox": person.found.box}}
             for person in frame.persons
@@ -158,7 +166,7 @@ class PersonLabelAnalyzer(_SeesPersons):
         "(other labels have no offline model)"
     )
 
-    def elements(self, frame: FrameFindings) -> list[Element]:
+    def elements(self, frame: FrameFindings, params: Mapping[str, Any]) -> list[Element]:
         if not frame.persons:
             return []
         found = [person.found for person in frame.persons]
@@ -196,7 +204,7 @@ class CelebrityAnalyzer(VideoAnalyzer):
         else:
             self.note = f"celebrities: matched against a gallery of {len(gallery.known)} known face(s)"
 
-    def elements(self, frame: FrameFindings) -> list[Element]:
+    def elements(self, frame: FrameFindings, params: Mapping[str, Any]) -> list[Element]:
         elements: list[Element] = []
         for face in frame.faces:
             if self._gallery is None or face.celebrity is None:

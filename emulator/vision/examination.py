@@ -17,15 +17,17 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import cv2
 import numpy as np
 
+from emulator.vision.attributes import estimate_attributes
 from emulator.vision.celebrities import FaceGallery, KnownFace
+from emulator.vision.continuity import steady_faces
 from emulator.vision.decode import MediaInfo, SampledFrame, probe, sample
 from emulator.vision.detectors import Found, Image, PersonDetector, quality
-from emulator.vision.faces import FaceDetector
+from emulator.vision.faces import DlibFound, FaceDetector
 from emulator.vision.persons import PersonObservation, consistent_people
 
 # Faces are found on frames at most this wide, people on frames at most PERSON_WIDTH wide: at 1080p
@@ -40,6 +42,12 @@ class FaceFinding:
     found: Found
     quality: dict[str, float]
     celebrity: tuple[KnownFace, float] | None = None
+    # What `FaceAttributes=ALL` adds (emulator/vision/attributes.py), measured while the frame is at hand.
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def box(self) -> dict[str, float]:
+        return self.found.box
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,13 +214,14 @@ class Examiner:
                 if owned:
                     pool.shutdown()
         people = consistent_people([frame.persons for frame in raw])
+        faces = steady_faces([frame.faces for frame in raw])
         frames = tuple(
             FrameFindings(
                 frame.timestamp_ms,
-                frame.faces,
+                tuple(steady),
                 tuple(TrackedPerson(index, observation.found) for index, observation in kept),
             )
-            for frame, kept in zip(raw, people, strict=True)
+            for frame, steady, kept in zip(raw, faces, people, strict=True)
         )
         self._report(state, 1.0)
         return Examination(info, frames)
@@ -256,7 +265,8 @@ class Examiner:
             crop = image[top : top + int(box["Height"] * height), left : left + int(box["Width"] * width)]
             if crop.size:
                 celebrity = self._gallery.match(crop)
-        return FaceFinding(found, quality(image, found.box), celebrity)
+        attributes = estimate_attributes(image, found.geometry.landmarks) if isinstance(found, DlibFound) else {}
+        return FaceFinding(found, quality(image, found.box), celebrity, attributes)
 
 
 _PROCESS_EXAMINER: Examiner | None = None

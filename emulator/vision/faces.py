@@ -24,13 +24,22 @@ import numpy as np
 
 from emulator.vision.detectors import Found, Image, ratio_box
 
-# dlib's HOG window finds faces from about 80 pixels; frames whose shorter side is below this are
-# upsampled (once or twice) so that faces of a sixth of the frame's height are found.
-_MIN_SHORT_SIDE = 540
+# dlib's HOG window finds faces from about 80 pixels; frames whose shorter side is below 540 are
+# upsampled (doubled, up to twice, towards 1080) so that the small faces of small videos are found: a
+# 27-pixel face in a 640x272 street scene needs the frame doubled twice. The detector's cost grows with
+# the pixels it scans, so doubling stops at a budget of about 1.5 HD frames: 640x360 is doubled once.
+_UPSAMPLE_BELOW = 540
+_UPSAMPLE_TOWARDS = 1080
 _MAX_UPSAMPLE = 2
-# Below 0 keeps the detector's near misses; the benchmark on real clips (benchmarks/analyzer_accuracy.py)
-# chose this threshold for precision first.
+_PIXEL_BUDGET = 3_200_000
+# dlib's margin for a face, at the frame's own resolution and on an upsampled frame. Interpolated pixels
+# blur the gradients the detector reads, so the small faces of a small video score below 0 (-0.3 to 0
+# for a cyclist's 27-pixel face in a street scene); at the frame's own size near misses are false
+# (a cartoon rabbit's face scores -0.3 to 0). What a low threshold adds falsely rarely comes back on the
+# next sampled frame, and `continuity.steady_faces` drops that. Both chosen on the real clips
+# (benchmarks/analyzer_accuracy.py), so they are fitted to three clips, not validated beyond them.
 _THRESHOLD = 0.0
+_UPSAMPLED_THRESHOLD = -0.35
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +53,22 @@ class DlibFound(Found):
     geometry: FaceGeometry = field(default_factory=FaceGeometry)
 
 
-def _logistic_percent(score: float) -> float:
-    """dlib's SVM margin onto 50-100: the threshold is a coin toss, a margin of 1 is about 95%."""
-    return round(100.0 / (1.0 + math.exp(-3.0 * (score - _THRESHOLD + 0.05))), 3)
+def _logistic_percent(margin: float) -> float:
+    """A margin above the threshold onto 50-100: the threshold is a coin toss, a margin of 1 is about 95%."""
+    return round(100.0 / (1.0 + math.exp(-3.0 * (margin + 0.05))), 3)
 
 
-def upsampling(short_side: int) -> int:
+def upsampling(height: int, width: int) -> int:
+    """How many times the detector doubles a frame of this size before scanning it."""
+    short_side = min(height, width)
+    if short_side >= _UPSAMPLE_BELOW:
+        return 0
     times = 0
-    while short_side * 2**times < _MIN_SHORT_SIDE and times < _MAX_UPSAMPLE:
+    while (
+        short_side * 2**times < _UPSAMPLE_TOWARDS
+        and times < _MAX_UPSAMPLE
+        and height * width * 4 ** (times + 1) <= _PIXEL_BUDGET
+    ):
         times += 1
     return times
 
@@ -59,8 +76,8 @@ def upsampling(short_side: int) -> int:
 class FaceDetector:
     """Faces, with landmarks and pose, in Rekognition's framing and units; safe to share between threads."""
 
-    def __init__(self, threshold: float = _THRESHOLD) -> None:
-        self._threshold = threshold
+    def __init__(self, threshold: float = _THRESHOLD, upsampled_threshold: float = _UPSAMPLED_THRESHOLD) -> None:
+        self._thresholds = (threshold, upsampled_threshold)
         self._local = threading.local()  # dlib's detector and predictor keep per-call scratch state
 
     def _models(self) -> tuple[Any, Any]:
@@ -72,12 +89,14 @@ class FaceDetector:
         return models
 
     def pixel_boxes(self, frame: Image) -> list[tuple[tuple[int, int, int, int], float]]:
-        """Faces in dlib's own framing, pixels (x, y, width, height), with the detector's margin."""
+        """Faces in dlib's own framing, pixels (x, y, width, height), with their margin above the threshold."""
         detector, _predictor = self._models()
         rgb = np.ascontiguousarray(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
-        rects, scores, _kinds = detector.run(rgb, upsampling(min(frame.shape[:2])), self._threshold)
+        times = upsampling(*frame.shape[:2])
+        threshold = self._thresholds[1 if times else 0]
+        rects, scores, _kinds = detector.run(rgb, times, threshold)
         return [
-            ((rect.left(), rect.top(), rect.width(), rect.height()), float(score))
+            ((rect.left(), rect.top(), rect.width(), rect.height()), float(score) - threshold)
             for rect, score in zip(rects, scores, strict=True)
         ]
 

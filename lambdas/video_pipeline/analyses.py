@@ -24,12 +24,14 @@ class EntityScope(Enum):
 
 @dataclass(frozen=True, slots=True)
 class EntityRule:
-    """How a detection feeds the by-entity index (celebrity appearances, person tracks)."""
+    """How detections feed the by-entity index: one item per appearance (a celebrity's, a person's run)."""
 
     prefix: str
     scope: EntityScope
     identity: Callable[[Mapping[str, Any]], str | None]
     label: Callable[[Mapping[str, Any]], str | None]
+    # The detection's box and how good a view it is: an appearance keeps its best one.
+    view: Callable[[Mapping[str, Any]], tuple[Mapping[str, Any] | None, float]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,21 @@ def _celebrity_name(element: Mapping[str, Any]) -> str | None:
     return str(name) if name else None
 
 
+def _celebrity_view(element: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, float]:
+    celebrity = element.get("Celebrity") or {}
+    box = (celebrity.get("Face") or {}).get("BoundingBox") or celebrity.get("BoundingBox")
+    return box, float(celebrity.get("Confidence") or 0.0)
+
+
+def _person_view(element: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, float]:
+    """A person is seen best where the box is largest (GetPersonTracking gives no confidence)."""
+    box = (element.get("Person") or {}).get("BoundingBox") or {}
+    try:
+        return box or None, float(box.get("Width", 0)) * float(box.get("Height", 0))
+    except (TypeError, ValueError):
+        return box or None, 0.0
+
+
 def _person_index(element: Mapping[str, Any]) -> str | None:
     index = (element.get("Person") or {}).get("Index")
     return str(index) if index is not None else None
@@ -105,7 +122,13 @@ CELEBRITIES = Analysis(
     result_key="Celebrities",
     notification_api="CELEBRITY_RECOGNITION",
     get_parameters={"SortBy": "TIMESTAMP"},
-    entity=EntityRule(prefix="CELEB", scope=EntityScope.ACCOUNT, identity=_celebrity_id, label=_celebrity_name),
+    entity=EntityRule(
+        prefix="CELEB",
+        scope=EntityScope.ACCOUNT,
+        identity=_celebrity_id,
+        label=_celebrity_name,
+        view=_celebrity_view,
+    ),
 )
 
 PERSONS = Analysis(
@@ -115,7 +138,9 @@ PERSONS = Analysis(
     result_key="Persons",
     notification_api="PERSON_TRACKING",
     get_parameters={"SortBy": "TIMESTAMP"},
-    entity=EntityRule(prefix="TRACK", scope=EntityScope.JOB, identity=_person_index, label=_person_index),
+    entity=EntityRule(
+        prefix="TRACK", scope=EntityScope.JOB, identity=_person_index, label=_person_index, view=_person_view
+    ),
     retirement_note="Rekognition People Pathing (StartPersonTracking) ended on 2025-10-31",
 )
 

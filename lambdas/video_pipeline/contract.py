@@ -92,5 +92,5 @@ STARTER_MAX_RECEIVE_COUNT = 15
 COLLECTOR_MAX_RECEIVE_COUNT = 5
 
 
-# The results archive: `results/<video_id>/<analysis>/<job_id>/page-00000.json.gz` (dal/archive.py).
+# The results archive: `results/<video_id>/<analysis>/<job_id>/page-00000.json.gz` (its key formats: schema.py).
 ARCHIVE_ROOT = "results"

@@ -94,6 +94,8 @@ class Checkpoint:
     video_metadata: dict[str, Any] | None = None
     # What a stateful result stream (the person tracker) holds between pages.
     stream_state: dict[str, Any] | None = None
+    # The packed item and the appearances still open (logic/detections.py).
+    packing_state: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

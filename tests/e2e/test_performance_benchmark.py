@@ -42,8 +42,10 @@ def test_collector_rows_cover_every_analysis_with_writes_near_the_batch_floor(qu
             columns = line.split()
             assert len(columns) == 21, line
             batch_writes, floor = float(columns[14]), float(columns[15])
-            # 25 items per BatchWriteItem: at most a partial batch per page above the floor (the 5% target).
-            assert floor <= batch_writes <= floor * 1.05, line
+            # 25 items per BatchWriteItem: packed items are written as each Get* page of 1,000 results
+            # closes them, so at most one partial batch per page (<= 1 per 1,000 detections) and one for
+            # the items the stream's end closes, above the floor.
+            assert floor <= batch_writes <= floor + 2.0, line
             assert float(columns[20]) > 0  # a traced peak was measured
 
 

@@ -237,3 +237,37 @@ def test_faces_carry_landmarks_and_pose_where_the_face_is(clip):
         assert max(points["eyeLeft"][1], points["eyeRight"][1]) < points["nose"][1] < points["mouthLeft"][1]
         assert set(face["Pose"]) == {"Roll", "Yaw", "Pitch"}
         assert abs(face["Pose"]["Roll"]) < 10 and abs(face["Pose"]["Yaw"]) < 30, face["Pose"]
+
+
+ALL_ONLY_MEMBERS = {
+    "AgeRange",
+    "Smile",
+    "Eyeglasses",
+    "Sunglasses",
+    "Gender",
+    "Beard",
+    "Mustache",
+    "EyesOpen",
+    "MouthOpen",
+    "Emotions",
+}
+
+
+def test_face_attributes_all_adds_every_member_the_service_returns_and_default_none(real, clip):
+    path, _truth = clip
+    upload("clip.mp4", path.read_bytes())
+    _, default_faces = _run(real, "StartFaceDetection", "clip.mp4")
+    _, all_faces = _run(real, "StartFaceDetection", "clip.mp4", FaceAttributes="ALL")
+    assert default_faces and len(all_faces) == len(default_faces)
+    for default, every in zip(default_faces, all_faces, strict=True):
+        assert not ALL_ONLY_MEMBERS & set(default["Face"]), default["Face"]
+        assert set(every["Face"]) == set(default["Face"]) | ALL_ONLY_MEMBERS, every["Face"]
+        assert every["Face"]["BoundingBox"] == default["Face"]["BoundingBox"]
+        # Never invented for video: the API reference says these are null for stored-video faces.
+        assert "FaceOccluded" not in every["Face"] and "EyeDirection" not in every["Face"]
+    face = all_faces[0]["Face"]
+    assert face["AgeRange"]["Low"] <= face["AgeRange"]["High"]
+    assert face["Gender"]["Value"] in {"Male", "Female"}
+    assert sum(emotion["Confidence"] for emotion in face["Emotions"]) == pytest.approx(100, abs=0.1)
+    for member in ("Smile", "Eyeglasses", "Sunglasses", "Beard", "Mustache", "EyesOpen", "MouthOpen"):
+        assert isinstance(face[member]["Value"], bool) and 50 <= face[member]["Confidence"] <= 75

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from video_pipeline.dal.jobs_store import JobsStore, job_sk, video_pk
+from video_pipeline.dal.jobs_store import JobsStore
 from video_pipeline.models import Checkpoint
+from video_pipeline.schema import job_sk, video_pk
 
 pytestmark = pytest.mark.integration
 

@@ -4,8 +4,8 @@ import json
 
 import boto3
 import pytest
-from video_pipeline.dal.job_slots import LEDGER_KEY
 from video_pipeline.models import JobStatus
+from video_pipeline.schema import LEDGER_KEY, job_sk, video_pk
 
 from tests.integration.events import failed_ids, invoke
 from tests.stored import expected_detections
@@ -131,7 +131,7 @@ def test_a_job_whose_starter_stopped_before_recording_it_is_adopted_from_rekogni
     other = started(harness, key="other.mp4")
     table = boto3.resource("dynamodb").Table(harness.resources.jobs_table)
     table.update_item(
-        Key={"pk": f"VIDEO#{video.video_id}", "sk": "JOB#faces"},
+        Key={"pk": video_pk(video.video_id), "sk": job_sk("faces")},
         UpdateExpression="SET #s = :s REMOVE job_id",
         ExpressionAttributeNames={"#s": "status"},
         ExpressionAttributeValues={":s": "STARTING"},

@@ -37,9 +37,10 @@ def test_the_labels_engine_asks_for_people_and_stores_tracks_shaped_like_people_
     indexes = {d.data["Person"]["Index"] for d in detections}
     assert len(indexes) == job.entity_count >= 2 and indexes == set(range(len(indexes)))
     for detection in detections:
-        assert set(detection.data) == {"Timestamp", "Person"} and detection.label == str(
-            detection.data["Person"]["Index"]
-        )
+        # GetPersonTracking's fields, and the pipeline's own mark on a person seen at one instant only.
+        assert set(detection.data) - {"SingleSighting"} == {"Timestamp", "Person"}
+        assert detection.data.get("SingleSighting", True) is True
+        assert detection.label == str(detection.data["Person"]["Index"])
     # The repository's person track works unchanged.
     track = harness.repository.person_track(video.video_id, 0, limit=1000).items
     assert track and {d.data["Person"]["Index"] for d in track} == {0}

@@ -114,3 +114,11 @@ def test_person_track_of_a_video_without_person_tracking_results(dashboard):
     video_id = a_video(dashboard, "samples/damaged-tracking.mp4")
     status, body = get(dashboard, f"/videos/{video_id}/persons/0")
     assert status == 200 and body == {"items": [], "cursor": None}
+
+
+def test_a_detections_cursor_past_its_window_is_an_empty_page_not_a_crash(dashboard):
+    video_id = a_video(dashboard, "samples/city-walk.mp4")
+    past = base64.urlsafe_b64encode(json.dumps({"ord": 0, "ts": 10**11}).encode()).decode()
+    path = f"/videos/{video_id}/analyses/faces/detections"
+    status, body = get(dashboard, path, f"start_ms=0&end_ms=1000&cursor={past}")
+    assert status == 200 and body["items"] == [] and body.get("cursor") is None

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import zlib
 from decimal import Decimal
 
 import boto3
 import pytest
 from moto import mock_aws
+from video_pipeline.schema import META_SK, WINDOW_MS, job_sk, video_pk, window_sk
 
 from in_process.environment import provision
 from local import snapshot
@@ -22,10 +24,13 @@ def test_a_saved_snapshot_reloads_into_identical_tables(tmp_path):
         source, copy = provision(prefix="source"), provision(prefix="copy")
         dynamodb = boto3.resource("dynamodb")
         jobs, detections = dynamodb.Table(source.jobs_table), dynamodb.Table(source.detections_table)
-        jobs.put_item(Item={"pk": "VIDEO#1", "sk": "META", "size": 12345, "analyses": ["faces"]})
-        jobs.put_item(Item={"pk": "VIDEO#1", "sk": "JOB#faces", "video_metadata": {"FrameRate": Decimal("29.97")}})
+        jobs.put_item(Item={"pk": video_pk("1"), "sk": META_SK, "size": 12345, "analyses": ["faces"]})
+        jobs.put_item(
+            Item={"pk": video_pk("1"), "sk": job_sk("faces"), "video_metadata": {"FrameRate": Decimal("29.97")}}
+        )
         for number in range(30):
-            detections.put_item(Item={"pk": "job", "sk": f"{number:012d}#00000000", "ts": number, "data": "{}"})
+            packed = zlib.compress(f'[{{"Timestamp":{number}}}]'.encode())
+            detections.put_item(Item={"pk": "job", "sk": window_sk(number * WINDOW_MS, number), "n": 1, "z": packed})
 
         path = tmp_path / "tables.json"
         saved = snapshot.save(path, jobs, detections)

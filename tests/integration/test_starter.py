@@ -206,7 +206,7 @@ def delayed(queue_url):
 
 
 def holders(harness):
-    from video_pipeline.dal.job_slots import LEDGER_KEY
+    from video_pipeline.schema import LEDGER_KEY
 
     table = boto3.resource("dynamodb").Table(harness.resources.jobs_table)
     return set((table.get_item(Key=LEDGER_KEY).get("Item") or {}).get("holders", set()))

@@ -15,12 +15,12 @@ from typing import Any
 
 import boto3
 from video_pipeline.dal.detections_store import DetectionsStore
-from video_pipeline.dal.job_slots import LEDGER_KEY
 from video_pipeline.dal.jobs_store import JobsStore
 from video_pipeline.dal.rekognition import RekognitionGateway
 from video_pipeline.logic.collecting import CollectOutcome
 from video_pipeline.logic.notifications import parse_notice
 from video_pipeline.models import JobStatus
+from video_pipeline.schema import LEDGER_KEY, META_SK
 
 from in_process.lambda_runtime import FakeLambdaContext
 from tests.integration.events import failed_ids, invoke
@@ -90,7 +90,7 @@ def job_items(harness) -> list[dict[str, Any]]:
     """What the jobs table holds of videos, but a deleted video's tombstone (its META item, marked)."""
     items = boto3.resource("dynamodb").Table(harness.resources.jobs_table).scan()["Items"]
     return [
-        item for item in items if item["pk"] != LEDGER_KEY["pk"] and not (item["sk"] == "META" and "erased_at" in item)
+        item for item in items if item["pk"] != LEDGER_KEY["pk"] and not (item["sk"] == META_SK and "erased_at" in item)
     ]
 
 

@@ -8,10 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 from video_pipeline.contract import Env
-from video_pipeline.dal.archive import job_prefix
-from video_pipeline.dal.job_slots import LEDGER_KEY
 from video_pipeline.logic.clock import format_instant
 from video_pipeline.models import JobStatus
+from video_pipeline.schema import LEDGER_KEY, META_SK, archive_job_prefix
 
 from in_process.functions import pipeline_functions
 from in_process.lambda_runtime import FakeLambdaContext, QueuePoller
@@ -157,9 +156,9 @@ def test_raw_pages_are_archived_and_rebuild_the_same_detections(harness):
     for name, job in jobs.items():
         keys = [
             o["Key"]
-            for o in s3.list_objects_v2(Bucket=archive_bucket, Prefix=job_prefix(video.video_id, name, job.job_id))[
-                "Contents"
-            ]
+            for o in s3.list_objects_v2(
+                Bucket=archive_bucket, Prefix=archive_job_prefix(video.video_id, name, job.job_id)
+            )["Contents"]
         ]
         assert keys == sorted(keys) and len(keys) == 2  # 1,500 raw elements: two pages
         page = json.loads(gzip.decompress(s3.get_object(Bucket=archive_bucket, Key=keys[0])["Body"].read()))
@@ -278,4 +277,4 @@ def test_deleting_a_running_video_keeps_its_slots_until_its_jobs_end_and_drops_t
     assert detection_videos(harness) == set() and archived_keys(harness) == []
     items = boto3.resource("dynamodb").Table(harness.resources.jobs_table).scan()["Items"]
     # No job record is left; the video's own record stays only as its tombstone (no face data).
-    assert [(item["sk"], "erased_at" in item) for item in items if item["pk"] != LEDGER_KEY["pk"]] == [("META", True)]
+    assert [(item["sk"], "erased_at" in item) for item in items if item["pk"] != LEDGER_KEY["pk"]] == [(META_SK, True)]

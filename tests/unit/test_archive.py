@@ -6,8 +6,9 @@ import gzip
 import json
 from typing import Any
 
-from video_pipeline.dal.archive import ResultsArchive, page_key
+from video_pipeline.dal.archive import ResultsArchive
 from video_pipeline.result_pages import SERVICE_BODY, ServiceElement, parse_page
+from video_pipeline.schema import archive_page_key
 
 
 class RecordingS3:
@@ -25,14 +26,14 @@ def test_a_page_read_from_the_service_is_archived_byte_for_byte():
     s3 = RecordingS3()
     page = {**parse_page(BODY.decode(), "Faces"), SERVICE_BODY: BODY, "ResponseMetadata": {"RequestId": "r"}}
     ResultsArchive(s3, "archive").put_page("vid", "faces", "job", 0, page)  # type: ignore[arg-type]
-    assert gzip.decompress(s3.objects[page_key("vid", "faces", "job", 0)]) == BODY
+    assert gzip.decompress(s3.objects[archive_page_key("vid", "faces", "job", 0)]) == BODY
 
 
 def test_a_page_without_the_services_body_is_encoded_without_its_metadata():
     s3 = RecordingS3()
     page = {"JobStatus": "SUCCEEDED", "Faces": [{"Timestamp": 40}], "ResponseMetadata": {"RequestId": "r"}}
     ResultsArchive(s3, "archive").put_page("vid", "faces", "job", 0, page)  # type: ignore[arg-type]
-    stored = gzip.decompress(s3.objects[page_key("vid", "faces", "job", 0)])
+    stored = gzip.decompress(s3.objects[archive_page_key("vid", "faces", "job", 0)])
     assert json.loads(stored) == {"JobStatus": "SUCCEEDED", "Faces": [{"Timestamp": 40}]}
     (element,) = parse_page(stored.decode(), "Faces")["Faces"]
     assert type(element) is ServiceElement and element.text == '{"Timestamp":40}'

@@ -18,11 +18,13 @@ from video_pipeline.logic.collecting import (
     CollectReport,
     ResultCollector,
 )
+from video_pipeline.logic.detections import unpack_elements
 from video_pipeline.logic.errors import RetryLaterError
 from video_pipeline.logic.identity import holder_id, job_tag
 from video_pipeline.logic.notifications import CompletionNotice
 from video_pipeline.logic.retry import Backoff
 from video_pipeline.models import JobRecord, JobStatus
+from video_pipeline.schema import WINDOW_MS, WINDOW_SK_PREFIX, position_key, window_sk_parts
 
 from tests.unit.fakes import (
     Clock,
@@ -39,8 +41,8 @@ HOLDER = holder_id(VIDEO, "faces")
 BACKOFF = Backoff(attempts=3)
 
 
-def elements(count: int) -> list[dict[str, Any]]:
-    return [{"Timestamp": 40 * n, "Face": {"Confidence": 99.0, "Id": n}} for n in range(count)]
+def elements(count: int, spacing: int = 40) -> list[dict[str, Any]]:
+    return [{"Timestamp": spacing * n, "Face": {"Confidence": 99.0, "Id": n}} for n in range(count)]
 
 
 @dataclass
@@ -102,7 +104,19 @@ class World:
         return self.jobs.record(VIDEO, self.analysis.name)
 
     def stored(self) -> list[tuple[str, str]]:
-        return [(item["sk"]["S"], item["data"]["S"]) for item in self.detections.of_job(JOB_ID)]
+        """The job's stored detections in stream order: (timestamp#position, element JSON)."""
+        windows = [item for item in self.detections.of_job(JOB_ID) if item["sk"]["S"].startswith(WINDOW_SK_PREFIX)]
+        found = []
+        for item in windows:
+            first = window_sk_parts(item["sk"]["S"])[1]
+            for offset, element in enumerate(unpack_elements(item["z"]["B"])):
+                found.append(
+                    (
+                        position_key(element["Timestamp"], first + offset),
+                        json.dumps(element, separators=(",", ":"), ensure_ascii=False),
+                    )
+                )
+        return sorted(found, key=lambda detection: detection[0][13:])
 
     def state_changes(self) -> list[str]:
         return [method for method, _key in self.jobs.writes if method != "touch"]
@@ -208,8 +222,9 @@ def test_a_video_erased_between_reading_its_job_and_collecting_keeps_the_slot_of
 
 def test_an_erased_job_that_ended_has_its_data_erased_and_its_slot_freed() -> None:
     world = World()
-    world.rekognition.finish(JOB_ID, elements=elements(5))
-    world.collect(time_left=lambda: 0.0)  # one page stored before a handover
+    # One window per element: the first page closes (stores) its first item before a handover.
+    world.rekognition.finish(JOB_ID, elements=elements(5, spacing=WINDOW_MS))
+    world.collect(time_left=lambda: 0.0)
     assert world.stored() and world.archive.pages
     world.jobs.mark_erased(VIDEO, ["faces"], world.clock())
 
@@ -253,11 +268,11 @@ def test_an_erasure_too_long_for_the_invocation_continues_in_the_next_delivery()
 
 def test_a_handover_saves_a_checkpoint_and_the_next_call_resumes_to_the_same_items() -> None:
     single = World()
-    single.rekognition.finish(JOB_ID, elements=elements(7))
+    single.rekognition.finish(JOB_ID, elements=elements(7, spacing=WINDOW_MS))
     single.collect()
 
     world = World()
-    world.rekognition.finish(JOB_ID, elements=elements(7))
+    world.rekognition.finish(JOB_ID, elements=elements(7, spacing=WINDOW_MS))
     first = world.collect(time_left=lambda: HANDOVER_SECONDS - 1)
 
     assert (first.outcome, first.detections) == (CollectOutcome.CONTINUED, 2)
@@ -266,7 +281,9 @@ def test_a_handover_saves_a_checkpoint_and_the_next_call_resumes_to_the_same_ite
     assert (checkpoint.next_token, checkpoint.detections, checkpoint.pages) == (f"{JOB_ID}:2", 2, 1)
     assert world.record.status is JobStatus.IN_PROGRESS
     assert HOLDER in world.slots.holders
-    assert len(world.stored()) == 2
+    # The first element's window is closed and stored; the second's is still open, held in the checkpoint.
+    assert len(world.stored()) == 1
+    assert checkpoint.packing_state and len(checkpoint.packing_state["open"]["texts"]) == 1
 
     world.clock.advance(timedelta(seconds=30))
     second = world.collect(time_left=lambda: HANDOVER_SECONDS + 1)

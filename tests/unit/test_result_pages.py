@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import zlib
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from video_pipeline.analyses import FACES
-from video_pipeline.logic.detections import JobContext, ResultTally, detection_items
+from video_pipeline.logic.detections import DetectionPacker, JobContext, ResultTally
 from video_pipeline.result_pages import ServiceElement, parse_page
 
 RESULT_KEY = "Faces"
@@ -100,8 +101,14 @@ def test_a_service_element_is_stored_as_the_service_wrote_it():
     text = '{"Faces":[{"Face":{"Confidence":99.50},"Timestamp":40,"Name":"caf\\u00e9"}]}'
     (element,) = parse_page(text, RESULT_KEY)[RESULT_KEY]
     context = JobContext("job1", "vid1", FACES, "2026-11-22T10:00:00.000Z")
-    (item,) = detection_items(context, [element], ResultTally())
-    assert item["data"] == {"S": '{"Face":{"Confidence":99.50},"Timestamp":40,"Name":"caf\\u00e9"}'}
-    assert item["sk"] == {"S": "000000000040#00000000"}
-    derived = detection_items(context, [dict(element)], ResultTally())[0]
-    assert derived["data"] == {"S": '{"Face":{"Confidence":99.5},"Timestamp":40,"Name":"café"}'}
+    service = DetectionPacker(context)
+    service.pack([element], ResultTally())
+    (item,) = service.finish()
+    assert (
+        zlib.decompress(item["z"]["B"]).decode() == '[{"Face":{"Confidence":99.50},"Timestamp":40,"Name":"caf\\u00e9"}]'
+    )
+    assert item["sk"] == {"S": "W#000000000000#00000000"}
+    packer = DetectionPacker(context)
+    packer.pack([dict(element)], ResultTally())
+    (derived,) = packer.finish()
+    assert zlib.decompress(derived["z"]["B"]).decode() == '[{"Face":{"Confidence":99.5},"Timestamp":40,"Name":"café"}]'

@@ -65,11 +65,21 @@ def test_a_one_off_detection_is_kept_as_a_single_sighting_track():
     frames[5][1].append(person(0.7, top=0.1))
     tracker = PersonTracker()
     emitted = [tracked for timestamp, detections in frames for tracked in tracker.update(timestamp, detections)]
+    emitted += tracker.finish()
     walker = [tracked for tracked in emitted if tracked.index == 0]
     (one_off,) = [tracked for tracked in emitted if tracked.index != 0]
-    assert len(walker) == 10 and [tracked.confirmed for tracked in walker] == [False] + [True] * 9
-    assert (one_off.timestamp, one_off.detection.box.left, one_off.confirmed) == (5 * STEP_MS, 0.7, False)
+    assert [tracked.timestamp for tracked in walker] == [step * STEP_MS for step in range(10)]
+    assert not any(tracked.single_sighting for tracked in walker)
+    assert (one_off.timestamp, one_off.detection.box.left, one_off.single_sighting) == (5 * STEP_MS, 0.7, True)
     assert tracker.single_sightings == 1 and tracker.tracks_started == 2
+
+
+def test_a_person_seen_in_the_last_instant_only_is_emitted_when_the_results_end():
+    tracker = PersonTracker()
+    assert tracker.update(0, [person(0.1)]) == []  # held: the next instant says what it is
+    (last,) = tracker.finish()
+    assert (last.index, last.timestamp, last.single_sighting) == (0, 0, True)
+    assert tracker.single_sightings == 1
 
 
 def test_people_seen_at_one_instant_only_are_stored():
@@ -78,12 +88,15 @@ def test_people_seen_at_one_instant_only_are_stored():
     stream = PersonsFromLabels()
     stored = [*stream.feed([label(0, 0.1, 0.6)]), *stream.finish()]
     assert [(element["Timestamp"], element["Person"]["Index"]) for element in stored] == [(0, 0), (0, 1)]
+    assert [element.get("SingleSighting") for element in stored] == [True, True]
     tracker = PersonTracker()
-    found = tracker.update(0, [person(0.1), person(0.6)])
-    assert [tracked.confirmed for tracked in found] == [False, False] and tracker.single_sightings == 2
-    # Seen again, each becomes an ordinary track; nothing is counted twice.
-    assert [tracked.confirmed for tracked in tracker.update(STEP_MS, [person(0.11), person(0.61)])] == [True, True]
-    assert tracker.single_sightings == 0
+    assert tracker.update(0, [person(0.1), person(0.6)]) == [] and tracker.single_sightings == 2
+    # Seen again, each becomes an ordinary track, both sightings unmarked; nothing is counted twice.
+    found = tracker.update(STEP_MS, [person(0.11), person(0.61)])
+    assert [(tracked.timestamp, tracked.single_sighting) for tracked in found] == [(0, False)] * 2 + [
+        (STEP_MS, False)
+    ] * 2
+    assert tracker.single_sightings == 0 and tracker.finish() == []
 
 
 def test_a_checkpoint_from_before_birth_indexes_still_confirms_its_track():

@@ -3,8 +3,8 @@
 A page read by the gateway carries the service's own body, which is stored as it came; a page from
 anywhere else is encoded compactly.
 
-Keys are predictable - `results/{video_id}/{analysis}/{job_id}/page-00000.json.gz` - so the results
-of any video can be found and re-derived without paying Rekognition again.
+Keys are predictable - `results/{video_id}/{analysis}/{job_id}/page-00000.json.gz`, declared in
+`schema` - so the results of any video can be found and re-derived without paying Rekognition again.
 """
 
 from __future__ import annotations
@@ -14,28 +14,15 @@ import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from video_pipeline.contract import ARCHIVE_ROOT
 from video_pipeline.result_pages import SERVICE_BODY, parse_page
+from video_pipeline.schema import archive_job_prefix, archive_page_key, archive_video_prefix
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-ROOT = ARCHIVE_ROOT
 _LIST_PAGE = 1000
 # S3's DeleteObjects takes at most 1,000 keys.
 _DELETE_BATCH = 1000
-
-
-def video_prefix(video_id: str) -> str:
-    return f"{ROOT}/{video_id}/"
-
-
-def job_prefix(video_id: str, analysis: str, job_id: str) -> str:
-    return f"{video_prefix(video_id)}{analysis}/{job_id}/"
-
-
-def page_key(video_id: str, analysis: str, job_id: str, number: int) -> str:
-    return f"{job_prefix(video_id, analysis, job_id)}page-{number:05d}.json.gz"
 
 
 class ResultsArchive:
@@ -51,7 +38,7 @@ class ResultsArchive:
         body = gzip.compress(raw, compresslevel=6)
         self._client.put_object(
             Bucket=self.bucket,
-            Key=page_key(video_id, analysis, job_id, number),
+            Key=archive_page_key(video_id, analysis, job_id, number),
             Body=body,
             ContentType="application/json",
             ContentEncoding="gzip",
@@ -59,17 +46,17 @@ class ResultsArchive:
 
     def pages(self, video_id: str, analysis: str, job_id: str, result_key: str) -> Iterator[dict[str, Any]]:
         """The archived pages of one job, in stream order, read as the gateway reads the service's."""
-        for key in sorted(self._keys(job_prefix(video_id, analysis, job_id))):
+        for key in sorted(self._keys(archive_job_prefix(video_id, analysis, job_id))):
             body = self._client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
             yield parse_page(gzip.decompress(body).decode("utf-8"), result_key)
 
     def delete_video(self, video_id: str) -> int:
         """Delete every archived page of a video; returns how many objects were removed."""
-        return self._delete_under(video_prefix(video_id))
+        return self._delete_under(archive_video_prefix(video_id))
 
     def delete_job(self, video_id: str, analysis: str, job_id: str) -> int:
         """Delete every archived page of one job; returns how many objects were removed."""
-        return self._delete_under(job_prefix(video_id, analysis, job_id))
+        return self._delete_under(archive_job_prefix(video_id, analysis, job_id))
 
     def _delete_under(self, prefix: str) -> int:
         keys = list(self._keys(prefix))

@@ -1,4 +1,8 @@
-"""The detections table: written in BatchWriteItem chunks, every unprocessed item retried."""
+"""The detections table: written in BatchWriteItem chunks, every unprocessed item retried.
+
+Items are the packed windows and appearances of `logic/detections.py`: a job's items share its
+partition, so deleting a job's detections is one Query (keys only) and BatchWriteItem deletes.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from botocore.exceptions import ClientError
 from video_pipeline.dal.errors import is_throttling
 from video_pipeline.logic.errors import RetryLaterError
 from video_pipeline.logic.retry import Backoff
-from video_pipeline.schema import EXPIRY_ATTRIBUTE
+from video_pipeline.schema import APPEARANCE_SK_PREFIX, EXPIRY_ATTRIBUTE
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -52,12 +56,25 @@ class DetectionsStore:
 
     def delete_job(self, job_id: str, time_left: Callable[[], float], reserve_seconds: float) -> bool:
         """Delete a job's detections; False if time ran short first (call again: progress is kept)."""
+        return self._delete(job_id, time_left, reserve_seconds, legacy_only=False)
+
+    def delete_legacy(self, job_id: str) -> None:
+        """Delete a job's items of the one-item-per-detection layout (sort keys start with a digit,
+        below every packed `A#`/`W#` key), once `make rebuild` has written their packed items."""
+        self._delete(job_id, lambda: float("inf"), 0.0, legacy_only=True)
+
+    def _delete(
+        self, job_id: str, time_left: Callable[[], float], reserve_seconds: float, *, legacy_only: bool
+    ) -> bool:
         query: dict[str, Any] = {
             "TableName": self._table_name,
             "KeyConditionExpression": "pk = :job",
             "ExpressionAttributeValues": {":job": {"S": job_id}},
             "ProjectionExpression": "pk, sk",
         }
+        if legacy_only:
+            query["KeyConditionExpression"] += " AND sk < :packed"
+            query["ExpressionAttributeValues"][":packed"] = {"S": APPEARANCE_SK_PREFIX}
         while True:
             if time_left() < reserve_seconds:
                 return False

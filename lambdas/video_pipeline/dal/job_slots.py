@@ -13,14 +13,13 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from video_pipeline.dal.errors import is_condition_failure, is_transaction_condition_failure
-from video_pipeline.dal.jobs_store import job_sk, video_pk
 from video_pipeline.logic.identity import parse_holder
 from video_pipeline.models import JobStatus
+from video_pipeline.schema import LEDGER_KEY, job_sk, video_pk
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
-LEDGER_KEY = {"pk": "QUOTA", "sk": "JOBS_IN_FLIGHT"}
 _HOLDERS = "holders"
 _FINAL = [status.value for status in JobStatus if status.is_final]
 

@@ -19,33 +19,27 @@ from video_pipeline.analyses import NATIVE_ENGINE
 from video_pipeline.dal.entity_runs import from_runs, to_runs
 from video_pipeline.dal.errors import is_condition_failure
 from video_pipeline.models import Checkpoint, JobRecord, JobStatus, Video, revision_of
-from video_pipeline.schema import JOB_ID_INDEX, OBJECT_INDEX, RECENT_PARTITION, STATUS_INDEX
+from video_pipeline.schema import (
+    JOB_ID_INDEX,
+    JOB_SK_PREFIX,
+    META_SK,
+    OBJECT_INDEX,
+    RECENT_PARTITION,
+    STATUS_INDEX,
+    job_sk,
+    object_ref,
+    recent_sk,
+    video_pk,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 
-def video_pk(video_id: str) -> str:
-    return f"VIDEO#{video_id}"
-
-
-META_SK = "META"
 # The tombstone of a deleted video's items (META and JOB), set when its erasure begins.
 ERASED_ATTRIBUTE = "erased_at"
 # A running job this collector may write for: never over a tombstone (the collector then erases instead).
 _STILL_COLLECTABLE = f"job_id = :job_id AND #status = :in_progress AND attribute_not_exists({ERASED_ATTRIBUTE})"
-
-
-def object_ref(bucket: str, key: str) -> str:
-    return f"{bucket}/{key}"
-
-
-def job_sk(analysis: str) -> str:
-    return f"JOB#{analysis}"
-
-
-def recent_sk(uploaded_at: str, video_id: str, sk: str) -> str:
-    return f"{uploaded_at}#{video_id}#{sk}"
 
 
 def to_dynamo(value: Any) -> Any:
@@ -175,7 +169,7 @@ class JobsStore:
 
     def jobs_of_video(self, video_id: str) -> list[JobRecord]:
         response = self._table.query(
-            KeyConditionExpression=Key("pk").eq(video_pk(video_id)) & Key("sk").begins_with("JOB#"),
+            KeyConditionExpression=Key("pk").eq(video_pk(video_id)) & Key("sk").begins_with(JOB_SK_PREFIX),
             ConsistentRead=True,
         )
         return [_job_record(item) for item in response.get("Items", [])]
@@ -282,6 +276,8 @@ class JobsStore:
             value["video_metadata"] = to_dynamo(checkpoint.video_metadata)
         if checkpoint.stream_state:
             value["stream_state"] = to_dynamo(checkpoint.stream_state)
+        if checkpoint.packing_state:
+            value["packing_state"] = to_dynamo(checkpoint.packing_state)
         return self._update_collectable(
             record,
             "SET #checkpoint = :checkpoint, updated_at = :now",
@@ -413,7 +409,9 @@ def _optional_str(value: Any) -> str | None:
 def _checkpoint(value: Any) -> Checkpoint | None:
     if not isinstance(value, dict) or not value.get("next_token"):
         return None
-    metadata, stream_state = value.get("video_metadata"), value.get("stream_state")
+    metadata, stream_state, packing_state = (
+        value.get(name) for name in ("video_metadata", "stream_state", "packing_state")
+    )
     return Checkpoint(
         next_token=str(value["next_token"]),
         detections=int(value.get("detections", 0)),
@@ -422,6 +420,7 @@ def _checkpoint(value: Any) -> Checkpoint | None:
         saved_at=str(value.get("saved_at", "")),
         video_metadata=_plain(metadata) if metadata else None,
         stream_state=_plain(stream_state) if stream_state else None,
+        packing_state=_plain(packing_state) if packing_state else None,
     )
 
 

@@ -7,42 +7,50 @@
 5. the track of one person index within a video                   -> `person_track`
 6. jobs in a given status older than a given age                  -> `jobs_in_status`
 
-Every list is paginated with an opaque cursor.
+Every list is paginated with an opaque cursor. Detections are stored packed by time window and
+indexed by appearance (docs/data-model.md); patterns 3-5 answer exactly as the one-item-per-
+detection layout did (tests/integration/test_read_answers.py), page for page.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from boto3.dynamodb.conditions import Key
+from boto3.dynamodb.conditions import ConditionBase, Key
 from botocore.exceptions import ClientError
 
-from video_pipeline.analyses import CELEBRITIES, NATIVE_ENGINE, PERSONS, by_name
-from video_pipeline.dal.jobs_store import ERASED_ATTRIBUTE, META_SK, job_sk, video_pk
+from video_pipeline.analyses import CELEBRITIES, NATIVE_ENGINE, PERSONS, EntityRule, by_name
+from video_pipeline.dal.detection_reads import Located, entity_detections, job_detections, labeller, query_items
+from video_pipeline.dal.jobs_store import ERASED_ATTRIBUTE
 from video_pipeline.logic.clock import format_instant
-from video_pipeline.logic.detections import detection_sort_key
 from video_pipeline.models import Detection, JobStatus, JobSummary, Page, VideoSummary
 from video_pipeline.schema import (
+    APPEARANCE_SK_PREFIX,
     DETECTIONS_TABLE,
     ENTITY_INDEX,
     JOBS_TABLE,
+    MAX_TIMESTAMP_MS,
+    META_SK,
     PARTITION_KEY,
     RECENT_INDEX,
     RECENT_PARTITION,
     SORT_KEY,
     STATUS_INDEX,
+    account_entity,
+    job_entity,
+    job_sk,
+    video_pk,
 )
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
     from mypy_boto3_dynamodb.type_defs import QueryOutputTableTypeDef
 
-MAX_TIMESTAMP_MS = 10**12 - 1
 _INDEXES = {index.name: index for index in (*JOBS_TABLE.indexes, *DETECTIONS_TABLE.indexes)}
 T = TypeVar("T")
 # The read-side records live with the domain models; importing them here keeps `dal.repository`
@@ -118,14 +126,27 @@ def _video_summary(meta: dict[str, Any], jobs: list[dict[str, Any]]) -> VideoSum
     )
 
 
-def _detection(item: dict[str, Any]) -> Detection:
-    return Detection(
-        job_id=item["pk"],
-        video_id=item["video_id"],
-        timestamp_ms=int(item["ts"]),
-        data=json.loads(item["data"]),
-        label=item.get("label"),
-    )
+def _position_cursor(cursor: str | None, *names: str) -> dict[str, Any] | None:
+    """A detection list's cursor: where its previous page ended (`ts`, `ord`, and the appearance's `sort`)."""
+    value = _decode_cursor(cursor)
+    if value is None:
+        return None
+    if set(value) != {"ts", "ord", *names} or not all(isinstance(value[n], int) for n in ("ts", "ord")):
+        raise InvalidCursorError
+    if any(not isinstance(value[name], str) for name in names):
+        raise InvalidCursorError
+    return value
+
+
+def _first(found: Iterable[tuple[Located, dict[str, Any]]], limit: int) -> Page[Detection]:
+    """Up to `limit` detections, each with the cursor that resumes after it; a full page carries a
+    cursor, as DynamoDB's Limit gave one."""
+    page: list[Detection] = []
+    for located, resume in found:
+        page.append(located.detection)
+        if len(page) == limit:
+            return Page(page, _encode_cursor(resume))
+    return Page(page, None)
 
 
 class PipelineRepository:
@@ -178,13 +199,16 @@ class PipelineRepository:
         limit: int = 1000,
         cursor: str | None = None,
     ) -> Page[Detection]:
+        rule = by_name(analysis).entity
         job_id = self._job_id(video_id, by_name(analysis).name)
+        after = _position_cursor(cursor)
         if job_id is None:
             return Page([])
-        low = detection_sort_key(start_ms, 0)
-        high = detection_sort_key(end_ms, 99_999_999)
-        condition = Key("pk").eq(job_id) & Key("sk").between(low, high)
-        return self._page(self._detections, {"KeyConditionExpression": condition}, limit, cursor)
+        resume = max(start_ms, after["ts"]) if after else start_ms
+        found = job_detections(self._detections, job_id, video_id, labeller(rule), start_ms=resume, end_ms=end_ms)
+        if after:
+            found = (item for item in found if item.position > (after["ts"], after["ord"]))
+        return _first(((item, {"ts": item.timestamp, "ord": item.ordinal}) for item in found), limit)
 
     # 4
     def celebrity_appearances(
@@ -192,12 +216,8 @@ class PipelineRepository:
     ) -> Page[Detection]:
         rule = CELEBRITIES.entity
         assert rule is not None
-        query = {
-            "IndexName": ENTITY_INDEX.name,
-            "KeyConditionExpression": Key(ENTITY_INDEX.partition_key).eq(f"{rule.prefix}#{celebrity_id}"),
-            "ScanIndexForward": not newest_first,
-        }
-        return self._page(self._detections, query, limit, cursor)
+        entity = account_entity(rule.prefix, celebrity_id)
+        return self._appearances(entity, rule, celebrity_id, descending=newest_first, limit=limit, cursor=cursor)
 
     # 5
     def person_track(
@@ -206,11 +226,11 @@ class PipelineRepository:
         rule = PERSONS.entity
         assert rule is not None
         job_id = self._job_id(video_id, PERSONS.name)
+        _position_cursor(cursor, "sort")
         if job_id is None:
             return Page([])
-        entity = f"{rule.prefix}#{job_id}#{person_index}"
-        query = {"IndexName": ENTITY_INDEX.name, "KeyConditionExpression": Key(ENTITY_INDEX.partition_key).eq(entity)}
-        return self._page(self._detections, query, limit, cursor)
+        entity = job_entity(rule.prefix, job_id, str(person_index))
+        return self._appearances(entity, rule, str(person_index), descending=False, limit=limit, cursor=cursor)
 
     # 6
     def jobs_in_status(
@@ -237,9 +257,40 @@ class PipelineRepository:
         meta = next(item for item in items if item["sk"] == META_SK)
         return _video_summary(meta, [item for item in items if item["sk"] != META_SK])
 
-    def _page(self, table: Table, query: dict[str, Any], limit: int, cursor: str | None) -> Page[Detection]:
-        items, next_cursor = self._limited(table, query, limit, cursor)
-        return Page([_detection(item) for item in items], next_cursor)
+    def _appearances(
+        self, entity: str, rule: EntityRule, identity: str, *, descending: bool, limit: int, cursor: str | None
+    ) -> Page[Detection]:
+        """The detections of an entity's appearances (by-entity index), in the index's order."""
+        after = _position_cursor(cursor, "sort")
+        condition: ConditionBase = Key(ENTITY_INDEX.partition_key).eq(entity)
+        if after:
+            # The appearance the previous page ended in, and those after it.
+            sort_key = Key(ENTITY_INDEX.sort_key)
+            condition &= sort_key.lte(after["sort"]) if descending else sort_key.gte(after["sort"])
+        query = {
+            "IndexName": ENTITY_INDEX.name,
+            "KeyConditionExpression": condition,
+            "ScanIndexForward": not descending,
+        }
+
+        # Items of the per-detection layout also carry `entity`, until `make rebuild` migrates them.
+        appearances = (
+            item
+            for item in query_items(self._detections, query)
+            if str(item[SORT_KEY]).startswith(APPEARANCE_SK_PREFIX)
+        )
+
+        def detections() -> Iterator[tuple[Located, dict[str, Any]]]:
+            found = entity_detections(self._detections, appearances, rule, identity, descending=descending)
+            for appearance, located in found:
+                sort = str(appearance[ENTITY_INDEX.sort_key])
+                if after and sort == after["sort"]:
+                    done = (after["ts"], after["ord"])
+                    if (located.position <= done) if not descending else (located.position >= done):
+                        continue
+                yield located, {"sort": sort, "ts": located.timestamp, "ord": located.ordinal}
+
+        return _first(detections(), limit)
 
     def _limited(
         self, table: Table, query: dict[str, Any], limit: int, cursor: str | None

@@ -20,12 +20,13 @@ from pydantic import BaseModel
 from video_pipeline.analyses import REGISTRY
 from video_pipeline.composition import Clients
 from video_pipeline.composition.reader import build_reader
-from video_pipeline.dal.repository import MAX_TIMESTAMP_MS, InvalidCursorError
+from video_pipeline.dal.repository import InvalidCursorError
 from video_pipeline.handlers import Handler, LazyFunction, finish_loading
 from video_pipeline.handlers.observability import logger, tracer
 from video_pipeline.logic.reading import InvalidRequestError, ResultsReader, UnknownResourceError
 from video_pipeline.models import JobStatus
 from video_pipeline.read_models import DetectionPage, ErrorView, JobPage, VideoPage, VideoView
+from video_pipeline.schema import MAX_TIMESTAMP_MS
 from video_pipeline.settings import ReadApiSettings
 
 API_TITLE = "Rekognition Video pipeline read API"

@@ -18,7 +18,7 @@ from typing import Any
 
 from video_pipeline.analyses import Analysis, by_notification_api
 from video_pipeline.logic.clock import utc_now
-from video_pipeline.logic.detections import JobContext, ResultTally, detection_items
+from video_pipeline.logic.detections import DetectionPacker, JobContext, ResultTally
 from video_pipeline.logic.erasing import RESERVE_SECONDS
 from video_pipeline.logic.errors import RekognitionCallError, RetryLaterError
 from video_pipeline.logic.identity import holder_id, parse_job_tag
@@ -266,6 +266,7 @@ class ResultCollector:
             tally = ResultTally(resume.detections, set(resume.entities))
             metadata, number, next_token = resume.video_metadata, resume.pages, resume.next_token
         stream = result_stream(analysis, resume.stream_state if resume else None)
+        packer = DetectionPacker(context, resume.packing_state if resume else None)
         while True:
             page = self._get_page(analysis, record.job_id, next_token, PAGE_SIZE)
             status = page.get("JobStatus")
@@ -276,13 +277,13 @@ class ResultCollector:
             metadata = metadata or page.get("VideoMetadata")
             if self._archive is not None:
                 self._archive.put_page(record.video_id, analysis.name, record.job_id, number, page)
-            self._store(record, detection_items(context, stream.feed(page.get(analysis.result_key, [])), tally))
+            self._store(record, packer.pack(stream.feed(page.get(analysis.result_key, [])), tally))
             number += 1
             next_token = page.get("NextToken")
             # Let this page go before the next one is fetched, or two pages are held at once.
             del page
             if not next_token:
-                self._store(record, detection_items(context, stream.finish(), tally))
+                self._store(record, [*packer.pack(stream.finish(), tally), *packer.finish()])
                 return _StreamEnd(tally, metadata)
             if time_left() < HANDOVER_SECONDS:
                 checkpoint = Checkpoint(
@@ -293,6 +294,7 @@ class ResultCollector:
                     saved_at=self._clock(),
                     video_metadata=metadata,
                     stream_state=stream.state(),
+                    packing_state=packer.state(),
                 )
                 if not self._jobs.save_checkpoint(record, checkpoint):
                     raise self._why_changed(record)

@@ -1,20 +1,29 @@
-"""Turn Get* result elements into detection items with deterministic keys.
+"""Turn a job's Get* result stream into packed detection items and appearance items.
 
-A detection's key is (job, timestamp, position in the job's result stream). Rekognition returns a
-job's results in the same order every time, so paging through them again - after a re-delivered
-notification or a restart - rewrites the same items instead of adding new ones.
+Detections are packed per job and time window (`schema.WINDOW_MS`): an item holds consecutive
+elements of the stream that fall in one window, and closes when the next element belongs to another
+window or would take it past `PACK_MAX_TEXT_BYTES` of element text, or when it reaches
+`PACK_MAX_DETECTIONS`. The rule reads only the stream (timestamps, positions, element texts), never
+where a Get* page ended: the item still open at the end of a page is held, and carried in a
+checkpoint across invocations, until a later element closes it. So the items, and their keys (the
+window and the stream position of their first element), are the same however Rekognition paged the
+results, and a re-delivered notification rewrites the same items instead of adding any.
 
-An element's `data` is its JSON text: the service's own when the gateway read the page (a
-ServiceElement), a compact encoding for elements the pipeline derives (the tracker's persons).
+For celebrities and persons, each appearance (a run of one identity whose detections are at most
+`APPEARANCE_GAP_MS` apart) becomes one item of the by-entity index: first and last timestamp and
+stream position, count, label and the best view's box. Rekognition sorts these results by
+timestamp, so a run is closed, for good, once the stream has moved past its gap.
 
-This is the collector's hot path (every detection of every job passes through it once), so the
-per-element work is kept to a few dict literals, and one JSON encoding only for derived elements;
-docs/performance.md has the figures and benchmarks/collector_ingest.py measures them.
+An element's text is the service's own when the gateway read the page (a ServiceElement), a
+compact encoding for elements the pipeline derives (the tracker's persons); a window's texts are
+stored as one zlib-compressed JSON array. This is the collector's hot path; docs/performance.md has
+the figures and benchmarks/collector_ingest.py measures them.
 """
 
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,12 +31,25 @@ from typing import Any
 from video_pipeline.analyses import Analysis, EntityScope
 from video_pipeline.gc_pause import collector_paused
 from video_pipeline.result_pages import ServiceElement
+from video_pipeline.schema import (
+    APPEARANCE_GAP_MS,
+    MAX_ELEMENT_BYTES,
+    PACK_MAX_DETECTIONS,
+    PACK_MAX_TEXT_BYTES,
+    WINDOW_MS,
+    account_entity,
+    account_entity_sort,
+    appearance_sk,
+    job_entity,
+    position_key,
+    window_sk,
+)
 
-# DynamoDB items are limited to 400 KB; real elements are a few KB, the rest is headroom for keys.
-MAX_DATA_BYTES = 350_000
+# zlib level 6 (its default): level 9 stores ~1% less for ~40% more CPU (benchmarks/packing.py).
+COMPRESSION_LEVEL = 6
 # UTF-8 needs at most 4 bytes a character: shorter texts cannot exceed the limit, so only longer
 # ones pay for encoding just to be measured.
-_SAFE_DATA_CHARS = MAX_DATA_BYTES // 4
+_SAFE_ELEMENT_CHARS = MAX_ELEMENT_BYTES // 4
 DynamoItem = dict[str, dict[str, Any]]
 
 # One encoder for every element: json.dumps with options builds a new one per call. Get* results
@@ -51,67 +73,228 @@ class ResultTally:
     entities: set[str] = field(default_factory=set)
 
 
-def detection_sort_key(timestamp: int, ordinal: int) -> str:
-    return f"{timestamp:012d}#{ordinal:08d}"
+def pack_texts(texts: Iterable[str]) -> bytes:
+    return zlib.compress(("[" + ",".join(texts) + "]").encode("utf-8"), COMPRESSION_LEVEL)
 
 
-def detection_items(context: JobContext, elements: Iterable[Mapping[str, Any]], tally: ResultTally) -> list[DynamoItem]:
-    """Items for one page of elements; `tally` carries the stream position across pages."""
-    with collector_paused():
-        return _items(context, elements, tally)
+def unpack_elements(packed: bytes) -> list[Any]:
+    elements: list[Any] = json.loads(zlib.decompress(packed))
+    return elements
 
 
-def _items(context: JobContext, elements: Iterable[Mapping[str, Any]], tally: ResultTally) -> list[DynamoItem]:
-    job_id, video_id = context.job_id, context.video_id
-    indexed = _EntityIndexer(context, tally.entities) if context.analysis.entity else None
-    items: list[DynamoItem] = []
-    ordinal = tally.detections
-    for element in elements:
-        timestamp = int(element.get("Timestamp", 0))
-        sort_key = detection_sort_key(timestamp, ordinal)
-        data = element.text if type(element) is ServiceElement else _encode(element)
-        item: DynamoItem = {
-            "pk": {"S": job_id},
-            "sk": {"S": sort_key},
-            "ts": {"N": str(timestamp)},
-            "video_id": {"S": video_id},
-            "data": {"S": data},
-        }
-        if len(data) > _SAFE_DATA_CHARS and len(data.encode("utf-8")) > MAX_DATA_BYTES:
-            item["data"] = {"S": json.dumps({"Timestamp": timestamp})}
-            item["truncated"] = {"BOOL": True}
-        if indexed is not None:
-            indexed.add(item, element, sort_key)
-        items.append(item)
-        ordinal += 1
-    tally.detections = ordinal
-    return items
+class _OpenItem:
+    __slots__ = ("chars", "first", "texts", "timestamp", "truncated", "window")
+
+    def __init__(self, window: int, first: int, timestamp: int) -> None:
+        self.window, self.first, self.timestamp = window, first, timestamp
+        self.texts: list[str] = []
+        self.truncated: list[int] = []
+        self.chars = 0
 
 
-class _EntityIndexer:
-    """Adds the by-entity index attributes of one job's detections and collects their identities."""
+@dataclass(slots=True)
+class _Run:
+    """One identity's appearance while it is still open."""
 
-    __slots__ = ("_account_scope", "_entities", "_identity", "_label", "_prefix", "_sort_prefix")
+    identity: str
+    label: str | None
+    first_ts: int
+    first: int
+    last_ts: int
+    last: int
+    count: int
+    box: str
+    score: float
 
-    def __init__(self, context: JobContext, entities: set[str]) -> None:
+    def extend(self, timestamp: int, ordinal: int, box: str | None, score: float) -> None:
+        self.last_ts, self.last, self.count = timestamp, ordinal, self.count + 1
+        if box is not None and score > self.score:
+            self.box, self.score = box, score
+
+
+class DetectionPacker:
+    """One job's result stream -> packed window items and appearance items, whatever the paging."""
+
+    def __init__(self, context: JobContext, state: Mapping[str, Any] | None = None) -> None:
+        self._context = context
         rule = context.analysis.entity
-        assert rule is not None
-        self._identity, self._label, self._entities = rule.identity, rule.label, entities
-        self._account_scope = rule.scope is EntityScope.ACCOUNT
-        if self._account_scope:
-            self._prefix = f"{rule.prefix}#"
-            self._sort_prefix = f"{context.uploaded_at}#{context.video_id}#"
+        self._rule = rule
+        self._open: _OpenItem | None = None
+        self._runs: dict[str, _Run] = {}
+        if rule is not None and rule.scope is EntityScope.ACCOUNT:
+            self._entity_sort: Callable[[str], str] = lambda position: account_entity_sort(
+                context.uploaded_at, context.video_id, position
+            )
         else:
-            self._prefix = f"{rule.prefix}#{context.job_id}#"
-            self._sort_prefix = ""
+            self._entity_sort = str
+        if state:
+            self._restore(state)
 
-    def add(self, item: DynamoItem, element: Mapping[str, Any], sort_key: str) -> None:
-        identity = self._identity(element)
+    def pack(self, elements: Iterable[Mapping[str, Any]], tally: ResultTally) -> list[DynamoItem]:
+        """The items that one page of elements closes; `tally` carries the stream position across pages."""
+        with collector_paused():
+            return self._pack(elements, tally)
+
+    def finish(self) -> list[DynamoItem]:
+        """The items still open once the stream has ended."""
+        items = [self._window_item(self._open)] if self._open is not None else []
+        self._open = None
+        items.extend(self._appearance_item(run) for run in self._runs.values())
+        self._runs = {}
+        return items
+
+    def _pack(self, elements: Iterable[Mapping[str, Any]], tally: ResultTally) -> list[DynamoItem]:
+        items: list[DynamoItem] = []
+        ordinal = tally.detections
+        current = self._open
+        rule = self._rule
+        timestamp = -1
+        for element in elements:
+            timestamp = int(element.get("Timestamp", 0))
+            text = element.text if type(element) is ServiceElement else _encode(element)
+            truncated = len(text) > _SAFE_ELEMENT_CHARS and len(text.encode("utf-8")) > MAX_ELEMENT_BYTES
+            if truncated:
+                text = _encode({"Timestamp": timestamp})
+            window = timestamp - timestamp % WINDOW_MS
+            if current is not None and (current.window != window or current.chars + len(text) > PACK_MAX_TEXT_BYTES):
+                items.append(self._window_item(current))
+                current = None
+            if current is None:
+                current = _OpenItem(window, ordinal, timestamp)
+            current.texts.append(text)
+            current.chars += len(text)
+            if truncated:
+                current.truncated.append(ordinal)
+            if len(current.texts) >= PACK_MAX_DETECTIONS or current.chars >= PACK_MAX_TEXT_BYTES:
+                items.append(self._window_item(current))
+                current = None
+            if rule is not None:
+                self._appear(element, timestamp, ordinal, tally, items)
+            ordinal += 1
+        self._open = current
+        tally.detections = ordinal
+        if rule is not None and timestamp >= 0:
+            # Runs the stream has moved past can never grow again: write them now, hold no more.
+            for identity in [key for key, run in self._runs.items() if timestamp - run.last_ts > APPEARANCE_GAP_MS]:
+                items.append(self._appearance_item(self._runs.pop(identity)))
+        return items
+
+    def _appear(
+        self, element: Mapping[str, Any], timestamp: int, ordinal: int, tally: ResultTally, items: list[DynamoItem]
+    ) -> None:
+        rule = self._rule
+        assert rule is not None
+        identity = rule.identity(element)
         if identity is None:
             return
-        self._entities.add(identity)
-        item["entity"] = {"S": self._prefix + identity}
-        item["entity_sort"] = {"S": self._sort_prefix + sort_key}
-        label = self._label(element)
-        if label:
-            item["label"] = {"S": label}
+        tally.entities.add(identity)
+        box, score = rule.view(element)
+        box_text = _encode(box) if box is not None else None
+        run = self._runs.get(identity)
+        if run is not None and timestamp - run.last_ts > APPEARANCE_GAP_MS:
+            items.append(self._appearance_item(run))
+            run = None
+        if run is None:
+            self._runs[identity] = _Run(
+                identity,
+                rule.label(element),
+                timestamp,
+                ordinal,
+                timestamp,
+                ordinal,
+                1,
+                box_text or "null",
+                score if box_text else -1.0,
+            )
+        else:
+            run.extend(timestamp, ordinal, box_text, score)
+
+    def _window_item(self, item: _OpenItem) -> DynamoItem:
+        packed: DynamoItem = {
+            "pk": {"S": self._context.job_id},
+            "sk": {"S": window_sk(item.window, item.first)},
+            "video_id": {"S": self._context.video_id},
+            "ts": {"N": str(item.timestamp)},
+            "n": {"N": str(len(item.texts))},
+            "z": {"B": pack_texts(item.texts)},
+        }
+        if item.truncated:
+            packed["truncated"] = {"NS": [str(ordinal) for ordinal in item.truncated]}
+        return packed
+
+    def _appearance_item(self, run: _Run) -> DynamoItem:
+        rule = self._rule
+        assert rule is not None
+        context = self._context
+        position = position_key(run.first_ts, run.first)
+        if rule.scope is EntityScope.ACCOUNT:
+            entity = account_entity(rule.prefix, run.identity)
+        else:
+            entity = job_entity(rule.prefix, context.job_id, run.identity)
+        item: DynamoItem = {
+            "pk": {"S": context.job_id},
+            "sk": {"S": appearance_sk(run.first_ts, run.first)},
+            "video_id": {"S": context.video_id},
+            "entity": {"S": entity},
+            "entity_sort": {"S": self._entity_sort(position)},
+            "ts": {"N": str(run.first_ts)},
+            "last_ts": {"N": str(run.last_ts)},
+            "first": {"N": str(run.first)},
+            "last": {"N": str(run.last)},
+            "n": {"N": str(run.count)},
+            "box": {"S": run.box},
+        }
+        if run.label:
+            item["label"] = {"S": run.label}
+        return item
+
+    def state(self) -> dict[str, Any] | None:
+        """What is held between pages, as JSON values, for a checkpoint (None: nothing)."""
+        if self._open is None and not self._runs:
+            return None
+        state: dict[str, Any] = {"runs": [_run_state(run) for run in self._runs.values()]}
+        if self._open is not None:
+            item = self._open
+            state["open"] = {
+                "window": item.window,
+                "first": item.first,
+                "ts": item.timestamp,
+                "texts": item.texts,
+                "truncated": item.truncated,
+            }
+        return state
+
+    def _restore(self, state: Mapping[str, Any]) -> None:
+        held = state.get("open")
+        if held:
+            item = _OpenItem(int(held["window"]), int(held["first"]), int(held["ts"]))
+            item.texts = [str(text) for text in held["texts"]]
+            item.truncated = [int(ordinal) for ordinal in held.get("truncated", [])]
+            item.chars = sum(len(text) for text in item.texts)
+            self._open = item
+        for run in state.get("runs", []):
+            self._runs[str(run["identity"])] = _Run(
+                identity=str(run["identity"]),
+                label=run.get("label"),
+                first_ts=int(run["first_ts"]),
+                first=int(run["first"]),
+                last_ts=int(run["last_ts"]),
+                last=int(run["last"]),
+                count=int(run["count"]),
+                box=str(run["box"]),
+                score=float(run["score"]),
+            )
+
+
+def _run_state(run: _Run) -> dict[str, Any]:
+    return {
+        "identity": run.identity,
+        "label": run.label,
+        "first_ts": run.first_ts,
+        "first": run.first,
+        "last_ts": run.last_ts,
+        "last": run.last,
+        "count": run.count,
+        "box": run.box,
+        "score": run.score,
+    }

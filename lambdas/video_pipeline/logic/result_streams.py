@@ -2,7 +2,8 @@
 
 The `labels` person engine gets Person instances per timestamp from GetLabelDetection; the tracker
 turns them into elements shaped exactly like GetPersonTracking's, {Timestamp, Person{Index,
-BoundingBox}}, so what is stored does not depend on the engine. Pages stream through: only the
+BoundingBox}}, so what is stored does not depend on the engine (plus `SingleSighting` on a person seen
+at one instant only). Pages stream through: only the
 current instant and the tracker's live tracks are held, never the whole result list.
 """
 
@@ -23,6 +24,8 @@ from video_pipeline.logic.tracking import (
 )
 
 PERSON_LABEL = "Person"
+# The pipeline's own element field: this person was seen at one reported instant only.
+SINGLE_SIGHTING = "SingleSighting"
 _BOX_MEMBERS = ("Left", "Top", "Width", "Height")
 
 
@@ -66,14 +69,19 @@ def person_instances(label: Mapping[str, Any]) -> list[Detection]:
 
 
 def person_element(tracked: Tracked) -> dict[str, Any]:
+    """A GetPersonTracking-shaped element; `SingleSighting` (the pipeline's own field, absent otherwise)
+    marks a person seen at this one instant only."""
     box = tracked.detection.box
-    return {
+    element: dict[str, Any] = {
         "Timestamp": tracked.timestamp,
         "Person": {
             "Index": tracked.index,
             "BoundingBox": {"Width": box.width, "Height": box.height, "Left": box.left, "Top": box.top},
         },
     }
+    if tracked.single_sighting:
+        element[SINGLE_SIGHTING] = True
+    return element
 
 
 class PersonsFromLabels:
@@ -106,7 +114,7 @@ class PersonsFromLabels:
         return stored
 
     def finish(self) -> list[Mapping[str, Any]]:
-        return self._flush()
+        return [*self._flush(), *(person_element(item) for item in self._tracker.finish())]
 
     def _flush(self) -> list[Mapping[str, Any]]:
         if self._instant is None:

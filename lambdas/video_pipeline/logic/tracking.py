@@ -9,13 +9,13 @@ ByteTrack-style association (Zhang et al., 2022), adapted to what label detectio
 3. tentative tracks take what confident detections remain; a track is confirmed on its second hit;
 4. confident detections nobody took start tentative tracks.
 
-Every detection the service returned is kept: each track gets its index, and its first sighting is
-emitted, at birth, so that a person seen at one reported instant only (AWS's own person-tracking
-example has two such people at a single instant) is stored as a single-sighting track rather than
-lost. Emitted detections say whether their track then had one sighting (`Tracked.first_sighting`
-with `confirmed=False`); a tentative track that misses the next instant stays a single-sighting
-track for good, and `single_sightings` counts those. Unmatched detections too doubtful to start a
-track are single-sighting tracks from the outset.
+Every detection the service returned is kept, so that a person seen at one reported instant only
+(AWS's own person-tracking example has two such people at a single instant) is stored as a
+single-sighting track rather than lost. A new track's first sighting is held until the next instant
+says what it is: seen again, the track is confirmed and both sightings are emitted; missed, the
+sighting is emitted as a single-sighting track (`Tracked.single_sighting`), and `single_sightings`
+counts it. `finish` emits the sightings still held when the results end. Unmatched detections too
+doubtful to start a track are single-sighting tracks from the outset (with `keep_doubtful`).
 
 A track lost for longer than `max_lost_ms` ends. Motion is a constant-velocity alpha-beta filter on
 the box centre: instants are irregular (a few per second), so prediction is in milliseconds, and the
@@ -65,14 +65,14 @@ class Detection:
 class Tracked:
     """A detection with the identity the tracker gave it.
 
-    `confirmed` is False while the detection's track has been seen at one instant only: it may be a
-    person seen once (kept, as the service returned it) or a false detection.
+    `single_sighting`: its track was seen at this one instant only. It may be a person seen once
+    (kept, as the service returned it) or a false detection; readers can tell the two kinds apart.
     """
 
     index: int
     timestamp: int
     detection: Detection
-    confirmed: bool = True
+    single_sighting: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +102,8 @@ class _Track:
     velocity_y: float = 0.0
     hits: int = 1
     index: int | None = None
-    # Detections of a tentative track from a checkpoint written before tracks were indexed at birth;
-    # emitted when it is confirmed, as then.
+    # Sightings of a tentative track not emitted yet: emitted when the track is confirmed, or as a
+    # single sighting when it misses an instant.
     pending: list[tuple[int, Detection]] = field(default_factory=list)
 
     @classmethod
@@ -230,20 +230,34 @@ class PersonTracker:
                 survivors.append(track)
         # A tentative track that misses an instant was seen once: it stays a single-sighting track.
         taken = {id(track) for track, _ in third}
-        self._single_sightings += sum(
-            1 for track in self._tentative if id(track) not in taken and track.index is not None
-        )
+        for track in self._tentative:
+            if id(track) not in taken:
+                emitted.extend(self._end_single(track))
         self._tentative = survivors
         for detection in _unmatched(leftover, third):
             if detection.confidence >= settings.birth_confidence:
                 track = _Track.born(timestamp, detection, self._take_index())
+                track.pending.append((timestamp, detection))
                 self._tentative.append(track)
-                emitted.append(Tracked(self._index_of(track), timestamp, detection, confirmed=False))
             elif settings.keep_doubtful:
                 emitted.append(self._single(timestamp, detection))
         if settings.keep_doubtful:
             emitted.extend(self._single(timestamp, detection) for detection in _unmatched(doubtful, second))
         return sorted(emitted, key=lambda tracked: (tracked.timestamp, tracked.index))
+
+    def finish(self) -> list[Tracked]:
+        """The results are over: the tracks still tentative were seen once, and are emitted as such."""
+        emitted = [tracked for track in self._tentative for tracked in self._end_single(track)]
+        self._tentative = []
+        return sorted(emitted, key=lambda tracked: (tracked.timestamp, tracked.index))
+
+    def _end_single(self, track: _Track) -> list[Tracked]:
+        """A tentative track that will never be confirmed: its held sighting, marked as single."""
+        if track.index is None:  # from a checkpoint written before tracks were indexed at birth
+            track.index = self._take_index()
+        self._single_sightings += 1
+        held, track.pending = track.pending, []
+        return [Tracked(track.index, timestamp, detection, single_sighting=True) for timestamp, detection in held]
 
     def _take_index(self) -> int:
         index = self._next_index
@@ -258,7 +272,7 @@ class PersonTracker:
     def _single(self, timestamp: int, detection: Detection) -> Tracked:
         """A detection no track took and too doubtful to start one: kept as a track of its own."""
         self._single_sightings += 1
-        return Tracked(self._take_index(), timestamp, detection, confirmed=False)
+        return Tracked(self._take_index(), timestamp, detection, single_sighting=True)
 
     def _hit(self, track: _Track, detection: Detection, timestamp: int) -> Tracked:
         track.correct(timestamp, detection.box, self._settings)
@@ -266,14 +280,15 @@ class PersonTracker:
         return Tracked(track.index, timestamp, detection)
 
     def _confirm(self, track: _Track) -> list[Tracked]:
-        """Confirm a tentative track on its second hit; only that hit is new (the first was emitted at birth)."""
+        """Confirm a tentative track on its second hit: every sighting it held is emitted now.
+
+        (A checkpoint written while first sightings were emitted at birth holds only the new hit.)
+        """
         history, track.pending = track.pending, []
         self._confirmed.append(track)
-        if track.index is None:  # from an older checkpoint: indexed now, its whole history emitted now
+        if track.index is None:  # from a checkpoint written before tracks were indexed at birth
             track.index = self._take_index()
-            return [Tracked(track.index, timestamp, detection) for timestamp, detection in history]
-        timestamp, detection = history[-1]
-        return [Tracked(track.index, timestamp, detection)]
+        return [Tracked(track.index, timestamp, detection) for timestamp, detection in history]
 
 
 def detection_state(detection: Detection) -> list[float]:

@@ -1,0 +1,89 @@
+"""Face attributes for `FaceAttributes=ALL`: what the pixels around dlib's five points can tell, and
+nothing more.
+
+No registry package ships an attribute model (age, gender, emotion, smile) under a permissive licence
+that installs beside numpy 2: MediaPipe's wheels with bundled models need numpy < 2, later ones ship
+no models; the attribute packages looked at (deepface, hsemotion, fer, insightface) download their
+weights at run time, need TensorFlow or PyTorch, or ship non-commercial models. So each attribute is
+either a photometric estimate from the face's own pixels (eyes, mouth, dark glasses, facial hair),
+with a confidence that never claims more than 75, or, where the pixels cannot tell (age, gender,
+smile, emotions, clear glasses), a stated "unknown": a coin-toss confidence of 50, an age range
+spanning adulthood, every emotion equally likely. docs/emulator.md lists
+which is which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import cv2
+import numpy as np
+
+from emulator.features import EMOTIONS
+from emulator.vision.detectors import Image
+
+# Estimates never claim more than this: they are rules on pixel statistics, not trained models.
+MAX_ESTIMATE_CONFIDENCE = 75.0
+UNKNOWN_CONFIDENCE = 50.0
+UNKNOWN_AGE_RANGE = {"Low": 18, "High": 70}
+
+# Ratios of a patch's mean luminance to the cheeks' beyond which the estimate says yes.
+_DARK_GLASSES = 0.45  # eyes this much darker than the cheeks: dark lenses
+_OPEN_EYE_CONTRAST = 0.16  # spread of luminance across the eye line (iris and sclera) over the cheeks' mean
+_OPEN_MOUTH = 0.55  # the darkest part of the mouth this much darker than the cheeks: an open mouth
+_FACIAL_HAIR = 0.7  # chin (beard) or upper lip (moustache) this much darker than the cheeks
+
+
+def _flag(value: bool, margin: float) -> dict[str, Any]:
+    """A yes/no estimate whose confidence grows with how far the measure is from its cut, up to the cap."""
+    confidence = min(MAX_ESTIMATE_CONFIDENCE, UNKNOWN_CONFIDENCE + 100.0 * abs(margin))
+    return {"Value": value, "Confidence": round(confidence, 3)}
+
+
+def _unknown_flag() -> dict[str, Any]:
+    return {"Value": False, "Confidence": UNKNOWN_CONFIDENCE}
+
+
+def _patch(grey: Image, centre: np.ndarray, half_width: float, half_height: float) -> Image:
+    height, width = grey.shape[:2]
+    left, right = int(max(0, centre[0] - half_width)), int(min(width, centre[0] + half_width + 1))
+    top, bottom = int(max(0, centre[1] - half_height)), int(min(height, centre[1] + half_height + 1))
+    return grey[top:bottom, left:right]
+
+
+def _mean(patch: Image) -> float:
+    return float(patch.mean()) if patch.size else 0.0
+
+
+def estimate_attributes(image: Image, landmarks: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The ALL-only members of a FaceDetail for the face whose landmarks (ratios of `image`) are given."""
+    height, width = image.shape[:2]
+    points = {mark["Type"]: np.array([mark["X"] * width, mark["Y"] * height]) for mark in landmarks}
+    grey = np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+    left_eye, right_eye, nose = points["eyeLeft"], points["eyeRight"], points["nose"]
+    mouth = (points["mouthLeft"] + points["mouthRight"]) / 2
+    span = float(np.linalg.norm(right_eye - left_eye)) or 1.0
+    down = np.array([0.0, span])
+    cheeks = [_patch(grey, eye + 0.55 * down, 0.15 * span, 0.12 * span) for eye in (left_eye, right_eye)]
+    skin = max(1.0, float(np.mean([_mean(cheek) for cheek in cheeks])))
+    eyes = [_patch(grey, eye, 0.25 * span, 0.1 * span) for eye in (left_eye, right_eye)]
+    eye_level = float(np.mean([_mean(eye) for eye in eyes])) / skin
+    eye_contrast = float(np.mean([float(eye.std()) if eye.size else 0.0 for eye in eyes])) / skin
+    mouth_patch = _patch(grey, mouth, 0.35 * span, 0.12 * span)
+    mouth_dark = (float(np.percentile(mouth_patch, 10)) if mouth_patch.size else skin) / skin
+    chin = _mean(_patch(grey, mouth + 0.45 * down, 0.3 * span, 0.12 * span)) / skin
+    upper_lip = _mean(_patch(grey, (nose + mouth) / 2, 0.3 * span, 0.06 * span)) / skin
+    sunglasses = eye_level < _DARK_GLASSES
+    return {
+        "AgeRange": dict(UNKNOWN_AGE_RANGE),
+        "Smile": _unknown_flag(),
+        "Eyeglasses": _flag(True, eye_level - _DARK_GLASSES) if sunglasses else _unknown_flag(),
+        "Sunglasses": _flag(sunglasses, eye_level - _DARK_GLASSES),
+        "Gender": {"Value": "Female", "Confidence": UNKNOWN_CONFIDENCE},
+        "Beard": _flag(chin < _FACIAL_HAIR, chin - _FACIAL_HAIR),
+        "Mustache": _flag(upper_lip < _FACIAL_HAIR, upper_lip - _FACIAL_HAIR),
+        "EyesOpen": _flag(eye_contrast >= _OPEN_EYE_CONTRAST and not sunglasses, eye_contrast - _OPEN_EYE_CONTRAST),
+        "MouthOpen": _flag(mouth_dark < _OPEN_MOUTH, mouth_dark - _OPEN_MOUTH),
+        "Emotions": [{"Type": name, "Confidence": round(100.0 / len(EMOTIONS), 3)} for name in EMOTIONS],
+    }

@@ -1,0 +1,119 @@
+"""`make rebuild` migrates a deployment from the one-item-per-detection layout, and erasure covers the
+packed items however large a job's results are."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+from moto import mock_aws
+from video_pipeline.analyses import CELEBRITIES, FACES, PERSONS, Analysis, EntityScope
+from video_pipeline.cli import rebuild
+from video_pipeline.dal.archive import ResultsArchive
+from video_pipeline.dal.detections_store import DetectionsStore
+from video_pipeline.dal.repository import PipelineRepository
+from video_pipeline.logic.detections import DetectionPacker, JobContext, ResultTally
+from video_pipeline.schema import legacy_detection_sk
+
+from emulator.draw import Draw
+from emulator.features import face_detail, tracked_box
+from in_process.environment import provision
+from tests.read_answers import GOLDEN, VIDEOS, ArchivedPages, answers, job_id, job_items
+
+
+def legacy_items(analysis: Analysis, video_id: str, elements: list[dict]) -> list[dict]:
+    """The per-detection layout as the collector wrote it before packing: one item per element, and
+    the by-entity attributes on every detection of a celebrity or a person."""
+    uploaded_at = VIDEOS[video_id][0]
+    job = job_id(video_id, analysis.name)
+    items = []
+    for ordinal, element in enumerate(elements):
+        sort_key = legacy_detection_sk(int(element["Timestamp"]), ordinal)
+        item = {"pk": job, "sk": sort_key, "ts": element["Timestamp"], "video_id": video_id}
+        item["data"] = json.dumps(element, separators=(",", ":"))
+        rule = analysis.entity
+        identity = rule.identity(element) if rule else None
+        if rule and identity is not None:
+            account = rule.scope is EntityScope.ACCOUNT
+            item["entity"] = f"{rule.prefix}#{identity}" if account else f"{rule.prefix}#{job}#{identity}"
+            item["entity_sort"] = f"{uploaded_at}#{video_id}#{sort_key}" if account else sort_key
+            if rule.label(element):
+                item["label"] = rule.label(element)
+        items.append(item)
+    return items
+
+
+@pytest.fixture
+def deployment():
+    with mock_aws():
+        resources = provision(prefix="migrate")
+        yield resources
+
+
+def test_make_rebuild_moves_every_job_to_the_packed_layout_with_the_same_answers(deployment, capsys):
+    dynamodb = boto3.resource("dynamodb")
+    jobs, detections = dynamodb.Table(deployment.jobs_table), dynamodb.Table(deployment.detections_table)
+    archive = ResultsArchive(boto3.client("s3"), deployment.archive_bucket)
+    pages = ArchivedPages()
+    for video_id in VIDEOS:
+        for item in job_items(video_id):
+            jobs.put_item(Item=item)
+        for analysis in (FACES, CELEBRITIES, PERSONS):
+            job = job_id(video_id, analysis.name)
+            stream = []
+            for number, page in enumerate(pages.pages(video_id, analysis.name, job, analysis.result_key)):
+                archive.put_page(video_id, analysis.name, job, number, page)
+                stream += page[analysis.result_key]
+            with detections.batch_writer() as batch:
+                for item in legacy_items(analysis, video_id, stream):
+                    batch.put_item(Item=item)
+    legacy = sum(job["detection_count"] for video_id in VIDEOS for job in job_items(video_id)[1:])
+
+    status = rebuild.main(
+        [
+            *VIDEOS,
+            "--jobs-table",
+            deployment.jobs_table,
+            "--detections-table",
+            deployment.detections_table,
+            "--archive-bucket",
+            deployment.archive_bucket,
+        ]
+    )
+
+    assert status == 0
+    printed = capsys.readouterr().out
+    for video_id in VIDEOS:
+        for job in job_items(video_id)[1:]:
+            assert f"{video_id} {job['analysis']}: {job['detection_count']} detections from" in printed
+    left = detections.scan(ProjectionExpression="sk")["Items"]
+    assert all(item["sk"][:2] in ("W#", "A#") for item in left)
+    assert len(left) < legacy / 10
+    expected = json.loads(GOLDEN.read_text())
+    repository = PipelineRepository(jobs, detections)
+    found = answers(repository, quick=True)
+    assert found == {key: expected[key] for key in found}
+
+
+def test_erasing_a_job_removes_more_than_a_megabyte_of_packed_detections(deployment):
+    job = "job-big"
+    context = JobContext(job, "v" * 32, FACES, "2026-01-01T00:00:00.000Z")
+    packer, tally = DetectionPacker(context), ResultTally()
+    faces = [
+        {
+            "Timestamp": 40 * n,
+            "Face": face_detail(Draw(7, n), tracked_box(7, n % 3, n, (1.1, 1.5)), all_attributes=True),
+        }
+        for n in range(9_000)
+    ]
+    items = [*packer.pack(faces, tally), *packer.finish()]
+    assert sum(len(item["z"]["B"]) for item in items) > 1_000_000
+    store = DetectionsStore(boto3.client("dynamodb"), deployment.detections_table)
+    store.write(items)
+    store.write([{"pk": {"S": "other-job"}, "sk": {"S": "W#000000000000#00000000"}, "n": {"N": "1"}}])
+    table = boto3.resource("dynamodb").Table(deployment.detections_table)
+
+    assert store.delete_job(job, lambda: 900.0, 20.0) is True
+
+    assert [item["pk"] for item in table.scan(ProjectionExpression="pk")["Items"]] == ["other-job"]
