@@ -39,7 +39,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy lambdas local emulator infra app.py
+	$(BIN)/mypy lambdas emulator in_process local simulation infra app.py
 
 test-unit: install
 	$(BIN)/pytest -m unit -q

@@ -15,10 +15,20 @@ top-level imports' cumulative times, so interpreter start-up itself is not count
 Cold invocation: benchmarks/cold_invocation.py imports the handler and handles one representative
 event (starter: one upload's S3 notification; collector: the completion notification of one face
 detection job; read API: GET /videos), with AWS answered over HTTP by moto's server and the
-Rekognition emulator (local/cloud.py) and an X-Ray daemon stand-in counting what the Tracer sends.
+Rekognition emulator (in_process/cloud.py) and an X-Ray daemon stand-in counting what the Tracer sends.
 Reported: the import and the first invocation, in wall time, and the invocation less the time spent
 waiting for those endpoints (whose latency a deployment has too, but which is not the handler's
 work). A cost moved from the import to the first invocation shows up in the latter.
+
+The CPU time of each cold process (user + system: interpreter start-up, import, first invocation) is
+reported beside the wall times: a loaded machine stretches wall time by however long the process
+waits for a core, CPU time much less.
+
+    .venv/bin/python -m benchmarks.cold_start --against REV
+
+compares this checkout's code asset with commit REV's (`git archive`), sample by sample in turn, so
+a shared machine's changing load falls on both alike; REV's handlers must run on this checkout's
+resources (in_process.environment), as they do when the table layout is unchanged.
 
 Sizes: the code asset (lambdas/, zipped with the stack's excludes; the same for every function) and,
 for reference, the Powertools layer's packages as installed here (the layer is AWS's, not deployed by
@@ -32,11 +42,13 @@ import contextlib
 import io
 import json
 import os
+import resource
 import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import zipfile
 from collections import Counter
@@ -123,6 +135,8 @@ class InvocationFigures:
     aws_requests: int | None
     # X-Ray subsegments the Tracer sent during one invocation: "## handler" and one per AWS call.
     traced: dict[str, int]
+    # CPU time (user + system) of the whole cold process: start-up, import, the invocation.
+    cpu_ms: float
 
 
 # Variables of the calling shell (or of another benchmark in the same process: collector_ingest turns
@@ -138,42 +152,53 @@ _ASSETS: list[tempfile.TemporaryDirectory[str]] = []
 
 
 @cache
-def task_root() -> Path:
-    """The code asset as deployed: lambdas/ without the stack's excludes, so without any .pyc.
+def task_root(lambdas: Path = LAMBDAS) -> Path:
+    """The code asset as deployed: `lambdas` without the stack's excludes, so without any .pyc.
 
     Lambda's /var/task is read-only, so the asset's own modules are compiled at every cold start;
     the measured interpreters may not write bytecode either. (Installed packages keep theirs.)
     """
     _ASSETS.append(tempfile.TemporaryDirectory(prefix="cold-start-task-"))
     root = Path(_ASSETS[-1].name)
-    for file in _asset_files([LAMBDAS]):
-        target = root / file.relative_to(LAMBDAS)
+    for file in _asset_files([lambdas]):
+        target = root / file.relative_to(lambdas)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(file, target)
     return root
 
 
-def _lambda_environment() -> dict[str, str]:
-    root = str(task_root())
+def revision_task_root(revision: str) -> Path:
+    """The code asset of commit `revision` of this repository, as `task_root` makes this checkout's."""
+    _ASSETS.append(tempfile.TemporaryDirectory(prefix="cold-start-revision-"))
+    source = Path(_ASSETS[-1].name)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", revision, "lambdas"], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(source, filter="data")
+    return task_root(source / "lambdas")
+
+
+def _lambda_environment(root: Path) -> dict[str, str]:
     return {
         **_LAMBDA_RUNTIME,
-        "LAMBDA_TASK_ROOT": root,
-        "LAMBDA_RUNTIME_DIR": root,
-        "PYTHONPATH": root,
+        "LAMBDA_TASK_ROOT": str(root),
+        "LAMBDA_RUNTIME_DIR": str(root),
+        "PYTHONPATH": str(root),
         "PYTHONDONTWRITEBYTECODE": "1",
     }
 
 
-def _import_environment() -> dict[str, str]:
-    return {**_base_environment(), **_ENVIRONMENT, **_lambda_environment()}
+def _import_environment(root: Path) -> dict[str, str]:
+    return {**_base_environment(), **_ENVIRONMENT, **_lambda_environment(root)}
 
 
-def _imports(code: str) -> list[tuple[int, str, float]]:
+def _imports(code: str, root: Path) -> list[tuple[int, str, float]]:
     """(depth, module, cumulative ms) of every import made while running `code`, in -X importtime's order."""
     completed = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", code],
-        env=_import_environment(),
-        cwd=task_root(),
+        env=_import_environment(root),
+        cwd=root,
         capture_output=True,
         text=True,
         check=True,
@@ -189,14 +214,15 @@ def _imports(code: str) -> list[tuple[int, str, float]]:
     return entries
 
 
-def import_time(handler: str) -> tuple[float, list[tuple[str, float]]]:
+def import_time(handler: str, root: Path | None = None) -> tuple[float, list[tuple[str, float]]]:
     """Milliseconds to import one handler module, and the heaviest imports the handler module makes.
 
     The figure is the sum of the top-level imports' cumulative times (nested ones are inside them).
     """
-    start_up = {name for depth, name, _ in _imports("pass") if depth == 1}
+    root = root or task_root()
+    start_up = {name for depth, name, _ in _imports("pass", root) if depth == 1}
     module = f"video_pipeline.handlers.{handler}"
-    entries = _imports(f"import {module}")
+    entries = _imports(f"import {module}", root)
     total = sum(milliseconds for depth, name, milliseconds in entries if depth == 1 and name not in start_up)
     # -X importtime prints a module after its own imports: the handler's are the depth-2 lines before it.
     direct: list[tuple[str, float]] = []
@@ -246,12 +272,19 @@ class _XRayDaemon:
         self._socket.close()
 
 
-def _invoke(handler: str, event: Mapping[str, Any], environment: Mapping[str, str]) -> dict[str, Any]:
+def _children_cpu_ms() -> float:
+    """CPU time (user + system) of the finished child processes so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (usage.ru_utime + usage.ru_stime) * 1000
+
+
+def _invoke(handler: str, event: Mapping[str, Any], environment: Mapping[str, str], root: Path) -> dict[str, Any]:
+    cpu_before = _children_cpu_ms()
     completed = subprocess.run(
         [sys.executable, str(INVOCATION_SCRIPT), handler],
         input=json.dumps(event),
         env=dict(environment),
-        cwd=task_root(),
+        cwd=root,
         capture_output=True,
         text=True,
         check=True,
@@ -260,6 +293,7 @@ def _invoke(handler: str, event: Mapping[str, Any], environment: Mapping[str, st
     if not lines:
         raise RuntimeError(f"{handler}: no result\n{completed.stdout}\n{completed.stderr}")
     result: dict[str, Any] = json.loads(lines[-1].removeprefix(INVOCATION_MARKER))
+    result["cpu_ms"] = _children_cpu_ms() - cpu_before
     return result
 
 
@@ -280,7 +314,7 @@ def _one_message_event(
 
     Messages not wanted (S3's test event, notifications of other analyses) are deleted on the way.
     """
-    from local.lambda_runtime import to_sqs_event
+    from in_process.lambda_runtime import to_sqs_event
 
     arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     while True:
@@ -310,22 +344,25 @@ def _is_face_detection(record: Mapping[str, Any]) -> bool:
 
 
 @contextlib.contextmanager
-def _local_aws() -> Iterator[tuple[Any, Any]]:
-    """moto's server and the Rekognition emulator (jobs finish when asked), and the pipeline's resources."""
-    from local.cloud import local_cloud
-    from local.environment import provision
+def _local_aws(prefix: str) -> Iterator[tuple[Any, Any]]:
+    """moto's server and the Rekognition emulator (jobs finish when asked), and the pipeline's resources.
+
+    moto's state outlives its server in this process: each use names its resources with its own `prefix`.
+    """
+    from in_process.cloud import local_cloud
+    from in_process.environment import provision
 
     with local_cloud(workers=0) as cloud:
         # Every run starts three jobs and none finishes before the collector's turn: no quota waits.
         cloud.fake.concurrent_job_limit = 10_000
-        yield cloud, provision(cloud.region)
+        yield cloud, provision(cloud.region, prefix=prefix)
 
 
 def _upload_events(runs: int, resources: Any) -> list[dict[str, Any]]:
     """One S3 notification per fresh upload, as the starter's queue delivers it."""
     import boto3
 
-    from local.harness import sample_video_bytes
+    from in_process.harness import sample_video_bytes
 
     s3 = boto3.client("s3", region_name=resources.region)
     sqs = boto3.client("sqs", region_name=resources.region)
@@ -347,19 +384,23 @@ def _face_notices(runs: int, cloud: Any, resources: Any) -> list[dict[str, Any]]
     ]
 
 
-def measure_invocations(runs: int) -> list[InvocationFigures]:
+_PREFIXES = iter(f"cold{number}" for number in range(1_000_000))
+
+
+def measure_invocations(runs: int, root: Path | None = None) -> list[InvocationFigures]:
     """Each handler, `runs` times in a fresh interpreter: import it, then handle one event."""
-    from local.cloud import FAKE_CREDENTIALS
+    from in_process.cloud import FAKE_CREDENTIALS
     from local.http_api import http_api_event
 
+    root = root or task_root()
     daemon = _XRayDaemon()
     try:
-        with _local_aws() as (cloud, resources):
+        with _local_aws(next(_PREFIXES)) as (cloud, resources):
             environment = {
                 **_base_environment(),
                 **_ENVIRONMENT,
                 **resources.environment(job_quota=10_000),
-                **_lambda_environment(),
+                **_lambda_environment(root),
                 **FAKE_CREDENTIALS,
                 "AWS_ENDPOINT_URL": cloud.aws_url,
                 "AWS_ENDPOINT_URL_REKOGNITION": cloud.rekognition_url,
@@ -376,7 +417,7 @@ def measure_invocations(runs: int) -> list[InvocationFigures]:
                 samples, traced = [], {}
                 for event in events[handler]:
                     daemon.received()  # whatever an earlier run left
-                    result = _invoke(handler, event, {**environment, "POWERTOOLS_SERVICE_NAME": handler})
+                    result = _invoke(handler, event, {**environment, "POWERTOOLS_SERVICE_NAME": handler}, root)
                     _check_response(handler, result["response"])
                     traced = daemon.received()
                     samples.append(result)
@@ -396,6 +437,7 @@ def _summarise(handler: str, samples: list[dict[str, Any]], traced: dict[str, in
         own_ms=own,
         aws_requests=samples[-1]["aws_requests"],
         traced=traced,
+        cpu_ms=statistics.median(sample["cpu_ms"] for sample in samples),
     )
 
 
@@ -435,13 +477,16 @@ def print_cold_start(
         print(f"  {figure.handler:<10}{figure.milliseconds:>8.0f} ms   heaviest: {heaviest}")
     if invocations:
         print("Cold invocation: fresh interpreter, import then one event (wall time, median)")
-        print(f"  {'':<10}{'import':>8}{'1st call':>10}{'less AWS':>10}{'requests':>10}   X-Ray subsegments   event")
+        print(
+            f"  {'':<10}{'import':>8}{'1st call':>10}{'less AWS':>10}{'CPU':>10}{'requests':>10}"
+            "   X-Ray subsegments   event"
+        )
         for row in invocations:
             own = "n/a" if row.own_ms is None else f"{row.own_ms:.0f}"
             calls = sum(count for name, count in row.traced.items() if name.startswith("aws:"))
             handler_segments = sum(count for name, count in row.traced.items() if name.startswith("## "))
             print(
-                f"  {row.handler:<10}{row.import_ms:>5.0f} ms{row.invoke_ms:>7.0f} ms{own:>7} ms"
+                f"  {row.handler:<10}{row.import_ms:>5.0f} ms{row.invoke_ms:>7.0f} ms{own:>7} ms{row.cpu_ms:>7.0f} ms"
                 f"{row.aws_requests if row.aws_requests is not None else 'n/a':>10}"
                 f"   handler {handler_segments}, AWS {calls:<3}    {EVENTS[row.handler]}"
             )
@@ -450,10 +495,44 @@ def print_cold_start(
         print(f"  {name:<34}{size / 1024:>8.0f} KiB")
 
 
+def compare(revision: str, runs: int) -> None:
+    """This checkout's code asset and `revision`'s, measured in turn, sample by sample."""
+    trees = {"this checkout": task_root(), revision: revision_task_root(revision)}
+    imports: dict[tuple[str, str], list[float]] = {(tree, h): [] for tree in trees for h in HANDLERS}
+    invocations: dict[tuple[str, str], list[InvocationFigures]] = {(tree, h): [] for tree in trees for h in HANDLERS}
+    loads = []
+    for turn in range(runs):
+        order = list(trees) if turn % 2 == 0 else list(reversed(trees))
+        for tree in order:
+            for handler in HANDLERS:
+                imports[tree, handler].append(import_time(handler, trees[tree])[0])
+            for figures in measure_invocations(1, trees[tree]):
+                invocations[tree, figures.handler].append(figures)
+        loads.append(os.getloadavg()[0])
+    print(f"Cold start, this checkout against {revision}, in turn, median of {runs}")
+    print(f"(load average {min(loads):.1f}-{max(loads):.1f} while measuring)")
+    print(f"  {'':<10}{'':<16}{'import':>8}{'import':>8}{'1st call':>10}{'CPU':>8}")
+    print(f"  {'':<10}{'':<16}{'-X imp.':>8}{'wall':>8}{'wall':>10}{'process':>8}")
+    for handler in HANDLERS:
+        for tree in trees:
+            rows = invocations[tree, handler]
+            print(
+                f"  {handler:<10}{tree[:15]:<16}{statistics.median(imports[tree, handler]):>5.0f} ms"
+                f"{statistics.median(row.import_ms for row in rows):>5.0f} ms"
+                f"{statistics.median(row.invoke_ms for row in rows):>7.0f} ms"
+                f"{statistics.median(row.cpu_ms for row in rows):>5.0f} ms"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
-    runs = 1 if parser.parse_args().quick else 7
+    parser.add_argument("--against", metavar="REV", help="compare with this commit's code asset, in turn")
+    options = parser.parse_args()
+    runs = 1 if options.quick else 7
+    if options.against:
+        compare(options.against, runs)
+        return
     print_cold_start(measure_imports(runs), package_sizes(), measure_invocations(runs))
 
 

@@ -114,13 +114,13 @@ def run_one(analysis: str, detections: int, *, trace_memory: bool) -> IngestFigu
     from moto import mock_aws
 
     with mock_aws():
-        from local.environment import provision
+        from in_process.environment import provision
 
         resources = provision()
         os.environ.update(resources.environment(analyses=(analysis,)))
         from emulator import RekognitionVideoFake
-        from local.functions import pipeline_functions
-        from local.harness import PipelineHarness
+        from in_process.functions import pipeline_functions
+        from in_process.harness import PipelineHarness
 
         functions = pipeline_functions(resources.environment(analyses=(analysis,)))
         starter, collector = functions.starter, functions.collector
@@ -169,7 +169,7 @@ class _Probe:
 
     def collect(self, resources: Any, analysis: str, detections: int, *, trace_memory: bool) -> IngestFigures:
         from benchmarks.aws_calls import api_calls
-        from local.lambda_runtime import QueuePoller
+        from in_process.lambda_runtime import QueuePoller
 
         collector, collecting, timers = self._collector, self._collecting, self.timers
         with api_calls() as api:

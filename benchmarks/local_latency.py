@@ -38,17 +38,17 @@ class LatencyFigures:
 def measure_latency() -> LatencyFigures:
     from emulator.vision.analyzers import Sampling, real_analyzers
     from emulator.vision.sample_clip import render_sample
-    from local.cloud import local_cloud
+    from in_process.cloud import local_cloud
 
     with tempfile.TemporaryDirectory() as directory:
         path, _truth = render_sample(Path(directory))
         with local_cloud(real_analyzers(Sampling(every_ms=200), None), workers=3, people_pathing=False) as cloud:
-            from local.environment import provision
+            from in_process.environment import provision
 
             resources = provision(cloud.region)
             os.environ.update({"POWERTOOLS_TRACE_DISABLED": "1", **resources.environment()})
-            from local.functions import pipeline_functions
-            from local.harness import PipelineHarness
+            from in_process.functions import pipeline_functions
+            from in_process.harness import PipelineHarness
 
             functions = pipeline_functions(os.environ)
             starter, collector = functions.starter, functions.collector

@@ -19,8 +19,8 @@ from collections.abc import Callable
 
 from moto import mock_aws
 
-from local.scenarios import CI, FIGURES, scenarios
-from local.simulation import Figures, Simulation
+from simulation import Figures, Simulation
+from simulation.scenarios import CI, FIGURES, scenarios
 
 HEADER = (
     f"{'scenario':26} {'uploads':>7} {'jobs':>5} {'lost':>4} {'dup jobs':>8} {'dup det':>7} "

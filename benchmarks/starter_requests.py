@@ -43,16 +43,16 @@ def measure_starter(uploads: int) -> StarterFigures:
     from moto import mock_aws
 
     with mock_aws():
-        from local.environment import provision
+        from in_process.environment import provision
 
         resources = provision()
         # A quota no upload waits for: waiting is measured by benchmarks/reliability.py, not here.
         os.environ.update(resources.environment(job_quota=10_000))
         analyses = len(os.environ["ENABLED_ANALYSES"].split(","))
         from emulator import RekognitionVideoFake
-        from local.functions import pipeline_functions
-        from local.harness import PipelineHarness
-        from local.lambda_runtime import QueuePoller
+        from in_process.functions import pipeline_functions
+        from in_process.harness import PipelineHarness
+        from in_process.lambda_runtime import QueuePoller
 
         functions = pipeline_functions(resources.environment(job_quota=10_000))
         starter, collector = functions.starter, functions.collector

@@ -1,1 +1,5 @@
-"""Run the pipeline on this machine: moto for AWS, the project's Rekognition fake for Rekognition."""
+"""The user tools: `make local` (the run and its report), `make dashboard`, `make openapi`, snapshots.
+
+They run the pipeline through `in_process` (moto for AWS, the project's Rekognition emulator for
+Rekognition); nothing here is test infrastructure.
+"""

@@ -30,10 +30,10 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from moto import mock_aws
 
 from emulator import RekognitionVideoFake
+from in_process.environment import provision
+from in_process.functions import pipeline_functions
+from in_process.harness import PipelineHarness
 from local.dashboard_data import DataSource, from_snapshot, run_samples
-from local.environment import provision
-from local.functions import pipeline_functions
-from local.harness import PipelineHarness
 from local.http_api import DashboardApp, StartResponse, WsgiEnviron
 
 DEFAULT_HOST = "127.0.0.1"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from video_pipeline.analyses import PERSONS_FROM_LABELS
 
+from in_process.harness import PipelineHarness, sample_video_bytes
 from local import snapshot
-from local.harness import PipelineHarness, sample_video_bytes
 
 DataSource = Callable[[PipelineHarness], None]
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
-from local.lambda_runtime import FakeLambdaContext
+from in_process.lambda_runtime import FakeLambdaContext
 
 DASHBOARD_DIR = Path(__file__).resolve().parent.parent / "dashboard"
 API_PREFIX = "/api"

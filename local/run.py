@@ -218,12 +218,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(options: argparse.Namespace, inputs: list[Input], analyzers: object) -> list[str]:
     """Run the pipeline on the inputs and write the outputs; one line per video with failed jobs."""
-    from local.cloud import local_cloud
+    from in_process.cloud import local_cloud
 
     began = time.perf_counter()
     people_pathing = options.person_engine == NATIVE_ENGINE
     with local_cloud(analyzers, workers=options.workers, people_pathing=people_pathing) as cloud:  # type: ignore[arg-type]
-        from local.environment import provision
+        from in_process.environment import provision
 
         resources = provision(cloud.region)
         os.environ.update(
@@ -235,8 +235,8 @@ def _run(options: argparse.Namespace, inputs: list[Input], analyzers: object) ->
             f"moto (S3, SQS, SNS, DynamoDB) at {cloud.aws_url}; Rekognition Video emulator at {cloud.rekognition_url}"
         )
 
-        from local.functions import pipeline_functions
-        from local.harness import PipelineHarness
+        from in_process.functions import pipeline_functions
+        from in_process.harness import PipelineHarness
 
         functions = pipeline_functions(resources.environment(person_engine=options.person_engine))
         harness = PipelineHarness(
@@ -262,7 +262,7 @@ def _run(options: argparse.Namespace, inputs: list[Input], analyzers: object) ->
 
 def _failures(harness: object) -> list[str]:
     """'<key>: <analyses> FAILED: <reason>' for each video whose jobs did not succeed."""
-    from local.harness import PipelineHarness
+    from in_process.harness import PipelineHarness
 
     assert isinstance(harness, PipelineHarness)
     lines = []
@@ -294,7 +294,7 @@ def _engine(analysis: str, engine: str) -> str:
 
 
 def _summarize(harness: object, elapsed: float, notes: dict[str, str], durations: dict[str, str]) -> None:
-    from local.harness import PipelineHarness
+    from in_process.harness import PipelineHarness
     from local.report import plural
 
     assert isinstance(harness, PipelineHarness)
@@ -325,8 +325,8 @@ def _job_seconds(started: float | None, completed: float | None) -> str:
 
 
 def _write_outputs(out: Path, harness: object, sources: dict[str, Path], notes: dict[str, str]) -> None:
+    from in_process.harness import PipelineHarness
     from local import snapshot
-    from local.harness import PipelineHarness
     from local.report import plural, write_report
 
     assert isinstance(harness, PipelineHarness)

@@ -215,7 +215,7 @@ def stored_repository() -> PipelineRepository:
     from video_pipeline.dal.jobs_store import JobsStore
     from video_pipeline.logic.rebuilding import rebuild_video
 
-    from local.environment import provision
+    from in_process.environment import provision
 
     resources = provision(prefix="golden")
     dynamodb = boto3.resource("dynamodb", region_name=resources.region)

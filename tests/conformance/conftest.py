@@ -14,12 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from emulator import RekognitionVideoFake, sample_video_bytes
-from emulator.endpoint import RekognitionEndpoint
+from in_process.cloud import client_at, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
@@ -48,13 +46,7 @@ class Cloud:
 
     def client(self, service: str) -> Any:
         url = self.rekognition_url if service == "rekognition" else self.aws_url
-        return boto3.session.Session().client(  # type: ignore[call-overload]
-            service,
-            region_name=REGION,
-            endpoint_url=url,
-            aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        )
+        return client_at(url, service, REGION, CREDENTIALS)
 
     @property
     def environment(self) -> dict[str, str]:
@@ -93,9 +85,7 @@ class Cloud:
 
 def _provision(cloud_url: str) -> tuple[str, str, str]:
     def client(service: str) -> Any:
-        return boto3.session.Session().client(  # type: ignore[call-overload]
-            service, region_name=REGION, endpoint_url=cloud_url, **_keys()
-        )
+        return client_at(cloud_url, service, REGION, CREDENTIALS)
 
     s3 = client("s3")
     s3.create_bucket(Bucket=BUCKET)
@@ -114,37 +104,15 @@ def _provision(cloud_url: str) -> tuple[str, str, str]:
     return topic_arn, queue_url, role_arn
 
 
-def _keys() -> dict[str, str]:
-    return {
-        "aws_access_key_id": CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        "aws_secret_access_key": CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-    }
-
-
 @pytest.fixture(scope="package")
 def cloud() -> Iterator[Cloud]:
     """moto's server for S3/SNS/SQS/IAM and the emulator's endpoint; jobs finish in a worker pool.
 
     One for the whole package: moto's servers in one process share their state.
     """
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto.start()
-    host, port = moto.get_host_and_port()
-    aws_url = f"http://{host}:{port}"
-
-    def emulator_client(service: str, region: str) -> Any:
-        return boto3.session.Session().client(  # type: ignore[call-overload]
-            service, region_name=region, endpoint_url=aws_url, **_keys()
-        )
-
-    fake = RekognitionVideoFake(region=REGION, client_factory=emulator_client, workers=1)
-    try:
-        topic_arn, queue_url, role_arn = _provision(aws_url)
-        with RekognitionEndpoint(fake) as endpoint:
-            yield Cloud(fake, aws_url, endpoint.url, topic_arn, queue_url, role_arn)
-    finally:
-        fake.close()
-        moto.stop()
+    with serving(workers=1, region=REGION) as served:
+        topic_arn, queue_url, role_arn = _provision(served.aws_url)
+        yield Cloud(served.fake, served.aws_url, served.rekognition_url, topic_arn, queue_url, role_arn)
 
 
 def wait_idle(fake: RekognitionVideoFake) -> None:

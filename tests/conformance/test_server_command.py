@@ -7,9 +7,9 @@ import subprocess
 import sys
 from collections.abc import Iterator
 
-import boto3
 import pytest
 
+from in_process.cloud import client_at
 from tests.conformance.conftest import BUCKET, CREDENTIALS, KEY, REGION, ROOT, Cloud
 
 pytestmark = pytest.mark.integration
@@ -31,13 +31,7 @@ def _serve(cloud: Cloud, *options: str) -> Iterator[str]:
 
 
 def _client(url: str):
-    return boto3.session.Session().client(
-        "rekognition",
-        region_name=REGION,
-        endpoint_url=url,
-        aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-    )
+    return client_at(url, "rekognition", REGION, CREDENTIALS)
 
 
 def test_the_server_reads_videos_from_the_given_endpoint_and_finishes_jobs(cloud: Cloud):

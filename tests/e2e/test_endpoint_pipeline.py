@@ -11,10 +11,10 @@ from video_pipeline.logic.result_streams import PersonsFromLabels
 from video_pipeline.models import JobStatus
 
 from emulator.intercept import ROUTER
-from local.cloud import LocalCloud, local_cloud
-from local.environment import provision
-from local.functions import pipeline_functions
-from local.harness import PipelineHarness
+from in_process.cloud import LocalCloud, local_cloud
+from in_process.environment import provision
+from in_process.functions import pipeline_functions
+from in_process.harness import PipelineHarness
 from tests.e2e.test_pipeline import all_detections
 
 KEYS = ["a.mp4", "b/with space.mov"]

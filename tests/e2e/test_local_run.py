@@ -16,8 +16,8 @@ from video_pipeline.dal.repository import PipelineRepository
 from video_pipeline.models import JobStatus
 
 from emulator.vision.sample_clip import DEFAULT_CLIP, ClipSpec, render, truncated
+from in_process.environment import provision
 from local import snapshot
-from local.environment import provision
 from local.run import make_arguments
 from tests.e2e.conftest import ROOT, LocalRun, run_local
 

@@ -34,19 +34,42 @@ def test_the_quick_run_succeeds(quick_run):
     assert "Traceback" not in quick_run.stderr
 
 
-def test_collector_rows_cover_every_analysis_with_writes_near_the_batch_floor(quick_run):
-    rows = re.findall(rf"^(faces|celebrities|persons)\s+1,000\s+({NUMBER}).*$", quick_run.stdout, re.MULTILINE)
-    assert [analysis for analysis, _ in rows] == ["faces", "celebrities", "persons"], quick_run.stdout
-    for line in quick_run.stdout.splitlines():
+def _table(out: str, title: str) -> list[str]:
+    """The rows of one analysis per line under the heading that starts with `title`."""
+    lines = out.splitlines()
+    start = next(index for index, line in enumerate(lines) if line.startswith(title))
+    rows = []
+    for line in lines[start + 1 :]:
+        if not line.strip():
+            break
         if re.match(r"^(faces|celebrities|persons)\s+1,000\s", line):
-            columns = line.split()
-            assert len(columns) == 21, line
-            batch_writes, floor = float(columns[14]), float(columns[15])
-            # 25 items per BatchWriteItem: packed items are written as each Get* page of 1,000 results
-            # closes them, so at most one partial batch per page (<= 1 per 1,000 detections) and one for
-            # the items the stream's end closes, above the floor.
-            assert floor <= batch_writes <= floor + 2.0, line
-            assert float(columns[20]) > 0  # a traced peak was measured
+            rows.append(line)
+    return rows
+
+
+def test_collector_rows_cover_every_analysis_with_writes_near_the_batch_floor(quick_run):
+    rows = _table(quick_run.stdout, "Collector ingest")
+    assert [row.split()[0] for row in rows] == ["faces", "celebrities", "persons"], quick_run.stdout
+    for line in rows:
+        columns = line.split()
+        assert len(columns) == 21, line
+        batch_writes, floor = float(columns[14]), float(columns[15])
+        # 25 items per BatchWriteItem: packed items are written as each Get* page of 1,000 results
+        # closes them, so at most one partial batch per page (<= 1 per 1,000 detections) and one for
+        # the items the stream's end closes, above the floor.
+        assert floor <= batch_writes <= floor + 2.0, line
+        assert float(columns[20]) > 0  # a traced peak was measured
+
+
+def test_the_whole_collector_is_compared_with_what_a_user_would_write(quick_run):
+    rows = _table(quick_run.stdout, "Collector, whole handler")
+    assert [row.split()[0] for row in rows] == ["faces", "celebrities", "persons"], quick_run.stdout
+    for line in rows:
+        columns = line.split()
+        assert len(columns) == 12, line
+        requests, requests_put_item = float(columns[8].replace(",", "")), float(columns[10].replace(",", ""))
+        # One request per detection for put_item; the pipeline batches, so far fewer.
+        assert requests_put_item == 1000 and requests < requests_put_item / 10, line
 
 
 def test_starter_requests_are_counted_against_their_floor(quick_run):
@@ -66,12 +89,15 @@ def test_cold_start_and_package_sizes_are_reported_for_every_handler(quick_run):
 def test_cold_invocations_are_reported_traced_for_every_handler(quick_run):
     for handler in ("starter", "collector", "read_api"):
         row = re.search(
-            rf"^\s+{handler}\s+({NUMBER}) ms\s+({NUMBER}) ms\s+({NUMBER}) ms\s+(\d+)\s+handler (\d+), AWS (\d+)",
+            rf"^\s+{handler}\s+({NUMBER}) ms\s+({NUMBER}) ms\s+({NUMBER}) ms\s+({NUMBER}) ms"
+            rf"\s+(\d+)\s+handler (\d+), AWS (\d+)",
             quick_run.stdout,
             re.MULTILINE,
         )
         assert row, quick_run.stdout
-        requests, handler_segments, aws_segments = (int(row.group(index)) for index in (4, 5, 6))
+        requests, handler_segments, aws_segments = (int(row.group(index)) for index in (5, 6, 7))
+        # The CPU time of the cold process: start-up, import and invocation took some.
+        assert float(row.group(4).replace(",", "")) > 0
         # The Tracer is on as deployed: the handler's subsegment, and one per AWS request.
         assert requests >= 1
         assert handler_segments == 1

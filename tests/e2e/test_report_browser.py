@@ -34,8 +34,8 @@ def _expected_counts(tables: Path) -> dict[str, int]:
     import boto3
     from video_pipeline.dal.repository import PipelineRepository
 
+    from in_process.environment import provision
     from local import snapshot
-    from local.environment import provision
 
     with mock_aws():
         resources = provision(prefix="browser")

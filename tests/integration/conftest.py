@@ -9,9 +9,9 @@ from moto import mock_aws
 from video_pipeline.contract import Env
 
 from emulator import RekognitionVideoFake
-from local.environment import provision
-from local.functions import pipeline_functions
-from local.harness import PipelineHarness
+from in_process.environment import provision
+from in_process.functions import pipeline_functions
+from in_process.harness import PipelineHarness
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 from urllib.parse import quote_plus
 
-from local.lambda_runtime import FakeLambdaContext, to_sqs_event
+from in_process.lambda_runtime import FakeLambdaContext, to_sqs_event
 
 
 def s3_event_body(

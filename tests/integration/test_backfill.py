@@ -5,7 +5,7 @@ from __future__ import annotations
 import boto3
 from video_pipeline.cli import backfill
 
-from local.harness import sample_video_bytes
+from in_process.harness import sample_video_bytes
 
 START_OPERATIONS = {"StartFaceDetection", "StartCelebrityRecognition", "StartLabelDetection"}
 

@@ -10,7 +10,7 @@ from video_pipeline.logic.budget import budget_day
 from video_pipeline.logic.clock import utc_now
 from video_pipeline.models import JobStatus
 
-from local.functions import pipeline_functions
+from in_process.functions import pipeline_functions
 from tests.integration.events import failed_ids, invoke, s3_event_body
 
 DAY = "2026-12-01"

@@ -11,9 +11,9 @@ from video_pipeline.contract import Env
 from video_pipeline.handlers import read_api
 from video_pipeline.settings import ReadApiSettings
 
-from local.harness import sample_video_bytes
+from in_process.harness import sample_video_bytes
+from in_process.lambda_runtime import FakeLambdaContext
 from local.http_api import http_api_event
-from local.lambda_runtime import FakeLambdaContext
 
 
 def api(harness, environment=None):

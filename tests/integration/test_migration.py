@@ -18,7 +18,7 @@ from video_pipeline.schema import legacy_detection_sk
 
 from emulator.draw import Draw
 from emulator.features import face_detail, tracked_box
-from local.environment import provision
+from in_process.environment import provision
 from tests.read_answers import GOLDEN, VIDEOS, ArchivedPages, answers, job_id, job_items
 
 

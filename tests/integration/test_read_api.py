@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from in_process.lambda_runtime import FakeLambdaContext
 from local.dashboard import LocalDashboard, local_dashboard
 from local.http_api import http_api_event
-from local.lambda_runtime import FakeLambdaContext
 
 
 @pytest.fixture(scope="module")

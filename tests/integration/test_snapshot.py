@@ -11,8 +11,8 @@ import pytest
 from moto import mock_aws
 from video_pipeline.schema import META_SK, WINDOW_MS, job_sk, video_pk, window_sk
 
+from in_process.environment import provision
 from local import snapshot
-from local.environment import provision
 
 
 def _scan(table) -> list[dict]:

@@ -7,7 +7,7 @@ import pytest
 from video_pipeline.logic.identity import TAG_PATTERN, TOKEN_PATTERN
 from video_pipeline.models import JobStatus
 
-from local.harness import sample_video_bytes
+from in_process.harness import sample_video_bytes
 from tests.integration.events import failed_ids, invoke, s3_event_body
 
 START_OPERATIONS = {"StartFaceDetection", "StartCelebrityRecognition", "StartLabelDetection", "StartPersonTracking"}
@@ -254,7 +254,7 @@ def test_permanent_errors_fail_the_job_with_its_reason_and_not_the_batch(harness
 
 
 def test_enabled_analyses_and_face_attributes_are_configurable(harness):
-    from local.functions import pipeline_functions
+    from in_process.functions import pipeline_functions
 
     env = harness.resources.environment(analyses=("faces",), face_attributes="DEFAULT")
     harness.redeploy_starter(pipeline_functions(env).starter)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from moto import mock_aws
 
-from local.scenarios import CI, scenarios
-from local.simulation import Figures, Simulation
+from simulation import Figures, Simulation
+from simulation.scenarios import CI, scenarios
 
 SCENARIOS = {scenario.name: scenario for scenario in scenarios(**CI)}
 # Scenario -> the promise today's runtime breaks in it (see docs/reliability.md, "Fault-injection suite").

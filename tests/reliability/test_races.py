@@ -23,7 +23,7 @@ from video_pipeline.logic.notifications import parse_notice
 from video_pipeline.models import JobStatus
 from video_pipeline.schema import LEDGER_KEY, META_SK
 
-from local.lambda_runtime import FakeLambdaContext
+from in_process.lambda_runtime import FakeLambdaContext
 from tests.integration.events import failed_ids, invoke
 from tests.reliability.test_recovery import (
     ANALYSES,

@@ -15,7 +15,7 @@ from video_pipeline.logic.s3_events import object_created_body
 from video_pipeline.models import JobStatus
 from video_pipeline.schema import archive_job_prefix, job_sk, video_pk
 
-from local.lambda_runtime import QueuePoller
+from in_process.lambda_runtime import QueuePoller
 from tests.integration.events import failed_ids, invoke
 from tests.reliability.test_recovery import started
 

@@ -13,8 +13,8 @@ from video_pipeline.logic.clock import format_instant
 from video_pipeline.models import JobStatus
 from video_pipeline.schema import LEDGER_KEY, META_SK, archive_job_prefix
 
-from local.functions import pipeline_functions
-from local.lambda_runtime import FakeLambdaContext, QueuePoller
+from in_process.functions import pipeline_functions
+from in_process.lambda_runtime import FakeLambdaContext, QueuePoller
 from tests.integration.events import failed_ids, invoke, s3_event_body
 from tests.stored import expected_detections
 

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from local.simulation.clock import VirtualTime
-from local.simulation.scheduler import Invocation, InvocationKilled, Scheduler
+from simulation.clock import VirtualTime
+from simulation.scheduler import Invocation, InvocationKilled, Scheduler
 
 
 def _run(scheduler: Scheduler) -> None:

@@ -1,11 +1,11 @@
-"""The simulation's event sources are the stack's (`local/simulation/deployed.py` copies them)."""
+"""The simulation's event sources are the stack's (`simulation/deployed.py` copies them)."""
 
 from __future__ import annotations
 
 from infra import pipeline
 from infra.config import PipelineConfig
 from infra.constructs import ingest_queue
-from local.simulation import deployed
+from simulation import deployed
 
 
 def test_the_simulated_event_sources_are_the_deployed_ones() -> None:

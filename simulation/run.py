@@ -25,18 +25,18 @@ from video_pipeline.logic.budget import TOTAL, parse_budget, video_minutes
 from video_pipeline.logic.media_duration import duration_ms
 
 from emulator import Clock, RekognitionVideoFake
-from local.environment import LocalPipeline, provision
-from local.functions import LocalFunction, collector_function, reconciler_function, starter_function
-from local.harness import PipelineHarness, sample_video_bytes
-from local.simulation import deployed
-from local.simulation.calls import CallLog, switching
-from local.simulation.clock import VirtualTime
-from local.simulation.faults import DynamoDBFaults, inject_poison, poison_writes
-from local.simulation.measure import Expectations, measure
-from local.simulation.s3_events import S3Events
-from local.simulation.scenario import Figures, Scenario
-from local.simulation.scheduler import Invocation, Scheduler
-from local.simulation.sources import Environments, QueueSource, context_for
+from in_process.environment import LocalPipeline, provision
+from in_process.functions import LocalFunction, collector_function, reconciler_function, starter_function
+from in_process.harness import PipelineHarness, sample_video_bytes
+from simulation import deployed
+from simulation.calls import CallLog, switching
+from simulation.clock import VirtualTime
+from simulation.faults import DynamoDBFaults, inject_poison, poison_writes
+from simulation.measure import Expectations, measure
+from simulation.s3_events import S3Events
+from simulation.scenario import Figures, Scenario
+from simulation.scheduler import Invocation, Scheduler
+from simulation.sources import Environments, QueueSource, context_for
 
 OTHER_WORKLOAD_BUCKET = "another-workload"
 

@@ -17,7 +17,7 @@ from unittest import mock
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
-from local.simulation.scheduler import Invocation, Scheduler
+from simulation.scheduler import Invocation, Scheduler
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,8 @@ import boto3
 from botocore.awsrequest import AWSResponse
 from moto.core.botocore_stubber import MockRawResponse
 
-from local.environment import LocalPipeline
-from local.harness import PipelineHarness
+from in_process.environment import LocalPipeline
+from in_process.harness import PipelineHarness
 
 THROTTLING = "ProvisionedThroughputExceededException"
 

@@ -22,12 +22,12 @@ import boto3
 from moto.sqs import models as sqs_models
 from video_pipeline.dal.queues import WAITS_ATTRIBUTE
 
-from local.environment import ACCOUNT_ID
-from local.functions import LocalFunction
-from local.lambda_runtime import to_sqs_event
-from local.simulation.calls import CallLog
-from local.simulation.clock import VirtualTime
-from local.simulation.scheduler import Invocation, Scheduler
+from in_process.environment import ACCOUNT_ID
+from in_process.functions import LocalFunction
+from in_process.lambda_runtime import to_sqs_event
+from simulation.calls import CallLog
+from simulation.clock import VirtualTime
+from simulation.scheduler import Invocation, Scheduler
 
 Handler = Callable[[dict[str, Any], Any], Any]
 

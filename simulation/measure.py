@@ -18,9 +18,9 @@ from video_pipeline.dal.repository import VideoSummary
 from video_pipeline.schema import WINDOW_SK_PREFIX
 
 from emulator import RekognitionVideoFake
-from local.environment import ACCOUNT_ID
-from local.harness import PipelineHarness
-from local.simulation.scenario import Figures, Scenario, injected
+from in_process.environment import ACCOUNT_ID
+from in_process.harness import PipelineHarness
+from simulation.scenario import Figures, Scenario, injected
 
 
 @dataclass(slots=True)

@@ -2,7 +2,7 @@
 fed by their queues exactly as Lambda's SQS event source mappings feed them.
 
 Use inside `moto.mock_aws()`, with functions built from `LocalPipeline.environment()` by
-`local.functions.pipeline_functions`.
+`in_process.functions.pipeline_functions`.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from video_pipeline.schema import STATUS_INDEX, WINDOW_SK_PREFIX
 from emulator import RekognitionVideoFake
 from emulator.jobs import JobProgress
 from emulator.media import sample_video_bytes as emulator_sample_video_bytes
-from local.environment import LocalPipeline
-from local.functions import LocalFunction
-from local.lambda_runtime import DeliveryStats, QueuePoller
+from in_process.environment import LocalPipeline
+from in_process.functions import LocalFunction
+from in_process.lambda_runtime import DeliveryStats, QueuePoller
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table

@@ -7,7 +7,7 @@ real account's): no module reload, no patched globals, no warm state to forget.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -39,24 +39,25 @@ class PipelineFunctions:
     read_api: LocalFunction[ResultsReader]
 
 
+def bound(bind: Callable[[App], Handler], app: App) -> LocalFunction[App]:
+    """The handler `bind` makes of `app`, kept with `app` so tests and tools can reach its collaborators."""
+    return LocalFunction(bind(app), app)
+
+
 def starter_function(environment: Mapping[str, str], clients: Clients) -> LocalFunction[StarterApp]:
-    app = build_starter(StarterSettings.from_environment(environment), clients)
-    return LocalFunction(starter.bind(app), app)
+    return bound(starter.bind, build_starter(StarterSettings.from_environment(environment), clients))
 
 
 def collector_function(environment: Mapping[str, str], clients: Clients) -> LocalFunction[CollectorApp]:
-    app = build_collector(CollectorSettings.from_environment(environment), clients)
-    return LocalFunction(collector.bind(app), app)
+    return bound(collector.bind, build_collector(CollectorSettings.from_environment(environment), clients))
 
 
 def reconciler_function(environment: Mapping[str, str], clients: Clients) -> LocalFunction[ReconcilerApp]:
-    app = build_reconciler(ReconcilerSettings.from_environment(environment), clients)
-    return LocalFunction(reconciler.bind(app), app)
+    return bound(reconciler.bind, build_reconciler(ReconcilerSettings.from_environment(environment), clients))
 
 
 def read_api_function(environment: Mapping[str, str], clients: Clients) -> LocalFunction[ResultsReader]:
-    reader = build_reader(ReadApiSettings.from_environment(environment), clients)
-    return LocalFunction(read_api.bind(reader), reader)
+    return bound(read_api.bind, build_reader(ReadApiSettings.from_environment(environment), clients))
 
 
 def pipeline_functions(environment: Mapping[str, str], clients: Clients | None = None) -> PipelineFunctions:

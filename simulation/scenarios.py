@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from local.simulation import Kill, Scenario
+from simulation import Kill, Scenario
 
 
 def scenarios(uploads: int, quota: int) -> list[Scenario]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from local.simulation.calls import Kill
-from local.simulation.deployed import RECONCILE_AFTER_MINUTES
+from simulation.calls import Kill
+from simulation.deployed import RECONCILE_AFTER_MINUTES
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from local.simulation.clock import VirtualTime
+from simulation.clock import VirtualTime
 
 
 class InvocationKilled(BaseException):

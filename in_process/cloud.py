@@ -38,6 +38,18 @@ class LocalCloud:
     region: str
 
 
+def client_at(url: str, service: str, region: str, credentials: Mapping[str, str] = FAKE_CREDENTIALS) -> Any:
+    """A client of `service` at `url` (moto's server, the emulator's endpoint) in a session of its own,
+    signing with `credentials`: nothing of the process's AWS configuration applies."""
+    return boto3.session.Session().client(  # type: ignore[call-overload]
+        service,
+        region_name=region,
+        endpoint_url=url,
+        aws_access_key_id=credentials["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
+    )
+
+
 @contextmanager
 def patched_environment(values: Mapping[str, str]) -> Iterator[None]:
     saved = {name: os.environ.get(name) for name in values}
@@ -53,14 +65,15 @@ def patched_environment(values: Mapping[str, str]) -> Iterator[None]:
 
 
 @contextmanager
-def local_cloud(
+def serving(
     analyzers: Mapping[str, Analyzer] | None = None,
     *,
     workers: int = 2,
     region: str = "us-east-1",
     people_pathing: bool = True,
 ) -> Iterator[LocalCloud]:
-    """Start moto's server and the emulator's endpoint; point boto3 at them while the block runs."""
+    """moto's server and the emulator's endpoint on loopback while the block runs; the emulator reads
+    videos from, and publishes notifications to, that moto. Nothing else in the process changes."""
     # werkzeug logs every request moto's server answers; a local run's output is its own summary.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -68,34 +81,37 @@ def local_cloud(
     host, port = moto.get_host_and_port()
     aws_url = f"http://{host}:{port}"
 
-    def emulator_client(service: str, client_region: str) -> Any:
-        # The emulator reads videos and publishes notifications through moto's server too.
-        return boto3.session.Session().client(  # type: ignore[call-overload]
-            service,
-            region_name=client_region,
-            endpoint_url=aws_url,
-            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        )
-
     fake = RekognitionVideoFake(
         region=region,
-        client_factory=emulator_client,
+        client_factory=lambda service, client_region: client_at(aws_url, service, client_region),
         analyzers=analyzers,
         workers=workers,
         people_pathing=people_pathing,
     )
     try:
         with RekognitionEndpoint(fake) as endpoint:
-            environment = {
-                **FAKE_CREDENTIALS,
-                "AWS_DEFAULT_REGION": region,
-                "AWS_REGION": region,
-                "AWS_ENDPOINT_URL": aws_url,
-                "AWS_ENDPOINT_URL_REKOGNITION": endpoint.url,
-            }
-            with patched_environment(environment):
-                yield LocalCloud(fake, aws_url, endpoint.url, region)
+            yield LocalCloud(fake, aws_url, endpoint.url, region)
     finally:
         fake.close()
         moto.stop()
+
+
+@contextmanager
+def local_cloud(
+    analyzers: Mapping[str, Analyzer] | None = None,
+    *,
+    workers: int = 2,
+    region: str = "us-east-1",
+    people_pathing: bool = True,
+) -> Iterator[LocalCloud]:
+    """`serving`, and every boto3 client created in the block pointed at it (and at nothing real)."""
+    with serving(analyzers, workers=workers, region=region, people_pathing=people_pathing) as cloud:
+        environment = {
+            **FAKE_CREDENTIALS,
+            "AWS_DEFAULT_REGION": region,
+            "AWS_REGION": region,
+            "AWS_ENDPOINT_URL": cloud.aws_url,
+            "AWS_ENDPOINT_URL_REKOGNITION": cloud.rekognition_url,
+        }
+        with patched_environment(environment):
+            yield cloud

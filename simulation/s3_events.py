@@ -19,7 +19,7 @@ from moto.s3 import models as s3_models
 from moto.s3 import notifications
 from moto.sqs.models import sqs_backends
 
-from local.environment import ACCOUNT_ID
+from in_process.environment import ACCOUNT_ID
 
 DELETE_MARKER_CREATED = "ObjectRemoved:DeleteMarkerCreated"
 

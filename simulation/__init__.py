@@ -18,9 +18,9 @@ Use inside `moto.mock_aws()`; `Simulation(scenario).run()` returns the figures
 `benchmarks/reliability.py` prints and `tests/reliability/` asserts.
 """
 
-from local.simulation.calls import Kill
-from local.simulation.clock import VirtualTime
-from local.simulation.run import Simulation
-from local.simulation.scenario import Figures, Scenario
+from simulation.calls import Kill
+from simulation.clock import VirtualTime
+from simulation.run import Simulation
+from simulation.scenario import Figures, Scenario
 
 __all__ = ["Figures", "Kill", "Scenario", "Simulation", "VirtualTime"]
