@@ -26,8 +26,7 @@ from video_pipeline.analyses import (
     by_name,
     select_engines,
 )
-from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES
-from video_pipeline.logic.budget import BudgetSpecError, DailyBudget, parse_budget
+from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES, BudgetSpecError, DailyBudget, parse_budget
 
 FaceAttributes = Literal["DEFAULT", "ALL"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]

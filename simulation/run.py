@@ -20,8 +20,8 @@ from unittest import mock
 
 import boto3
 from video_pipeline.composition import Clients
-from video_pipeline.contract import Env
-from video_pipeline.logic.budget import TOTAL, parse_budget, video_minutes
+from video_pipeline.contract import TOTAL, Env, parse_budget
+from video_pipeline.logic.budget import video_minutes
 from video_pipeline.logic.media_duration import duration_ms
 
 from emulator import Clock, RekognitionVideoFake

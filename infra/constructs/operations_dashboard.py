@@ -14,8 +14,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
-from video_pipeline.contract import Metric
-from video_pipeline.logic.budget import TOTAL, DailyBudget
+from video_pipeline.contract import TOTAL, DailyBudget, Metric
 
 from infra.constructs.ingest_queue import IngestQueue
 

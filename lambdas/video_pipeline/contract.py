@@ -7,7 +7,12 @@ metric finds its emitter and every reader.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Final
+
+from video_pipeline.analyses import by_name
 
 
 class Env:
@@ -102,3 +107,57 @@ COLLECTOR_MAX_RECEIVE_COUNT = 5
 
 # The results archive: `results/<video_id>/<analysis>/<job_id>/page-00000.json.gz` (its key formats: schema.py).
 ARCHIVE_ROOT = "results"
+
+
+# The daily budget setting (context `dailyBudgetMinutes`, env DAILY_BUDGET_MINUTES): read by the stack
+# at synth and by the starter at cold start, so both refuse the same bad values.
+# The key of the limit that counts every analysis together.
+TOTAL = "total"
+
+
+class BudgetSpecError(ValueError):
+    """A budget setting that cannot be read; the message says what to write instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class DailyBudget:
+    """Limits in minutes per UTC day: `TOTAL` for every analysis together, or an analysis' name."""
+
+    limits: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.limits)
+
+    def limits_for(self, analysis: str) -> dict[str, float]:
+        """The limits a job of `analysis` is counted against (total and its own, where set)."""
+        return {name: limit for name, limit in self.limits.items() if name in (TOTAL, analysis)}
+
+
+def parse_budget(text: str) -> DailyBudget:
+    """`600` (600 minutes a day in total), or `faces=300,persons=200,total=600`; empty means no budget."""
+    text = text.strip()
+    if not text:
+        return DailyBudget()
+    limits: dict[str, float] = {}
+    for part in (piece.strip() for piece in text.split(",")):
+        name, _, value = part.rpartition("=")
+        name = name.strip() or TOTAL
+        if name != TOTAL:
+            try:
+                by_name(name)
+            except ValueError as error:
+                raise BudgetSpecError(f"daily budget {text!r}: {error}") from None
+        try:
+            minutes = float(value)
+        except ValueError:
+            raise BudgetSpecError(
+                f"daily budget {text!r}: {value.strip()!r} is not a number of minutes "
+                "(write e.g. 600, or faces=300,total=600)"
+            ) from None
+        if not math.isfinite(minutes) or minutes <= 0:
+            raise BudgetSpecError(f"daily budget {text!r}: {name} must be a positive number of minutes")
+        if name in limits:
+            raise BudgetSpecError(f"daily budget {text!r}: {name} is given twice")
+        limits[name] = minutes
+    return DailyBudget(limits)

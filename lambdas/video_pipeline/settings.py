@@ -22,8 +22,7 @@ from video_pipeline.analyses import (
     parse_analysis_list,
     select_engines,
 )
-from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES, Env
-from video_pipeline.logic.budget import DailyBudget, parse_budget
+from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES, DailyBudget, Env, parse_budget
 
 ArnString = Annotated[str, Field(pattern=r"^arn:aws[a-zA-Z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$")]
 

@@ -8,14 +8,8 @@ from datetime import timedelta
 
 import pytest
 from video_pipeline.analyses import CELEBRITIES, FACES, Analysis, JobSettings
-from video_pipeline.logic.budget import (
-    BudgetSpecError,
-    DailyBudget,
-    estimated_cost_usd,
-    guessed_duration_ms,
-    parse_budget,
-    video_minutes,
-)
+from video_pipeline.contract import BudgetSpecError, DailyBudget, parse_budget
+from video_pipeline.logic.budget import estimated_cost_usd, guessed_duration_ms, video_minutes
 from video_pipeline.logic.identity import holder_id, video_id
 from video_pipeline.logic.media_duration import duration_ms
 from video_pipeline.logic.starting import JobStarter, NotificationChannel, StartOutcome, UploadReport

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from video_pipeline.contract import TOTAL
 from video_pipeline.dal.errors import error_code
-from video_pipeline.logic.budget import TOTAL
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table

@@ -11,65 +11,14 @@ A job longer than a whole limit could never fit under it; it starts alone, as th
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 
-from video_pipeline.analyses import Analysis, by_name
+from video_pipeline.analyses import Analysis
 
-# The key of the limit that counts every analysis together.
-TOTAL = "total"
 # A video whose duration cannot be read is charged as if it were encoded at this low bit rate (1 Mbit/s):
 # a cautious guess that rather over-charges. Rekognition refuses videos over 6 hours.
 _GUESSED_BYTES_PER_MINUTE = 1_000_000 // 8 * 60
 _LONGEST_VIDEO_MINUTES = 6 * 60
-
-
-class BudgetSpecError(ValueError):
-    """A budget setting that cannot be read; the message says what to write instead."""
-
-
-@dataclass(frozen=True, slots=True)
-class DailyBudget:
-    """Limits in minutes per UTC day: `TOTAL` for every analysis together, or an analysis' name."""
-
-    limits: Mapping[str, float] = field(default_factory=dict)
-
-    @property
-    def enabled(self) -> bool:
-        return bool(self.limits)
-
-    def limits_for(self, analysis: str) -> dict[str, float]:
-        """The limits a job of `analysis` is counted against (total and its own, where set)."""
-        return {name: limit for name, limit in self.limits.items() if name in (TOTAL, analysis)}
-
-
-def parse_budget(text: str) -> DailyBudget:
-    """`600` (600 minutes a day in total), or `faces=300,persons=200,total=600`; empty means no budget."""
-    text = text.strip()
-    if not text:
-        return DailyBudget()
-    limits: dict[str, float] = {}
-    for part in (piece.strip() for piece in text.split(",")):
-        name, _, value = part.rpartition("=")
-        name = name.strip() or TOTAL
-        if name != TOTAL:
-            try:
-                by_name(name)
-            except ValueError as error:
-                raise BudgetSpecError(f"daily budget {text!r}: {error}") from None
-        try:
-            minutes = float(value)
-        except ValueError:
-            raise BudgetSpecError(
-                f"daily budget {text!r}: {value.strip()!r} is not a number of minutes "
-                "(write e.g. 600, or faces=300,total=600)"
-            ) from None
-        if not math.isfinite(minutes) or minutes <= 0:
-            raise BudgetSpecError(f"daily budget {text!r}: {name} must be a positive number of minutes")
-        if name in limits:
-            raise BudgetSpecError(f"daily budget {text!r}: {name} is given twice")
-        limits[name] = minutes
-    return DailyBudget(limits)
 
 
 def budget_day(instant: str) -> str:

@@ -8,10 +8,10 @@ from enum import StrEnum
 from typing import Any
 
 from video_pipeline.analyses import Analysis, JobSettings, alternatives
-from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES
+from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES, DailyBudget
 from video_pipeline.logic import admission, media_duration
 from video_pipeline.logic.admission import Admission, Verdict
-from video_pipeline.logic.budget import DailyBudget, budget_day, guessed_duration_ms, video_minutes
+from video_pipeline.logic.budget import budget_day, guessed_duration_ms, video_minutes
 from video_pipeline.logic.clock import utc_now
 from video_pipeline.logic.errors import RekognitionCallError, RetryLaterError
 from video_pipeline.logic.identity import client_request_token, holder_id, job_tag, video_id
