@@ -21,10 +21,12 @@ def ledger(harness):
     return BudgetLedger(boto3.resource("dynamodb").Table(harness.resources.jobs_table))
 
 
-def test_a_job_is_charged_once_however_often_it_is_charged(ledger):
+@pytest.mark.parametrize("limits", [{"total": 100.0}, {}], ids=["with a limit", "counted only"])
+def test_a_job_is_charged_once_however_often_it_is_charged(ledger, limits):
     for _ in range(3):
-        assert ledger.charge(DAY, "faces-token", "faces", 10.0, {"total": 100.0})
-    assert ledger.used(DAY) == {"total": 10.0, "faces": 10.0}
+        assert ledger.charge(DAY, "faces-token", "faces", 10.0, limits)
+    assert ledger.charge(DAY, "persons-token", "persons", 5.0, limits)
+    assert ledger.used(DAY) == {"total": 15.0, "faces": 10.0, "persons": 5.0}
 
 
 def test_a_charge_beyond_a_limit_is_refused_and_changes_nothing(ledger):
