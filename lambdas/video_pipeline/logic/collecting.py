@@ -87,6 +87,7 @@ class _StreamEnd:
     failure: tuple[JobStatus, str] | None = None
     handed_over: bool = False
     still_running: bool = False
+    single_sightings: int = 0
 
 
 def _is_transient(error: Exception) -> bool:
@@ -240,6 +241,7 @@ class ResultCollector:
             CollectOutcome.SUCCEEDED,
             tally=end.tally,
             metadata=end.metadata,
+            single_sightings=end.single_sightings,
         )
         self._retire_previous(replace(record, status=JobStatus.SUCCEEDED), analysis, time_left)
         return report
@@ -304,7 +306,7 @@ class ResultCollector:
             del page
             if not next_token:
                 self._store(record, [*packer.pack(stream.finish(), tally), *packer.finish()])
-                return _StreamEnd(tally, metadata)
+                return _StreamEnd(tally, metadata, single_sightings=stream.single_sightings())
             if time_left() < HANDOVER_SECONDS:
                 checkpoint = Checkpoint(
                     next_token=next_token,
@@ -362,6 +364,7 @@ class ResultCollector:
         message: str = "",
         tally: ResultTally | None = None,
         metadata: dict[str, Any] | None = None,
+        single_sightings: int = 0,
     ) -> CollectReport:
         """Write the final state once, then give the job's quota slot back."""
         assert record.job_id is not None
@@ -373,6 +376,7 @@ class ResultCollector:
             status_message=message,
             detection_count=tally.detections,
             entity_count=len(tally.entities),
+            single_sighting_count=single_sightings,
             video_metadata=metadata,
         )
         if not finished and self._jobs.is_erased(record.video_id, record.analysis):
