@@ -26,6 +26,7 @@ from video_pipeline.analyses import (
     by_name,
     select_engines,
 )
+from video_pipeline.analysis_options import check_options_enabled, parse_analysis_options
 from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES, BudgetSpecError, DailyBudget, parse_budget
 
 FaceAttributes = Literal["DEFAULT", "ALL"]
@@ -110,6 +111,9 @@ class PipelineConfig:
     # Minutes of video Rekognition may analyse per UTC day, in total (`600`) or per analysis
     # (`faces=300,total=600`); empty: no limit. Uploads beyond it wait; alarms at 80% and 100%.
     daily_budget_minutes: str = ""
+    # Each enabled analysis' own Start* options as JSON, e.g. {"moderation": {"MinConfidence": 60}};
+    # checked against Rekognition's model at synth (analyses.parse_analysis_options).
+    analysis_options: str = ""
 
     def __post_init__(self) -> None:
         _check_analyses(self.enabled_analyses)
@@ -144,6 +148,7 @@ class PipelineConfig:
                 f"must be 1 to {MAX_RECONCILE_AFTER_MINUTES}, got {self.reconcile_after_minutes}",
             )
         _check_budget(self.daily_budget_minutes)
+        _check_options(self.analysis_options, self.enabled_analyses)
         if self.result_retention_days < 0:
             raise ConfigError(
                 "result_retention_days", f"must be 0 (keep) or a number of days, got {self.result_retention_days}"
@@ -192,6 +197,13 @@ def _check_analyses(names: tuple[str, ...]) -> None:
             raise ConfigError("enabled_analyses", str(error)) from None
 
 
+def _check_options(text: str, enabled: tuple[str, ...]) -> None:
+    try:
+        check_options_enabled(parse_analysis_options(text), enabled)
+    except ValueError as error:
+        raise ConfigError("analysis_options", str(error)) from None
+
+
 def _check_budget(text: str) -> None:
     try:
         parse_budget(text)
@@ -234,6 +246,16 @@ def _as_list(value: object) -> tuple[str, ...]:
     return tuple(item.strip() for item in items if item.strip())
 
 
+def _as_json_object(value: object) -> str:
+    """An object from cdk.json, or its JSON text from `-c key='{...}'`: kept as canonical JSON text."""
+    parsed = json.loads(value) if isinstance(value, str) and value.strip() else value
+    if parsed in ("", None):
+        return ""
+    if not isinstance(parsed, dict):
+        raise ValueError(f"expected a JSON object, got {value!r}")
+    return json.dumps(parsed, sort_keys=True, separators=(",", ":"))
+
+
 def _as_int(value: object) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -267,6 +289,7 @@ PIPELINE_CONTEXT_KEYS: Mapping[str, tuple[str, Callable[[object], object]]] = {
     "reconcileAfterMinutes": ("reconcile_after_minutes", _as_int),
     "resultRetentionDays": ("result_retention_days", _as_int),
     "dailyBudgetMinutes": ("daily_budget_minutes", _as_str),
+    "analysisOptions": ("analysis_options", _as_json_object),
 }
 STACK_NAME_CONTEXT_KEY = "stackName"
 

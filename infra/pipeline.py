@@ -147,6 +147,7 @@ class RekognitionVideoPipeline(Construct):
                 Env.ROLE_ARN: self.notifications.role.role_arn,
                 Env.ENABLED_ANALYSES: ",".join(config.enabled_analyses),
                 Env.FACE_ATTRIBUTES: config.face_attributes,
+                Env.ANALYSIS_OPTIONS: config.analysis_options,
                 Env.PERSON_TRACKING_ENGINE: config.person_tracking_engine,
                 Env.PERSON_TRACKING_FALLBACK: str(config.person_tracking_fallback).lower(),
                 Env.UPLOADS_QUEUE_URL: self.ingest.queue.queue_url,

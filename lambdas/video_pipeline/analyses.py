@@ -4,7 +4,8 @@ Adding an analysis is adding one `Analysis` to `REGISTRY`; the starter, the coll
 repository and the CDK stack all read it (the Rekognition fake follows the service model instead).
 An analysis can have more than one engine (the Rekognition operations that produce it): person
 tracking runs natively (StartPersonTracking) or from label detection plus the collector's tracker.
-Free of third-party imports so the infrastructure code can import it.
+Free of third-party imports so the infrastructure code can import it; a deployment's options for
+each analysis are checked against Rekognition's model in `analysis_options.py`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ class JobSettings:
     """Settings that change what a Rekognition job returns, so they are part of its identity."""
 
     face_attributes: str = "ALL"
+    # Each analysis' own Start* options (the stack's `analysisOptions`), by analysis name, laid over
+    # the entry's defaults; checked against the service model by `analysis_options.py`.
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def options_of(self, analysis: str) -> Mapping[str, Any]:
+        return self.options.get(analysis, {})
 
 
 PersonEngine = Literal["labels", "native"]
@@ -72,6 +79,9 @@ class Analysis:
     retirement_note: str = ""
     # What Rekognition charges per minute of video this engine analyses (see STORED_VIDEO_USD_PER_MINUTE).
     usd_per_minute: float = STORED_VIDEO_USD_PER_MINUTE
+    # Whether a deployment may set this analysis' Start* options (`analysisOptions`); the others' are
+    # the pipeline's own (face attributes have their setting; person tracking's serve the tracker).
+    configurable: bool = False
 
     @property
     def iam_start_action(self) -> str:
@@ -169,14 +179,132 @@ PERSONS_FROM_LABELS = Analysis(
     engine=LABELS_ENGINE,
 )
 
-REGISTRY: Mapping[str, Analysis] = {analysis.name: analysis for analysis in (FACES, CELEBRITIES, PERSONS)}
+
+def _with_options(name: str, defaults: Mapping[str, Any]) -> Callable[[JobSettings], dict[str, Any]]:
+    """Start* options: the entry's defaults, then the deployment's options for this analysis over them."""
+    return lambda settings: {**defaults, **settings.options_of(name)}
+
+
+def _label_name(element: Mapping[str, Any]) -> str | None:
+    name = (element.get("Label") or {}).get("Name")
+    return str(name) if name else None
+
+
+def _label_view(element: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, float]:
+    label = element.get("Label") or {}
+    boxes = [instance.get("BoundingBox") for instance in label.get("Instances") or () if instance.get("BoundingBox")]
+    return (boxes[0] if boxes else None), float(label.get("Confidence") or 0.0)
+
+
+def _moderation_name(element: Mapping[str, Any]) -> str | None:
+    name = (element.get("ModerationLabel") or {}).get("Name")
+    return str(name) if name else None
+
+
+def _moderation_view(element: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, float]:
+    return None, float((element.get("ModerationLabel") or {}).get("Confidence") or 0.0)
+
+
+def _segment_identity(element: Mapping[str, Any]) -> str | None:
+    """A shot by its index; a technical cue by its type (each run of black frames is an appearance)."""
+    if element.get("Type") == "SHOT":
+        index = (element.get("ShotSegment") or {}).get("Index")
+        return None if index is None else f"SHOT#{index}"
+    cue = (element.get("TechnicalCueSegment") or {}).get("Type")
+    return f"CUE#{cue}" if cue else None
+
+
+def _segment_view(element: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, float]:
+    segment = element.get("ShotSegment") or element.get("TechnicalCueSegment") or {}
+    return None, float(segment.get("Confidence") or 0.0)
+
+
+# Labels in general (every label, with the deployment's filters): appearances of a label across videos.
+LABELS = Analysis(
+    name="labels",
+    start_operation="StartLabelDetection",
+    get_operation="GetLabelDetection",
+    result_key="Labels",
+    notification_api="LABEL_DETECTION",
+    get_parameters={"SortBy": "TIMESTAMP", "AggregateBy": "TIMESTAMPS"},
+    configurable=True,
+    start_options=_with_options("labels", {"MinConfidence": 50.0, "Features": ["GENERAL_LABELS"]}),
+    entity=EntityRule(
+        prefix="LABEL", scope=EntityScope.ACCOUNT, identity=_label_name, label=_label_name, view=_label_view
+    ),
+)
+
+MODERATION = Analysis(
+    name="moderation",
+    start_operation="StartContentModeration",
+    get_operation="GetContentModeration",
+    result_key="ModerationLabels",
+    notification_api="CONTENT_MODERATION",
+    get_parameters={"SortBy": "TIMESTAMP", "AggregateBy": "TIMESTAMPS"},
+    configurable=True,
+    start_options=_with_options("moderation", {"MinConfidence": 50.0}),
+    entity=EntityRule(
+        prefix="MODERATION",
+        scope=EntityScope.ACCOUNT,
+        identity=_moderation_name,
+        label=_moderation_name,
+        view=_moderation_view,
+    ),
+)
+
+TEXT = Analysis(
+    name="text",
+    start_operation="StartTextDetection",
+    get_operation="GetTextDetection",
+    result_key="TextDetections",
+    notification_api="TEXT_DETECTION",
+    configurable=True,
+    start_options=_with_options("text", {}),
+)
+
+SEGMENTS = Analysis(
+    name="segments",
+    start_operation="StartSegmentDetection",
+    get_operation="GetSegmentDetection",
+    result_key="Segments",
+    notification_api="SEGMENT_DETECTION",
+    configurable=True,
+    start_options=_with_options("segments", {"SegmentTypes": ["SHOT", "TECHNICAL_CUE"]}),
+    entity=EntityRule(
+        prefix="SEGMENT",
+        scope=EntityScope.JOB,
+        identity=_segment_identity,
+        label=_segment_identity,
+        view=_segment_view,
+    ),
+)
+
+REGISTRY: Mapping[str, Analysis] = {
+    analysis.name: analysis for analysis in (FACES, CELEBRITIES, PERSONS, LABELS, MODERATION, TEXT, SEGMENTS)
+}
 # Engines by analysis; an analysis absent here has only its REGISTRY entry, the native engine.
 ENGINES: Mapping[str, Mapping[str, Analysis]] = {
     PERSONS.name: {NATIVE_ENGINE: PERSONS, LABELS_ENGINE: PERSONS_FROM_LABELS},
 }
-EVERY_ENGINE: tuple[Analysis, ...] = (FACES, CELEBRITIES, PERSONS, PERSONS_FROM_LABELS)
-DEFAULT_ANALYSES: tuple[str, ...] = tuple(REGISTRY)
+EVERY_ENGINE: tuple[Analysis, ...] = (
+    FACES,
+    CELEBRITIES,
+    PERSONS,
+    PERSONS_FROM_LABELS,
+    LABELS,
+    MODERATION,
+    TEXT,
+    SEGMENTS,
+)
+# What a deployment runs unless configured otherwise; every other entry is one setting away.
+DEFAULT_ANALYSES: tuple[str, ...] = (FACES.name, CELEBRITIES.name, PERSONS.name)
 FACE_ATTRIBUTE_CHOICES: tuple[str, ...] = ("DEFAULT", "ALL")
+
+
+def element_timestamp(element: Mapping[str, Any]) -> int:
+    """When a Get* element happens: its `Timestamp`, or a segment's start (segments have no Timestamp)."""
+    value = element.get("Timestamp")
+    return int(element.get("StartTimestampMillis", 0) if value is None else value)
 
 
 def by_name(name: str) -> Analysis:
@@ -193,7 +321,10 @@ def of_job(name: str, engine: str) -> Analysis:
 
 
 def by_notification_api(api: str) -> Analysis | None:
-    """Find the analysis a completion notification names, in either spelling Rekognition uses."""
+    """An analysis that runs on the API a notification names, in either spelling Rekognition uses.
+
+    Only says whether the API is one of ours: two analyses can share an operation, so the collector
+    takes a job's analysis from the jobs table, never from this."""
     for analysis in EVERY_ENGINE:
         if api in (analysis.start_operation, analysis.notification_api):
             return analysis

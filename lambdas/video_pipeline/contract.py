@@ -30,6 +30,8 @@ class Env:
     ROLE_ARN: Final = "REKOGNITION_ROLE_ARN"
     ENABLED_ANALYSES: Final = "ENABLED_ANALYSES"
     FACE_ATTRIBUTES: Final = "FACE_ATTRIBUTES"
+    # JSON: analysis name -> its Start* options, e.g. {"moderation": {"MinConfidence": 60}} (analyses.py).
+    ANALYSIS_OPTIONS: Final = "ANALYSIS_OPTIONS"
     PERSON_TRACKING_ENGINE: Final = "PERSON_TRACKING_ENGINE"
     PERSON_TRACKING_FALLBACK: Final = "PERSON_TRACKING_FALLBACK"
     RESULT_RETENTION_DAYS: Final = "RESULT_RETENTION_DAYS"

@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from video_pipeline.analyses import (
     DEFAULT_ANALYSES,
@@ -22,6 +22,7 @@ from video_pipeline.analyses import (
     parse_analysis_list,
     select_engines,
 )
+from video_pipeline.analysis_options import check_options_enabled, parse_analysis_options
 from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES, DailyBudget, Env, parse_budget
 
 ArnString = Annotated[str, Field(pattern=r"^arn:aws[a-zA-Z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$")]
@@ -60,6 +61,8 @@ class StarterSettings(_EnvModel):
     face_attributes: Literal["DEFAULT", "ALL"] = Field(alias=Env.FACE_ATTRIBUTES, default="ALL")
     person_tracking_engine: PersonEngine = Field(alias=Env.PERSON_TRACKING_ENGINE, default=DEFAULT_PERSON_ENGINE)
     person_tracking_fallback: bool = Field(alias=Env.PERSON_TRACKING_FALLBACK, default=False)
+    # Each enabled analysis' own Start* options, as JSON (empty: the registry's defaults).
+    analysis_options: str = Field(alias=Env.ANALYSIS_OPTIONS, default="")
     # Empty: no limit (the minutes are still counted for the dashboard).
     daily_budget_minutes: str = Field(alias=Env.DAILY_BUDGET_MINUTES, default="")
 
@@ -83,9 +86,14 @@ class StarterSettings(_EnvModel):
     def _split_buckets(cls, value: object) -> object:
         return _split_names(value)
 
+    @model_validator(mode="after")
+    def _check_options(self) -> Self:
+        check_options_enabled(parse_analysis_options(self.analysis_options), self.enabled_analyses)
+        return self
+
     @property
     def job_settings(self) -> JobSettings:
-        return JobSettings(face_attributes=self.face_attributes)
+        return JobSettings(face_attributes=self.face_attributes, options=parse_analysis_options(self.analysis_options))
 
     @property
     def engines(self) -> EngineSelection:

@@ -428,7 +428,7 @@ def test_a_delivery_that_loses_the_race_to_finish_the_job_reports_a_duplicate() 
     [
         ({"JobId": "job-nobody-knows", "JobTag": None}, "no such job"),
         ({"Video": {"S3ObjectName": "other.mp4", "S3Bucket": "videos"}}, "video mismatch"),
-        ({"API": "StartTextDetection"}, "unknown API 'StartTextDetection'"),
+        ({"API": "StartStreamProcessor"}, "unknown API 'StartStreamProcessor'"),
     ],
     ids=["unknown-job", "other-video", "unknown-api"],
 )

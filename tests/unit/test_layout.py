@@ -31,8 +31,14 @@ FORBIDDEN = {
     "simulation": ("local", "infra", *_ABOVE_EVERYTHING),
     "infra": ("emulator", "in_process", "local", "simulation", *_ABOVE_EVERYTHING),
 }
-# The stack reads the registry, the contract and the data model, never the runtime's internals.
-INFRA_MAY_READ = (f"{PIPELINE}.analyses", f"{PIPELINE}.contract", f"{PIPELINE}.schema")
+# The stack reads the registry (with its options' checks), the contract and the data model, never the
+# runtime's internals.
+INFRA_MAY_READ = (
+    f"{PIPELINE}.analyses",
+    f"{PIPELINE}.analysis_options",
+    f"{PIPELINE}.contract",
+    f"{PIPELINE}.schema",
+)
 # Inside the pipeline: the use cases import no data access, the data access no entry point.
 PIPELINE_FORBIDDEN = {
     "logic": ("dal", "handlers", "composition", "cli"),

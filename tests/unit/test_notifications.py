@@ -61,4 +61,5 @@ def test_both_api_spellings_map_to_the_analysis(api, name):
 
 
 def test_unknown_api_maps_to_nothing():
-    assert by_notification_api("StartTextDetection") is None
+    assert by_notification_api("StartStreamProcessor") is None
+    assert by_notification_api("TEXT_DETECTION") is by_notification_api("StartTextDetection") is not None

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Key
 
-from video_pipeline.analyses import EntityRule
+from video_pipeline.analyses import EntityRule, element_timestamp
 from video_pipeline.logic.detections import unpack_elements
 from video_pipeline.models import Detection
 from video_pipeline.schema import MAX_TIMESTAMP_MS, PARTITION_KEY, SORT_KEY, window_sk_parts, windows_between
@@ -80,7 +80,7 @@ def job_detections(
             yield from sorted(window, key=_position, reverse=descending)
             window, window_start = [], start
         for offset, element in enumerate(unpack_elements(bytes(item["z"]))):
-            timestamp = int(element.get("Timestamp", 0))
+            timestamp = element_timestamp(element)
             if start_ms <= timestamp <= end_ms:
                 detection = Detection(job_id, video_id, timestamp, element, label(element))
                 window.append(Located(timestamp, first + offset, detection))

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from video_pipeline.analyses import Analysis, EntityScope
+from video_pipeline.analyses import Analysis, EntityScope, element_timestamp
 from video_pipeline.gc_pause import collector_paused
 from video_pipeline.result_pages import ServiceElement
 from video_pipeline.schema import (
@@ -150,7 +150,7 @@ class DetectionPacker:
         rule = self._rule
         timestamp = -1
         for element in elements:
-            timestamp = int(element.get("Timestamp", 0))
+            timestamp = element_timestamp(element)
             text = element.text if type(element) is ServiceElement else _encode(element)
             truncated = len(text) > _SAFE_ELEMENT_CHARS and len(text.encode("utf-8")) > MAX_ELEMENT_BYTES
             if truncated:
