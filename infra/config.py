@@ -249,11 +249,11 @@ def _as_list(value: object) -> tuple[str, ...]:
 def _as_json_object(value: object) -> str:
     """An object from cdk.json, or its JSON text from `-c key='{...}'`: kept as canonical JSON text."""
     parsed = json.loads(value) if isinstance(value, str) and value.strip() else value
-    if parsed in ("", None):
+    if parsed is None or parsed == "":
         return ""
     if not isinstance(parsed, dict):
         raise ValueError(f"expected a JSON object, got {value!r}")
-    return json.dumps(parsed, sort_keys=True, separators=(",", ":"))
+    return json.dumps(parsed, sort_keys=True, separators=(",", ":")) if parsed else ""
 
 
 def _as_int(value: object) -> int:

@@ -24,9 +24,13 @@ VARIANT = PipelineConfig(
     powertools_layer_version=7,
     daily_budget_minutes="faces=300,total=600",
 )
-# People Pathing on an account that still has it, falling back to label detection when refused.
+# People Pathing on an account that still has it, falling back to label detection when refused; and
+# two more analyses, each enabled by its name alone, one of them with options.
 NATIVE_PERSONS = PipelineConfig(
-    enabled_analyses=("persons",), person_tracking_engine="native", person_tracking_fallback=True
+    enabled_analyses=("persons", "moderation", "segments"),
+    person_tracking_engine="native",
+    person_tracking_fallback=True,
+    analysis_options='{"moderation":{"MinConfidence":70}}',
 )
 
 
@@ -44,5 +48,5 @@ def variant(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
 
 @pytest.fixture(scope="session")
 def native_persons(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    """`NATIVE_PERSONS`: person tracking only, native engine with the label-detection fallback."""
+    """`NATIVE_PERSONS`: native person engine with the label-detection fallback, moderation, segments."""
     return synthesize(tmp_path_factory.mktemp("native-persons"), config=NATIVE_PERSONS, nag=True)

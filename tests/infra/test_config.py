@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from aws_cdk import App, RemovalPolicy
 from aws_cdk import aws_logs as logs
-from video_pipeline.analyses import REGISTRY
 from video_pipeline.contract import notified_suffixes
 
 from infra.config import (
@@ -40,7 +39,8 @@ def test_cdk_json_states_the_code_defaults() -> None:
 def test_no_context_means_defaults() -> None:
     config = from_context()
     assert config.stack_name == DEFAULT_STACK_NAME
-    assert config.pipeline.enabled_analyses == tuple(REGISTRY)
+    assert config.pipeline.enabled_analyses == ("faces", "celebrities", "persons")
+    assert config.pipeline.analysis_options == ""
     assert config.pipeline.deletion_protection is True
     assert config.pipeline.removal_policy == RemovalPolicy.RETAIN
     assert config.pipeline.log_retention == logs.RetentionDays.ONE_MONTH
@@ -89,7 +89,14 @@ def test_empty_alarm_email_means_none() -> None:
 @pytest.mark.parametrize(
     ("key", "value", "expected"),
     [
-        ("enabledAnalyses", "faces,labels", "unknown analysis 'labels'; known analyses: faces, celebrities, persons"),
+        (
+            "enabledAnalyses",
+            "faces,label",
+            "unknown analysis 'label'; known analyses: faces, celebrities, persons, labels, moderation, text, segments",
+        ),
+        ("analysisOptions", '{"moderation": {"MinConfidence": 60}}', "options for moderation, which is not enabled"),
+        ("analysisOptions", {"faces": {"FaceAttributes": "ALL"}}, "faces takes no options here"),
+        ("analysisOptions", "[1]", "expected a JSON object"),
         ("enabledAnalyses", "", "at least one analysis must be enabled"),
         ("enabledAnalyses", "faces,faces", "duplicate names"),
         ("enabledAnalyses", 42, "expected a list of strings"),
@@ -119,8 +126,10 @@ def test_bad_context_names_the_key_and_the_problem(key: str, value: object, expe
 
 
 def test_the_construct_props_validate_too() -> None:
-    with pytest.raises(ConfigError, match="enabled_analyses: unknown analysis 'labels'"):
-        PipelineConfig(enabled_analyses=("labels",))
+    with pytest.raises(ConfigError, match="enabled_analyses: unknown analysis 'label'"):
+        PipelineConfig(enabled_analyses=("label",))
+    with pytest.raises(ConfigError, match="analysis_options: moderation: StartContentModeration would refuse"):
+        PipelineConfig(enabled_analyses=("moderation",), analysis_options='{"moderation": {"MinConfidence": 101}}')
 
 
 def test_suffixes_are_registered_in_both_cases() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -174,18 +175,25 @@ def test_collector_may_call_exactly_the_get_actions(synthesized: Synthesized) ->
 
 
 def test_native_person_engine_with_fallback_may_use_both_engines(native_persons: Synthesized) -> None:
+    """And each further enabled analysis brings exactly its own two actions."""
     pipeline = native_persons.stack.pipeline
     assert rekognition_actions(native_persons, pipeline.starter) == {
         "rekognition:StartPersonTracking",
         "rekognition:StartLabelDetection",
+        "rekognition:StartContentModeration",
+        "rekognition:StartSegmentDetection",
     }
     assert rekognition_actions(native_persons, pipeline.collector) == {
         "rekognition:GetPersonTracking",
         "rekognition:GetLabelDetection",
+        "rekognition:GetContentModeration",
+        "rekognition:GetSegmentDetection",
     }
     properties = native_persons.resources[native_persons.logical_id(pipeline.starter.function)]["Properties"]
     variables = properties["Environment"]["Variables"]
     assert (variables["PERSON_TRACKING_ENGINE"], variables["PERSON_TRACKING_FALLBACK"]) == ("native", "true")
+    assert variables["ENABLED_ANALYSES"] == "persons,moderation,segments"
+    assert json.loads(variables["ANALYSIS_OPTIONS"]) == {"moderation": {"MinConfidence": 70}}
 
 
 def test_only_enabled_analyses_are_allowed(variant: Synthesized) -> None:
