@@ -7,7 +7,7 @@ import json
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from video_pipeline.analyses import CELEBRITIES, FACES, PERSONS, PERSONS_FROM_LABELS
+from video_pipeline.analyses import CELEBRITIES, FACES, LABELS, MODERATION, PERSONS, PERSONS_FROM_LABELS, SEGMENTS
 from video_pipeline.logic.detections import DetectionPacker, JobContext, ResultTally, unpack_elements
 from video_pipeline.schema import (
     APPEARANCE_GAP_MS,
@@ -109,6 +109,49 @@ def test_person_tracks_are_appearances_within_the_job():
         ("TRACK#job1#1", "000000000200#00000001", "3"),
     ]
     assert tally.entities == {"0", "1"}
+
+
+def shot(index, start, end):
+    return {
+        "Type": "SHOT",
+        "StartTimestampMillis": start,
+        "EndTimestampMillis": end,
+        "DurationMillis": end - start,
+        "ShotSegment": {"Index": index, "Confidence": 99.9},
+    }
+
+
+def test_segments_are_windowed_by_their_start_and_each_shot_is_an_appearance_within_the_job():
+    black = {
+        "Type": "TECHNICAL_CUE",
+        "StartTimestampMillis": 12_000,
+        "EndTimestampMillis": 12_500,
+        "TechnicalCueSegment": {"Type": "BlackFrames", "Confidence": 97.0},
+    }
+    elements = [shot(0, 0, 8_000), shot(1, 8_000, 12_000), black, shot(2, 12_500, 30_000)]
+    items, tally = packed(SEGMENTS, [elements])
+    assert [item["sk"]["S"] for item in windows(items)] == ["W#000000000000#00000000", "W#000000010000#00000002"]
+    assert stored_elements(items) == elements
+    assert sorted((r["entity"]["S"], r["ts"]["N"], r["n"]["N"]) for r in appearances(items)) == [
+        ("SEGMENT#job1#CUE#BlackFrames", "12000", "1"),
+        ("SEGMENT#job1#SHOT#0", "0", "1"),
+        ("SEGMENT#job1#SHOT#1", "8000", "1"),
+        ("SEGMENT#job1#SHOT#2", "12500", "1"),
+    ]
+    assert tally.entities == {"SHOT#0", "SHOT#1", "SHOT#2", "CUE#BlackFrames"}
+
+
+def test_labels_and_moderation_categories_are_appearances_across_videos():
+    car = {"Timestamp": 0, "Label": {"Name": "Car", "Confidence": 91.0, "Instances": [{"BoundingBox": {"Left": 0.1}}]}}
+    flag = {"Timestamp": 0, "ModerationLabel": {"Name": "Violence", "ParentName": "", "Confidence": 80.0}}
+    (label_run,) = appearances(packed(LABELS, [[car, {**car, "Timestamp": 200}]])[0])
+    (flag_run,) = appearances(packed(MODERATION, [[flag]])[0])
+    assert (label_run["entity"]["S"], label_run["n"]["N"], json.loads(label_run["box"]["S"])) == (
+        "LABEL#Car",
+        "2",
+        {"Left": 0.1},
+    )
+    assert (flag_run["entity"]["S"], flag_run["label"]["S"]) == ("MODERATION#Violence", "Violence")
 
 
 def test_an_element_too_large_for_one_item_is_truncated_not_dropped():
