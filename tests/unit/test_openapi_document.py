@@ -22,6 +22,7 @@ def test_document_describes_every_route_with_its_errors_and_auth():
         ("/videos/{video_id}/analyses/{analysis}/detections", "get"),
         ("/videos/{video_id}/persons/{person_index}", "get"),
         ("/celebrities/{celebrity_id}/appearances", "get"),
+        ("/analyses/{analysis}/appearances/{identity}", "get"),
         ("/jobs", "get"),
         # The library routes (docs/operations.md): JSON bodies, so a body of another type is a 415.
         ("/reanalyses", "post"),

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from boto3.dynamodb.conditions import ConditionBase, Key
 from botocore.exceptions import ClientError
 
-from video_pipeline.analyses import CELEBRITIES, NATIVE_ENGINE, PERSONS, EntityRule, by_name
+from video_pipeline.analyses import CELEBRITIES, NATIVE_ENGINE, PERSONS, EntityRule, EntityScope, by_name
 from video_pipeline.dal.detection_reads import Located, entity_detections, job_detections, labeller, query_items
 from video_pipeline.dal.jobs_store import ERASED_ATTRIBUTE, PREVIOUS_ATTRIBUTE
 from video_pipeline.logic.clock import format_instant
@@ -220,11 +220,19 @@ class PipelineRepository:
     def celebrity_appearances(
         self, celebrity_id: str, *, newest_first: bool = True, limit: int = 100, cursor: str | None = None
     ) -> Page[Detection]:
-        rule = CELEBRITIES.entity
-        assert rule is not None
-        entity = account_entity(rule.prefix, celebrity_id)
-        page = self._appearances(entity, rule, celebrity_id, descending=newest_first, limit=limit, cursor=cursor)
-        return self._shown_only(page, CELEBRITIES.name)
+        return self.appearances(CELEBRITIES.name, celebrity_id, newest_first=newest_first, limit=limit, cursor=cursor)
+
+    def appearances(
+        self, analysis: str, identity: str, *, newest_first: bool = True, limit: int = 100, cursor: str | None = None
+    ) -> Page[Detection]:
+        """Every appearance of an identity that holds across videos (a celebrity, a label, a moderation
+        category), each appearance's detections, newest video first."""
+        rule = by_name(analysis).entity
+        if rule is None or rule.scope is not EntityScope.ACCOUNT:
+            raise ValueError(f"{analysis} has no identities that hold across videos")
+        entity = account_entity(rule.prefix, identity)
+        page = self._appearances(entity, rule, identity, descending=newest_first, limit=limit, cursor=cursor)
+        return self._shown_only(page, analysis)
 
     # 5
     def person_track(

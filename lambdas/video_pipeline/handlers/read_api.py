@@ -18,7 +18,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
-from video_pipeline.analyses import REGISTRY
+from video_pipeline.analyses import REGISTRY, EntityScope
 from video_pipeline.composition import Clients
 from video_pipeline.composition.reader import build_library_desk, build_reader
 from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES
@@ -51,6 +51,14 @@ API_VERSION = "1.0.0"
 
 VideoId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="32 hex digits")]
 AnalysisName = Annotated[str, Path(pattern=f"^({'|'.join(REGISTRY)})$", description=", ".join(REGISTRY))]
+# Analyses whose identities hold across videos: a celebrity, a label name, a moderation category.
+_ACROSS_VIDEOS = [
+    name for name, entry in REGISTRY.items() if entry.entity and entry.entity.scope is EntityScope.ACCOUNT
+]
+AcrossVideos = Annotated[str, Path(pattern=f"^({'|'.join(_ACROSS_VIDEOS)})$", description=", ".join(_ACROSS_VIDEOS))]
+Identity = Annotated[
+    str, Path(min_length=1, max_length=256, description="A label name, a moderation category or a celebrity Id")
+]
 CelebrityId = Annotated[str, Path(pattern=r"^[A-Za-z0-9]{1,64}$", description="Rekognition celebrity Id")]
 PersonIndex = Annotated[int, Path(ge=0, le=1_000_000, description="Person index within the video")]
 Cursor = Annotated[str | None, Query(max_length=4096, description="The `cursor` of the previous page")]
@@ -150,6 +158,20 @@ def celebrity_appearances(
     cursor: Cursor = None,
 ) -> DetectionPage:
     return results_reader().celebrity_appearances(celebrity_id, limit=limit, cursor=cursor)
+
+
+@app.get(
+    "/analyses/<analysis>/appearances/<identity>",
+    summary="Every appearance of a label, a moderation category or a celebrity across videos, newest video first",
+    responses=_responses(DetectionPage, _BAD_REQUEST),
+)
+def appearances(
+    analysis: AcrossVideos,
+    identity: Identity,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    cursor: Cursor = None,
+) -> DetectionPage:
+    return results_reader().appearances(analysis, identity, limit=limit, cursor=cursor)
 
 
 @app.get(

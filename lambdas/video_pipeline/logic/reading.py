@@ -53,6 +53,10 @@ class ReadRepositoryPort(Protocol):
         self, celebrity_id: str, *, newest_first: bool = ..., limit: int = ..., cursor: str | None = ...
     ) -> Page[Detection]: ...
 
+    def appearances(
+        self, analysis: str, identity: str, *, newest_first: bool = ..., limit: int = ..., cursor: str | None = ...
+    ) -> Page[Detection]: ...
+
     def person_track(
         self, video_id: str, person_index: int, *, limit: int = ..., cursor: str | None = ...
     ) -> Page[Detection]: ...
@@ -166,6 +170,11 @@ class ResultsReader:
     def celebrity_appearances(self, celebrity_id: str, *, limit: int, cursor: str | None) -> DetectionPage:
         """Newest videos first; an unknown celebrity simply has no appearances."""
         return _detection_page(self._repository.celebrity_appearances(celebrity_id, limit=limit, cursor=cursor))
+
+    def appearances(self, analysis: str, identity: str, *, limit: int, cursor: str | None) -> DetectionPage:
+        """Every appearance of a label or moderation category (or a celebrity) across videos, newest
+        video first; an identity never seen simply has none."""
+        return _detection_page(self._repository.appearances(analysis, identity, limit=limit, cursor=cursor))
 
     def stuck_jobs(self, status: JobStatus, *, older_than_minutes: int, limit: int, cursor: str | None) -> JobPage:
         page = self._repository.jobs_in_status(
