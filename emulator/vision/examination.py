@@ -28,6 +28,7 @@ from emulator.vision.continuity import steady_faces
 from emulator.vision.decode import MediaInfo, SampledFrame, probe, sample
 from emulator.vision.detectors import Found, Image, PersonDetector, quality
 from emulator.vision.faces import DlibFound, FaceDetector
+from emulator.vision.people import PeopleDetector
 from emulator.vision.persons import PersonObservation, consistent_people
 
 # Faces are found on frames at most this wide, people on frames at most PERSON_WIDTH wide: at 1080p
@@ -138,7 +139,7 @@ class Examiner:
         self.every_ms = every_ms
         self.looks = looks or Looks()
         self._faces = faces or FaceDetector()
-        self._persons = persons or PersonDetector()
+        self._persons = persons or PeopleDetector()
         self._gallery = gallery
         self._workers = max(1, workers or os.cpu_count() or 1)
         self._lock = threading.Lock()
