@@ -59,8 +59,9 @@ DEFAULT_DIRECTORY = Path(sys.prefix) / "share" / "rekognition-emulator" / "model
 INSTALL_COMMAND = "make install-local (or: python -m emulator.vision.attribute_models)"
 
 
-class ModelError(Exception):
-    """A model file is missing, or is not the file whose licence was checked."""
+class ModelError(ValueError):
+    """A model file is missing, or is not the file whose licence was checked. A ValueError, as the real
+    analyzers' other setup errors (a bad celebrity gallery) are: the local run reports it in one line."""
 
 
 def _digest(data: bytes) -> str:

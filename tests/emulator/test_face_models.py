@@ -124,6 +124,16 @@ def test_a_missing_model_is_a_clear_error_naming_the_install_command(tmp_path: P
         FaceMesh(tmp_path)
 
 
+def test_the_local_run_reports_a_missing_model_in_one_line(tmp_path: Path, monkeypatch, capsys):
+    from emulator.vision import examination
+    from local import run
+
+    monkeypatch.setattr(examination, "FaceMesh", lambda: FaceMesh(tmp_path))
+    [clip] = [clip for clip in real_clips() if clip.name == "carphone_pristine.mp4"]
+    assert run.main([str(clip.path), "--out", str(tmp_path / "out")]) == 2
+    assert "error: the face attribute model face_landmark.tflite is not installed" in capsys.readouterr().err
+
+
 def test_a_model_whose_bytes_differ_is_refused(tmp_path: Path):
     for model in (FACE_MESH, EYE_CONTOUR):
         (tmp_path / model.name).write_bytes(b"not the checked model")
