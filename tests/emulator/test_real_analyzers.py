@@ -275,3 +275,7 @@ def test_face_attributes_all_adds_every_member_the_service_returns_and_default_n
         assert isinstance(face[member]["Value"], bool) and 50 <= face[member]["Confidence"] <= MAX_ESTIMATE_CONFIDENCE
     for member in ("Smile", "EyesOpen", "MouthOpen"):
         assert isinstance(face[member]["Value"], bool) and 50 <= face[member]["Confidence"] <= MAX_MESH_CONFIDENCE
+    # The drawn faces' mouths are smiling arcs, and their eyes open: the analyzer asks the models.
+    smiles = [every["Face"]["Smile"]["Value"] for every in all_faces]
+    assert sum(smiles) > len(smiles) / 2, smiles
+    assert all(every["Face"]["EyesOpen"]["Confidence"] > MAX_ESTIMATE_CONFIDENCE for every in all_faces)
