@@ -31,6 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from emulator.vision.attribute_models import DEFAULT_DIRECTORY
+
 # Where the prepared files live; the environment variable moves them (a shared cache, a read-only venv).
 MODELS_DIRECTORY_VARIABLE = "EMULATOR_MODELS_DIR"
 INSTALL_COMMAND = "python -m emulator.vision.models"
@@ -75,10 +77,9 @@ class ModelInstallError(RuntimeError):
 
 
 def models_directory() -> Path:
+    """The face attribute models' folder (emulator/vision/attribute_models.py), unless the variable moves it."""
     configured = os.environ.get(MODELS_DIRECTORY_VARIABLE)
-    if configured:
-        return Path(configured)
-    return Path(sys.prefix) / "share" / "rekognition-video-pipeline" / "models"
+    return Path(configured) if configured else DEFAULT_DIRECTORY
 
 
 def installed_path(model: WheelModel) -> Path:
