@@ -30,7 +30,6 @@ from typing import TextIO
 from video_pipeline.analyses import DEFAULT_PERSON_ENGINE, NATIVE_ENGINE, PERSON_ENGINES
 
 from emulator.jobs import JobProgress, JobStatus
-from emulator.vision.models import ModelMissingError
 
 DEFAULT_OUTPUT = Path("build/local-run")
 DEFAULT_SAMPLE_EVERY_MS = 200
@@ -208,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         from emulator.vision.analyzers import Sampling, real_analyzers
 
         analyzers = real_analyzers(Sampling(every_ms=options.sample_every_ms), options.celebrity_gallery)
-    except (UserError, ValueError, ModelMissingError) as error:
+    except (UserError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     failures = _run(options, inputs, analyzers)

