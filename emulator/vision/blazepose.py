@@ -5,8 +5,8 @@ from Google's mediapipe 0.10.21 wheel by `python -m emulator.vision.models`, whi
 installed). It looks at the whole frame, letterboxed to 224x224, and answers, per anchor of an SSD grid,
 a score and a few virtual keypoints: the midpoint of the hips and a point on the circle that
 circumscribes the whole body. The person's box is drawn from those: the body stands in the circle,
-narrower than it is tall. It finds people OpenCV's HOG window does not (partly hidden, on a bicycle,
-cut by the frame); it was trained on photographs, so it does not see drawn figures, which HOG does.
+narrower than it is tall. It finds people OpenCV's HOG window does not (in bikes.mp4, the man and the
+cyclist), but its box, drawn from two keypoints, is looser than HOG's on an upright figure.
 """
 
 from __future__ import annotations

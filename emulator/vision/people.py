@@ -1,9 +1,10 @@
-"""People with two detectors: BlazePose's person detector for real footage, OpenCV's HOG for the rest.
+"""People with two detectors: BlazePose's person detector for real footage, OpenCV's HOG beside it.
 
-BlazePose (emulator/vision/blazepose.py) finds the people of real footage that HOG misses (seated,
-on a bicycle, cut by the frame); HOG finds the drawn figures of the generated test clip, which BlazePose,
-trained on photographs, does not. Neither is trusted alone on one frame: `persons.consistent_people`
-keeps only what persists and moves.
+BlazePose (emulator/vision/blazepose.py) finds the real people HOG misses (in bikes.mp4, the man and
+the cyclist); HOG frames an upright figure closely (the generated test clip's drawn walkers), where
+BlazePose's box, drawn from the hips and the body's circle, is loose. Where both find a person, HOG's
+box is kept. Neither is trusted alone on one frame: `persons.consistent_people` keeps only what
+persists and moves.
 """
 
 from __future__ import annotations

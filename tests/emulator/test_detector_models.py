@@ -126,3 +126,12 @@ def test_blazepose_sees_no_person_in_an_empty_street():
     assert clip.persons is not None and 0 not in clip.persons
     image = next(iter(sample(str(clip.path), clip.every_ms))).image
     assert BlazePersonDetector().detect(image) == []
+
+
+def test_the_anchor_grid_has_one_anchor_per_model_output():
+    """The decoder's anchors, rebuilt from MediaPipe's grid options, must line up with the model's rows."""
+    from emulator.vision.blazepose import _ANCHORS
+
+    detector = BlazePersonDetector()
+    rows = {int(output["shape"][1]) for output in detector._interpreter().get_output_details()}
+    assert rows == {len(_ANCHORS)} == {2254}
