@@ -294,7 +294,7 @@ class RekognitionVideoFake:
         response: dict[str, Any] = {"JobStatus": status.wire_value}
         if status is JobStatus.SUCCEEDED and result_set is not None:
             elements = result_set.page(offset, limit, api.sort_of(options), options)
-            response["VideoMetadata"] = result_set.video_metadata()
+            response["VideoMetadata"] = api.video_metadata(result_set.video_metadata())
             if offset + len(elements) < len(result_set):
                 with self._lock:
                     response["NextToken"] = self._pages.issue(job_id, offset + len(elements), options)
@@ -308,7 +308,9 @@ class RekognitionVideoFake:
         if job.tag is not None:
             response["JobTag"] = job.tag
         if status is JobStatus.SUCCEEDED:
-            response.update(api.extras(options))
+            response.update(api.extras(options, job.params))
+            if result_set is not None:
+                response.update(result_set.file_members())
         return response
 
     # -- driving jobs to completion -----------------------------------------------------------

@@ -9,74 +9,34 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from emulator.analyzers import AnalysisError, AnalysisRequest, Analyzer
-from emulator.catalog import CELEBRITIES, FACES, LABELS, PERSONS, by_start
-from emulator.errors import S3_UNREADABLE_MESSAGE, TOO_LARGE_MESSAGE, ServiceError, invalid_parameter
+from emulator.catalog import CELEBRITIES, FACES, LABELS, PERSONS, SEGMENTS, by_start
+from emulator.errors import ServiceError
 from emulator.results import Element, ElementSource, ScriptedSource
+from emulator.vision.admission import (
+    ProbingAnalyzer,
+    Sampling,
+)
 from emulator.vision.celebrities import FaceGallery
-from emulator.vision.decode import MediaError, MediaInfo, MediaProblem, probe
+from emulator.vision.decode import MediaError
 from emulator.vision.detectors import PersonDetector
 from emulator.vision.examination import Examiner, FaceFinding, FrameFindings, Looks, fingerprint
 from emulator.vision.faces import DlibFound, FaceDetector
-
-# Rekognition Video reports stored-video detections a few times per second.
-DEFAULT_SAMPLE_EVERY_MS = 200
-MAX_DURATION_MS = 6 * 60 * 60 * 1000
+from emulator.vision.shots import SegmentAnalyzer
 
 
-def media_rejection(error: MediaError) -> ServiceError:
-    """The Start error the service answers a video it cannot read, or will not analyse, with."""
-    if error.problem is MediaProblem.UNSUPPORTED:
-        return invalid_parameter(f"Unsupported codec/format: {error.message}")
-    return ServiceError("InvalidS3ObjectException", f"Unable to process the video: {error.message}")
-
-
-@dataclass(frozen=True, slots=True)
-class Sampling:
-    """How often frames are analysed, and the longest video accepted."""
-
-    every_ms: int = DEFAULT_SAMPLE_EVERY_MS
-    max_duration_ms: int = MAX_DURATION_MS
-
-    def __post_init__(self) -> None:
-        if self.every_ms <= 0:
-            raise ValueError("frames must be sampled at a positive interval")
-
-
-class VideoAnalyzer(ABC):
-    """Shared by every real analyzer: admission by probing, then the shared examination of the video."""
-
-    note: str | None = None
+class VideoAnalyzer(ProbingAnalyzer, ABC):
+    """Shared by the analyzers that read sampled frames: the shared examination of the video."""
 
     def __init__(self, sampling: Sampling | None = None, examiner: Examiner | None = None) -> None:
-        self.sampling = sampling or Sampling()
+        super().__init__(sampling)
         self.examiner = examiner or Examiner(self.sampling.every_ms, self.looks)
 
     # What this analyzer needs the examination to look for, when it has an examiner of its own.
     looks = Looks()
-
-    def _open(self, request: AnalysisRequest) -> BinaryIO:
-        stream = request.open_video()
-        if stream is None:
-            raise ServiceError("InvalidS3ObjectException", S3_UNREADABLE_MESSAGE)
-        return stream
-
-    def _probe(self, stream: BinaryIO) -> MediaInfo:
-        try:
-            info = probe(stream)
-        except MediaError as error:
-            raise media_rejection(error) from None
-        if info.duration_ms > self.sampling.max_duration_ms:
-            raise ServiceError("VideoTooLargeException", TOO_LARGE_MESSAGE)
-        return info
-
-    def admit(self, request: AnalysisRequest) -> None:
-        with self._open(request) as stream:
-            self._probe(stream)
 
     def analyze(self, request: AnalysisRequest) -> ElementSource:
         try:
@@ -235,19 +195,25 @@ def real_analyzers(sampling: Sampling | None = None, gallery: Path | None = None
         PERSONS.start_operation: PersonAnalyzer(sampling, examiner=shared),
         LABELS.start_operation: PersonLabelAnalyzer(sampling, examiner=shared),
         CELEBRITIES.start_operation: CelebrityAnalyzer(sampling, known, examiner=shared),
+        # Shots and black frames need every frame, not the shared samples: a pass of its own, at low resolution.
+        SEGMENTS.start_operation: SegmentAnalyzer(sampling),
     }
 
 
 def analyze_file(
-    analyzer: VideoAnalyzer, operation: str, path: Path, report_progress: Callable[[float], None] | None = None
+    analyzer: Analyzer,
+    operation: str,
+    path: Path,
+    report_progress: Callable[[float], None] | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> list[Element]:
-    """Run one analyzer on a local file, outside any job (accuracy checks, benchmarks)."""
+    """Run one analyzer on a local file, outside any job (accuracy checks, benchmarks), as Start with `params`."""
     request = AnalysisRequest(
         start_operation=operation,
         bucket="local",
         key=path.name,
         version=None,
-        params={},
+        params=params or {},
         seed=0,
         detections=0,
         open_video=lambda: path.open("rb"),

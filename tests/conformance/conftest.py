@@ -33,6 +33,14 @@ APIS = {
     "StartPersonTracking": ("person-tracking", "Persons"),
     "StartLabelDetection": ("label-detection", "Labels"),
 }
+# The analyses the AWS CLI drives besides those (the JavaScript client covers APIS): stem, result key.
+MORE_APIS = {
+    "StartSegmentDetection": ("segment-detection", "Segments"),
+}
+# What a Start command needs besides the video, in the CLI's own words.
+START_ARGUMENTS: dict[str, list[str]] = {
+    "StartSegmentDetection": ["--segment-types", "SHOT", "TECHNICAL_CUE"],
+}
 
 
 @dataclass(frozen=True)

@@ -44,12 +44,22 @@ START_METHODS = {
     "StartCelebrityRecognition": "start_celebrity_recognition",
     "StartPersonTracking": "start_person_tracking",
     "StartLabelDetection": "start_label_detection",
+    "StartSegmentDetection": "start_segment_detection",
 }
 GET_METHODS = {
     "StartFaceDetection": ("get_face_detection", "GetFaceDetection", "Faces"),
     "StartCelebrityRecognition": ("get_celebrity_recognition", "GetCelebrityRecognition", "Celebrities"),
     "StartPersonTracking": ("get_person_tracking", "GetPersonTracking", "Persons"),
     "StartLabelDetection": ("get_label_detection", "GetLabelDetection", "Labels"),
+}
+# The analyses whose results are not one element per timestamp, or whose Start needs more than a video.
+MORE_GET_METHODS = {
+    "StartSegmentDetection": ("get_segment_detection", "GetSegmentDetection", "Segments"),
+}
+ALL_GET_METHODS = {**GET_METHODS, **MORE_GET_METHODS}
+# What a Start operation requires besides the video.
+REQUIRED_START_PARAMS: dict[str, dict[str, Any]] = {
+    "StartSegmentDetection": {"SegmentTypes": ["SHOT", "TECHNICAL_CUE"]},
 }
 
 
@@ -162,19 +172,21 @@ def video_param(bucket: str = BUCKET, key: str = KEY, version: str | None = None
 
 
 def start(client: BaseClient, api: str = "StartFaceDetection", key: str = KEY, **params: Any) -> str:
-    response = getattr(client, START_METHODS[api])(Video=video_param(key=key), **params)
+    response = getattr(client, START_METHODS[api])(
+        Video=video_param(key=key), **{**REQUIRED_START_PARAMS.get(api, {}), **params}
+    )
     return str(response["JobId"])
 
 
 def get(client: BaseClient, api: str, job_id: str, **params: Any) -> dict[str, Any]:
-    method, _, _ = GET_METHODS[api]
+    method, _, _ = ALL_GET_METHODS[api]
     response: dict[str, Any] = getattr(client, method)(JobId=job_id, **params)
     return response
 
 
 def get_all(client: BaseClient, api: str, job_id: str, **params: Any) -> tuple[list[dict[str, Any]], list[int]]:
     """Page through a job's results; returns the elements and each page's size."""
-    _, _, result_key = GET_METHODS[api]
+    _, _, result_key = ALL_GET_METHODS[api]
     elements: list[dict[str, Any]] = []
     sizes: list[int] = []
     token: str | None = None

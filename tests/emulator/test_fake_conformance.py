@@ -9,7 +9,7 @@ import pytest
 from emulator import assert_conforms, output_problems
 from emulator.gallery import CELEBRITIES
 from emulator.model import output_shape
-from tests.emulator.conftest import BUCKET, GET_METHODS, KEY, upload
+from tests.emulator.conftest import ALL_GET_METHODS, BUCKET, KEY, REQUIRED_START_PARAMS, upload
 
 pytestmark = pytest.mark.integration
 
@@ -21,6 +21,11 @@ START_VARIANTS = [
     ("StartPersonTracking", {}),
     ("StartLabelDetection", {}),
     ("StartLabelDetection", {"MinConfidence": 0.0, "Features": ["GENERAL_LABELS"]}),
+    ("StartSegmentDetection", {"SegmentTypes": ["SHOT"]}),
+    (
+        "StartSegmentDetection",
+        {"SegmentTypes": ["TECHNICAL_CUE", "SHOT"], "Filters": {"ShotFilter": {"MinSegmentConfidence": 60}}},
+    ),
 ]
 GET_VARIANTS = {
     "StartFaceDetection": [{}],
@@ -31,6 +36,7 @@ GET_VARIANTS = {
         for sort in ("NAME", "TIMESTAMP")
         for aggregate in ("TIMESTAMPS", "SEGMENTS")
     ],
+    "StartSegmentDetection": [{}],
 }
 
 
@@ -58,7 +64,7 @@ def check_semantics(page: dict[str, Any]) -> None:
 @pytest.mark.parametrize(("api", "start_params"), START_VARIANTS, ids=str)
 def test_every_response_conforms_to_the_output_shapes(fake, video, api, start_params):
     """Driven through `handle`, exactly what goes on the wire, before botocore parses anything."""
-    get_operation = GET_METHODS[api][1]
+    get_operation = ALL_GET_METHODS[api][1]
     fake.script(BUCKET, KEY, api, detections=25)
     started = fake.handle(api, {"Video": {"S3Object": {"Bucket": BUCKET, "Name": KEY}}, **start_params})
     assert_conforms(api, started)
@@ -80,11 +86,16 @@ def test_every_response_conforms_to_the_output_shapes(fake, video, api, start_pa
         assert pages >= 2
 
 
-@pytest.mark.parametrize("api", list(GET_METHODS))
+@pytest.mark.parametrize("api", list(ALL_GET_METHODS))
 def test_failed_responses_conform(fake, video, api):
-    get_operation = GET_METHODS[api][1]
+    get_operation = ALL_GET_METHODS[api][1]
     fake.script(BUCKET, KEY, api, status="ERROR")
-    job_id = fake.handle(api, {"Video": {"S3Object": {"Bucket": BUCKET, "Name": KEY}}, "JobTag": "x"})["JobId"]
+    start_params = {
+        "Video": {"S3Object": {"Bucket": BUCKET, "Name": KEY}},
+        "JobTag": "x",
+        **REQUIRED_START_PARAMS.get(api, {}),
+    }
+    job_id = fake.handle(api, start_params)["JobId"]
     fake.complete_jobs()
     assert_conforms(get_operation, fake.handle(get_operation, {"JobId": job_id}))
 
