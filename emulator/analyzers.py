@@ -61,8 +61,10 @@ class SyntheticAnalyzer:
 
     note: str | None = None
 
-    def __init__(self, synthesize: Callable[[Synthesis], ElementSource]) -> None:
+    def __init__(self, synthesize: Callable[[Synthesis], ElementSource], note: str | None = None) -> None:
+        """`note` says why a run with real analyzers still gets synthetic results for this operation."""
         self._synthesize = synthesize
+        self.note = note
 
     def admit(self, request: AnalysisRequest) -> None:
         return None

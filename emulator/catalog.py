@@ -20,6 +20,7 @@ from emulator.synthetic import (
     PersonSource,
     Synthesis,
 )
+from emulator.synthetic_moderation import MODERATION_MODEL_VERSION, ModerationSource
 from emulator.synthetic_segments import SegmentSource
 
 SORT_PARAMETER = "SortBy"
@@ -129,7 +130,28 @@ SEGMENTS = VideoApi(
     metadata_list=True,
 )
 
-APIS: tuple[VideoApi, ...] = (FACES, CELEBRITIES, PERSONS, LABELS, SEGMENTS)
+
+def _moderation_extras(options: Mapping[str, str], _start_params: Mapping[str, Any]) -> dict[str, Any]:
+    return {"ModerationModelVersion": MODERATION_MODEL_VERSION, "GetRequestMetadata": dict(options)}
+
+
+MODERATION = VideoApi(
+    start_operation="StartContentModeration",
+    get_operation="GetContentModeration",
+    result_key="ModerationLabels",
+    synthesize=ModerationSource,
+    sort_keys={
+        "TIMESTAMP": _by_timestamp,
+        "NAME": lambda e: (
+            _member(e, "ModerationLabel", "Name", ""),
+            -_member(e, "ModerationLabel", "Confidence", 0.0),
+        ),
+    },
+    get_defaults={SORT_PARAMETER: DEFAULT_SORT, "AggregateBy": "TIMESTAMPS"},
+    extras=_moderation_extras,
+)
+
+APIS: tuple[VideoApi, ...] = (FACES, CELEBRITIES, PERSONS, LABELS, SEGMENTS, MODERATION)
 BY_START: Mapping[str, VideoApi] = {api.start_operation: api for api in APIS}
 BY_GET: Mapping[str, VideoApi] = {api.get_operation: api for api in APIS}
 

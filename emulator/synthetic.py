@@ -37,7 +37,9 @@ class Synthesis:
     start_params: Mapping[str, Any]
 
 
-class _TimelineSource(ElementSource):
+class TimelineSource(ElementSource):
+    """Elements placed on the video's sampled instants, `per_frame` of them at each."""
+
     natural_sort = "TIMESTAMP"
 
     def __init__(self, spec: Synthesis, per_frame: int) -> None:
@@ -65,7 +67,7 @@ class _TimelineSource(ElementSource):
         return (self._timeline.timestamp(sample), slot)
 
 
-class FaceSource(_TimelineSource):
+class FaceSource(TimelineSource):
     def __init__(self, spec: Synthesis) -> None:
         super().__init__(spec, Draw(spec.seed, 1).integer(1, 3))
         self._all = spec.start_params.get("FaceAttributes", "DEFAULT") == "ALL"
@@ -77,7 +79,7 @@ class FaceSource(_TimelineSource):
         return {"Timestamp": self._timeline.timestamp(sample), "Face": face}
 
 
-class CelebritySource(_TimelineSource):
+class CelebritySource(TimelineSource):
     def __init__(self, spec: Synthesis) -> None:
         draw = Draw(spec.seed, 3)
         self._cast = draw.sample(CELEBRITIES, draw.integer(1, 3))
@@ -106,7 +108,7 @@ class CelebritySource(_TimelineSource):
         return super().sort_key(index, sort_by)
 
 
-class PersonSource(_TimelineSource):
+class PersonSource(TimelineSource):
     def __init__(self, spec: Synthesis) -> None:
         super().__init__(spec, Draw(spec.seed, 5).integer(1, 4))
 
@@ -149,7 +151,7 @@ def _label_filters(params: Mapping[str, Any]) -> tuple[LabelInfo, ...]:
     return tuple(label for label in LABELS if kept(label))
 
 
-class LabelSource(_TimelineSource):
+class LabelSource(TimelineSource):
     def __init__(self, spec: Synthesis) -> None:
         vocabulary: Sequence[LabelInfo] = _label_filters(spec.start_params)
         draw = Draw(spec.seed, 7)

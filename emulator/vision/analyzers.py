@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from emulator.analyzers import AnalysisError, AnalysisRequest, Analyzer
-from emulator.catalog import CELEBRITIES, FACES, LABELS, PERSONS, SEGMENTS, by_start
+from emulator.analyzers import AnalysisError, AnalysisRequest, Analyzer, SyntheticAnalyzer
+from emulator.catalog import CELEBRITIES, FACES, LABELS, MODERATION, PERSONS, SEGMENTS, by_start
 from emulator.errors import ServiceError
 from emulator.results import Element, ElementSource, ScriptedSource
 from emulator.vision.admission import (
@@ -182,6 +182,12 @@ class CelebrityAnalyzer(VideoAnalyzer):
         return elements
 
 
+MODERATION_NOTE = (
+    "moderation: synthetic labels from a mild part of the taxonomy (no offline moderation model with a "
+    "permissive licence); they say nothing about the video's content"
+)
+
+
 def real_analyzers(sampling: Sampling | None = None, gallery: Path | None = None) -> Mapping[str, Analyzer]:
     """Real analyzers for faces, people (tracked, or as Person labels) and celebrities, by Start operation,
     sharing one examination per video: each video is decoded and looked at once for all of them, its
@@ -197,6 +203,7 @@ def real_analyzers(sampling: Sampling | None = None, gallery: Path | None = None
         CELEBRITIES.start_operation: CelebrityAnalyzer(sampling, known, examiner=shared),
         # Shots and black frames need every frame, not the shared samples: a pass of its own, at low resolution.
         SEGMENTS.start_operation: SegmentAnalyzer(sampling),
+        MODERATION.start_operation: SyntheticAnalyzer(MODERATION.synthesize, MODERATION_NOTE),
     }
 
 

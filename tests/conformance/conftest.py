@@ -36,6 +36,7 @@ APIS = {
 # The analyses the AWS CLI drives besides those (the JavaScript client covers APIS): stem, result key.
 MORE_APIS = {
     "StartSegmentDetection": ("segment-detection", "Segments"),
+    "StartContentModeration": ("content-moderation", "ModerationLabels"),
 }
 # What a Start command needs besides the video, in the CLI's own words.
 START_ARGUMENTS: dict[str, list[str]] = {

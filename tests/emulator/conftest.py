@@ -45,12 +45,14 @@ START_METHODS = {
     "StartPersonTracking": "start_person_tracking",
     "StartLabelDetection": "start_label_detection",
     "StartSegmentDetection": "start_segment_detection",
+    "StartContentModeration": "start_content_moderation",
 }
 GET_METHODS = {
     "StartFaceDetection": ("get_face_detection", "GetFaceDetection", "Faces"),
     "StartCelebrityRecognition": ("get_celebrity_recognition", "GetCelebrityRecognition", "Celebrities"),
     "StartPersonTracking": ("get_person_tracking", "GetPersonTracking", "Persons"),
     "StartLabelDetection": ("get_label_detection", "GetLabelDetection", "Labels"),
+    "StartContentModeration": ("get_content_moderation", "GetContentModeration", "ModerationLabels"),
 }
 # The analyses whose results are not one element per timestamp, or whose Start needs more than a video.
 MORE_GET_METHODS = {

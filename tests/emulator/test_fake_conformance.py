@@ -22,6 +22,8 @@ START_VARIANTS = [
     ("StartLabelDetection", {}),
     ("StartLabelDetection", {"MinConfidence": 0.0, "Features": ["GENERAL_LABELS"]}),
     ("StartSegmentDetection", {"SegmentTypes": ["SHOT"]}),
+    ("StartContentModeration", {}),
+    ("StartContentModeration", {"MinConfidence": 80.0}),
     (
         "StartSegmentDetection",
         {"SegmentTypes": ["TECHNICAL_CUE", "SHOT"], "Filters": {"ShotFilter": {"MinSegmentConfidence": 60}}},
@@ -37,6 +39,11 @@ GET_VARIANTS = {
         for aggregate in ("TIMESTAMPS", "SEGMENTS")
     ],
     "StartSegmentDetection": [{}],
+    "StartContentModeration": [
+        {"SortBy": sort, "AggregateBy": aggregate}
+        for sort in ("NAME", "TIMESTAMP")
+        for aggregate in ("TIMESTAMPS", "SEGMENTS")
+    ],
 }
 
 
