@@ -22,6 +22,8 @@ from emulator.synthetic import (
 )
 from emulator.synthetic_moderation import MODERATION_MODEL_VERSION, ModerationSource
 from emulator.synthetic_segments import SegmentSource
+from emulator.synthetic_text import text_source
+from emulator.text import TEXT_MODEL_VERSION, TEXT_ORDER
 
 SORT_PARAMETER = "SortBy"
 DEFAULT_SORT = "TIMESTAMP"
@@ -151,7 +153,21 @@ MODERATION = VideoApi(
     extras=_moderation_extras,
 )
 
-APIS: tuple[VideoApi, ...] = (FACES, CELEBRITIES, PERSONS, LABELS, SEGMENTS, MODERATION)
+
+def _text_extras(_options: Mapping[str, str], _start_params: Mapping[str, Any]) -> dict[str, Any]:
+    return {"TextModelVersion": TEXT_MODEL_VERSION}
+
+
+TEXT = VideoApi(
+    start_operation="StartTextDetection",
+    get_operation="GetTextDetection",
+    result_key="TextDetections",
+    synthesize=text_source,
+    sort_keys=TEXT_ORDER,
+    extras=_text_extras,
+)
+
+APIS: tuple[VideoApi, ...] = (FACES, CELEBRITIES, PERSONS, LABELS, SEGMENTS, MODERATION, TEXT)
 BY_START: Mapping[str, VideoApi] = {api.start_operation: api for api in APIS}
 BY_GET: Mapping[str, VideoApi] = {api.get_operation: api for api in APIS}
 

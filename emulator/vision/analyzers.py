@@ -13,19 +13,30 @@ from pathlib import Path
 from typing import Any
 
 from emulator.analyzers import AnalysisError, AnalysisRequest, Analyzer, SyntheticAnalyzer
-from emulator.catalog import CELEBRITIES, FACES, LABELS, MODERATION, PERSONS, SEGMENTS, by_start
+from emulator.catalog import CELEBRITIES, FACES, LABELS, MODERATION, PERSONS, SEGMENTS, TEXT, by_start
 from emulator.errors import ServiceError
 from emulator.results import Element, ElementSource, ScriptedSource
-from emulator.vision.admission import (
-    ProbingAnalyzer,
-    Sampling,
-)
+from emulator.vision.admission import ProbingAnalyzer, Sampling
 from emulator.vision.celebrities import FaceGallery
 from emulator.vision.decode import MediaError
 from emulator.vision.detectors import PersonDetector
 from emulator.vision.examination import Examiner, FaceFinding, FrameFindings, Looks, fingerprint
 from emulator.vision.faces import DlibFound, FaceDetector
 from emulator.vision.shots import SegmentAnalyzer
+from emulator.vision.text import TEXT_SAMPLE_EVERY_MS, TextAnalyzer
+
+# Sampling stays part of this module's interface: callers build real_analyzers(Sampling(...)) from here.
+__all__ = [
+    "MODERATION_NOTE",
+    "CelebrityAnalyzer",
+    "FaceAnalyzer",
+    "PersonAnalyzer",
+    "PersonLabelAnalyzer",
+    "Sampling",
+    "VideoAnalyzer",
+    "analyze_file",
+    "real_analyzers",
+]
 
 
 class VideoAnalyzer(ProbingAnalyzer, ABC):
@@ -204,6 +215,10 @@ def real_analyzers(sampling: Sampling | None = None, gallery: Path | None = None
         # Shots and black frames need every frame, not the shared samples: a pass of its own, at low resolution.
         SEGMENTS.start_operation: SegmentAnalyzer(sampling),
         MODERATION.start_operation: SyntheticAnalyzer(MODERATION.synthesize, MODERATION_NOTE),
+        # OCR costs about a second a frame: text, which stays on screen, is read at most once a second.
+        TEXT.start_operation: TextAnalyzer(
+            Sampling(max(sampling.every_ms, TEXT_SAMPLE_EVERY_MS), sampling.max_duration_ms)
+        ),
     }
 
 

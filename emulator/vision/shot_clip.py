@@ -30,6 +30,7 @@ class EditSpec:
     height: int = 180
     fps: Fraction = Fraction(25)
     black_level: int = 0  # the RGB value of the "black" frames: above 0, a dark grey
+    captions: Sequence[str] = ()  # text written across the shot of the same position, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +51,20 @@ def _shot_picture(number: int, width: int, height: int) -> Frame:
     return np.asarray(cv2.GaussianBlur(picture, (9, 9), 0), dtype=np.uint8)
 
 
+def _caption(picture: Frame, text: str) -> None:
+    """White text with a dark outline on the picture's upper third, as a caption is drawn."""
+    height = picture.shape[0]
+    origin = (12, height // 3)
+    cv2.putText(picture, text, origin, cv2.FONT_HERSHEY_SIMPLEX, height / 260, (0, 0, 0), 6, cv2.LINE_AA)
+    cv2.putText(picture, text, origin, cv2.FONT_HERSHEY_SIMPLEX, height / 260, (255, 255, 255), 2, cv2.LINE_AA)
+
+
 def _frames(spec: EditSpec) -> Iterator[Frame]:
     for number, (length, black) in enumerate(zip(spec.shots, spec.black, strict=True)):
         picture = _shot_picture(number, spec.width + 64, spec.height)
+        if number < len(spec.captions) and spec.captions[number]:
+            # Drawn on the part of the picture that stays in frame while it drifts.
+            _caption(picture[:, 64:], spec.captions[number])
         for offset in range(length):
             yield np.ascontiguousarray(picture[:, offset % 64 : offset % 64 + spec.width])
         for _ in range(black):

@@ -37,6 +37,7 @@ APIS = {
 MORE_APIS = {
     "StartSegmentDetection": ("segment-detection", "Segments"),
     "StartContentModeration": ("content-moderation", "ModerationLabels"),
+    "StartTextDetection": ("text-detection", "TextDetections"),
 }
 # What a Start command needs besides the video, in the CLI's own words.
 START_ARGUMENTS: dict[str, list[str]] = {

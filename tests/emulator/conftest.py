@@ -46,6 +46,7 @@ START_METHODS = {
     "StartLabelDetection": "start_label_detection",
     "StartSegmentDetection": "start_segment_detection",
     "StartContentModeration": "start_content_moderation",
+    "StartTextDetection": "start_text_detection",
 }
 GET_METHODS = {
     "StartFaceDetection": ("get_face_detection", "GetFaceDetection", "Faces"),
@@ -53,6 +54,7 @@ GET_METHODS = {
     "StartPersonTracking": ("get_person_tracking", "GetPersonTracking", "Persons"),
     "StartLabelDetection": ("get_label_detection", "GetLabelDetection", "Labels"),
     "StartContentModeration": ("get_content_moderation", "GetContentModeration", "ModerationLabels"),
+    "StartTextDetection": ("get_text_detection", "GetTextDetection", "TextDetections"),
 }
 # The analyses whose results are not one element per timestamp, or whose Start needs more than a video.
 MORE_GET_METHODS = {

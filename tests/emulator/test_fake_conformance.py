@@ -24,6 +24,16 @@ START_VARIANTS = [
     ("StartSegmentDetection", {"SegmentTypes": ["SHOT"]}),
     ("StartContentModeration", {}),
     ("StartContentModeration", {"MinConfidence": 80.0}),
+    ("StartTextDetection", {}),
+    (
+        "StartTextDetection",
+        {
+            "Filters": {
+                "WordFilter": {"MinConfidence": 85.0, "MinBoundingBoxHeight": 0.05},
+                "RegionsOfInterest": [{"BoundingBox": {"Left": 0.0, "Top": 0.0, "Width": 1.0, "Height": 0.6}}],
+            }
+        },
+    ),
     (
         "StartSegmentDetection",
         {"SegmentTypes": ["TECHNICAL_CUE", "SHOT"], "Filters": {"ShotFilter": {"MinSegmentConfidence": 60}}},
@@ -39,6 +49,7 @@ GET_VARIANTS = {
         for aggregate in ("TIMESTAMPS", "SEGMENTS")
     ],
     "StartSegmentDetection": [{}],
+    "StartTextDetection": [{}],
     "StartContentModeration": [
         {"SortBy": sort, "AggregateBy": aggregate}
         for sort in ("NAME", "TIMESTAMP")
