@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
 
 from emulator.errors import S3_UNREADABLE_MESSAGE
+from emulator.face_collections import IndexedFace
 from emulator.media import UNSUPPORTED_FORMAT_MESSAGE
 from emulator.mp4 import ContainerError, read_container
 from emulator.results import ElementSource
@@ -38,6 +39,8 @@ class AnalysisRequest:
     detections: int  # how many synthetic detections to invent; real analyzers ignore it
     open_video: Callable[[], BinaryIO | None]
     report_progress: ProgressReport
+    # The faces of the collection a face search job searches, as it holds them when the job runs.
+    collection: tuple[IndexedFace, ...] = ()
 
 
 class Analyzer(Protocol):
@@ -71,7 +74,9 @@ class SyntheticAnalyzer:
 
     def analyze(self, request: AnalysisRequest) -> ElementSource:
         profile = profile_of(request)
-        source = self._synthesize(Synthesis(request.seed, profile, request.detections, request.params))
+        source = self._synthesize(
+            Synthesis(request.seed, profile, request.detections, request.params, request.collection)
+        )
         request.report_progress(1.0)
         return source
 

@@ -20,6 +20,7 @@ from emulator.synthetic import (
     PersonSource,
     Synthesis,
 )
+from emulator.synthetic_face_search import FaceSearchSource
 from emulator.synthetic_moderation import MODERATION_MODEL_VERSION, ModerationSource
 from emulator.synthetic_segments import SegmentSource
 from emulator.synthetic_text import text_source
@@ -167,7 +168,21 @@ TEXT = VideoApi(
     extras=_text_extras,
 )
 
-APIS: tuple[VideoApi, ...] = (FACES, CELEBRITIES, PERSONS, LABELS, SEGMENTS, MODERATION, TEXT)
+# Person.Index is still documented for GetFaceSearch (and SortBy=INDEX) in the current model, with no
+# People Pathing caveat: a per-video identifier Rekognition does not store (docs/emulator.md).
+FACE_SEARCH = VideoApi(
+    start_operation="StartFaceSearch",
+    get_operation="GetFaceSearch",
+    result_key="Persons",
+    synthesize=FaceSearchSource,
+    sort_keys={
+        "TIMESTAMP": _by_timestamp,
+        "INDEX": lambda e: (_member(e, "Person", "Index", 0), *_by_timestamp(e)),
+    },
+    get_defaults={SORT_PARAMETER: DEFAULT_SORT},
+)
+
+APIS: tuple[VideoApi, ...] = (FACES, CELEBRITIES, PERSONS, LABELS, SEGMENTS, MODERATION, TEXT, FACE_SEARCH)
 BY_START: Mapping[str, VideoApi] = {api.start_operation: api for api in APIS}
 BY_GET: Mapping[str, VideoApi] = {api.get_operation: api for api in APIS}
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from emulator.crowd import Crowd, instances
 from emulator.draw import Draw
+from emulator.face_collections import IndexedFace
 from emulator.features import face_box_within, face_detail, tracked_box
 from emulator.gallery import CELEBRITIES, LABELS, LabelInfo
 from emulator.results import Element, ElementSource, SortKey
@@ -35,6 +36,8 @@ class Synthesis:
     profile: VideoProfile
     count: int
     start_params: Mapping[str, Any]
+    # The faces of the collection a face search job searches (StartFaceSearch's CollectionId), if any.
+    collection: tuple[IndexedFace, ...] = ()
 
 
 class TimelineSource(ElementSource):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from moto import mock_aws
 
 from emulator import RekognitionVideoFake, sample_video_bytes
 from emulator.vision.sample_clip import DEFAULT_CLIP, ClipSpec, GroundTruth, render
+from tests.images import png
 
 REGION = "us-east-1"
 BUCKET = "fake-videos"
@@ -47,6 +49,7 @@ START_METHODS = {
     "StartSegmentDetection": "start_segment_detection",
     "StartContentModeration": "start_content_moderation",
     "StartTextDetection": "start_text_detection",
+    "StartFaceSearch": "start_face_search",
 }
 GET_METHODS = {
     "StartFaceDetection": ("get_face_detection", "GetFaceDetection", "Faces"),
@@ -59,11 +62,15 @@ GET_METHODS = {
 # The analyses whose results are not one element per timestamp, or whose Start needs more than a video.
 MORE_GET_METHODS = {
     "StartSegmentDetection": ("get_segment_detection", "GetSegmentDetection", "Segments"),
+    "StartFaceSearch": ("get_face_search", "GetFaceSearch", "Persons"),
 }
+# The collection StartFaceSearch searches in these tests (create it first: see `collection` below).
+COLLECTION_ID = "known-faces"
 ALL_GET_METHODS = {**GET_METHODS, **MORE_GET_METHODS}
 # What a Start operation requires besides the video.
 REQUIRED_START_PARAMS: dict[str, dict[str, Any]] = {
     "StartSegmentDetection": {"SegmentTypes": ["SHOT", "TECHNICAL_CUE"]},
+    "StartFaceSearch": {"CollectionId": COLLECTION_ID},
 }
 
 
@@ -216,3 +223,16 @@ def mpeg4_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("clips") / "mpeg4.mp4"
     render(path, ClipSpec(seconds=1.0, actors=DEFAULT_CLIP.actors[:1]), codec="mpeg4")
     return path
+
+
+def create_collection(fake: RekognitionVideoFake, faces: dict[str, int] | None = None) -> dict[str, str]:
+    """COLLECTION_ID with one indexed face per name (its picture's grey level); returns FaceId by name."""
+    fake.handle("CreateCollection", {"CollectionId": COLLECTION_ID})
+    face_ids = {}
+    for name, level in (faces or {}).items():
+        encoded = base64.b64encode(png(level)).decode("ascii")
+        indexed = fake.handle(
+            "IndexFaces", {"CollectionId": COLLECTION_ID, "Image": {"Bytes": encoded}, "ExternalImageId": name}
+        )
+        face_ids[name] = indexed["FaceRecords"][0]["Face"]["FaceId"]
+    return face_ids
