@@ -132,7 +132,8 @@ class PersonSource(TimelineSource):
         return super().sort_key(index, sort_by)
 
 
-def _label_filters(params: Mapping[str, Any]) -> tuple[LabelInfo, ...]:
+def allowed_labels(params: Mapping[str, Any]) -> tuple[LabelInfo, ...]:
+    """The vocabulary's labels StartLabelDetection's Settings.GeneralLabels filters let through."""
     general = ((params.get("Settings") or {}).get("GeneralLabels")) or {}
 
     def folded(name: str) -> set[str]:
@@ -156,7 +157,7 @@ def _label_filters(params: Mapping[str, Any]) -> tuple[LabelInfo, ...]:
 
 class LabelSource(TimelineSource):
     def __init__(self, spec: Synthesis) -> None:
-        vocabulary: Sequence[LabelInfo] = _label_filters(spec.start_params)
+        vocabulary: Sequence[LabelInfo] = allowed_labels(spec.start_params)
         draw = Draw(spec.seed, 7)
         self._present = draw.sample(vocabulary, draw.integer(3, 5))
         minimum = spec.start_params.get("MinConfidence")

@@ -15,7 +15,8 @@ from typing import Any
 from emulator.analyzers import AnalysisError, AnalysisRequest, Analyzer, SyntheticAnalyzer
 from emulator.catalog import CELEBRITIES, FACES, LABELS, MODERATION, PERSONS, SEGMENTS, TEXT, by_start
 from emulator.errors import ServiceError
-from emulator.results import Element, ElementSource, ScriptedSource
+from emulator.results import Element, ElementSource, ScriptedSource, SortKey
+from emulator.synthetic import allowed_labels
 from emulator.vision.admission import ProbingAnalyzer, Sampling
 from emulator.vision.celebrities import FaceGallery
 from emulator.vision.decode import MediaError
@@ -24,6 +25,9 @@ from emulator.vision.examination import Examiner, FaceFinding, FrameFindings, Lo
 from emulator.vision.faces import DlibFound, FaceDetector
 from emulator.vision.shots import SegmentAnalyzer
 from emulator.vision.text import TEXT_SAMPLE_EVERY_MS, TextAnalyzer
+
+PERSON_LABEL = "Person"
+DEFAULT_LABEL_CONFIDENCE = 50.0  # StartLabelDetection's default MinConfidence
 
 # Sampling stays part of this module's interface: callers build real_analyzers(Sampling(...)) from here.
 __all__ = [
@@ -137,10 +141,17 @@ class PersonLabelAnalyzer(_SeesPersons):
         "(other labels have no offline model)"
     )
 
+    def analyze(self, request: AnalysisRequest) -> ElementSource:
+        return LabelSpans(super().analyze(request), self.sampling.every_ms)
+
     def elements(self, frame: FrameFindings, params: Mapping[str, Any]) -> list[Element]:
-        if not frame.persons:
+        # The Start call's label filters and minimum confidence (50 by default) apply as in the service.
+        if PERSON_LABEL not in {label.name for label in allowed_labels(params)}:
             return []
-        found = [person.found for person in frame.persons]
+        minimum = float(params.get("MinConfidence", DEFAULT_LABEL_CONFIDENCE))
+        found = [person.found for person in frame.persons if person.found.confidence >= minimum]
+        if not found:
+            return []
         instances = [{"BoundingBox": person.box, "Confidence": person.confidence} for person in found]
         label = {
             "Name": "Person",
@@ -151,6 +162,37 @@ class PersonLabelAnalyzer(_SeesPersons):
             "Categories": [{"Name": "Person Description"}],
         }
         return [{"Timestamp": frame.timestamp_ms, "Label": label}]
+
+
+class LabelSpans(ElementSource):
+    """Label elements that, asked for `AggregateBy=SEGMENTS`, report each sampled instant as a span to
+    the next sample (Start/End/DurationMillis) without instances, as the synthetic labels do."""
+
+    natural_sort = None
+
+    def __init__(self, found: ElementSource, every_ms: int) -> None:
+        self._found = found
+        self._every_ms = every_ms
+        self._end_ms = int(found.video_metadata().get("DurationMillis") or 0)
+
+    @property
+    def count(self) -> int:
+        return self._found.count
+
+    def element(self, index: int, options: Mapping[str, str]) -> Element:
+        element = self._found.element(index, options)
+        if options.get("AggregateBy") == "SEGMENTS":
+            start = int(element["Timestamp"])
+            end = max(start + 1, min(start + self._every_ms, self._end_ms or start + self._every_ms))
+            element["Label"]["Instances"] = []
+            element.update(StartTimestampMillis=start, EndTimestampMillis=end, DurationMillis=end - start)
+        return element
+
+    def sort_key(self, index: int, sort_by: str) -> SortKey:
+        return self._found.sort_key(index, sort_by)
+
+    def video_metadata(self) -> dict[str, Any]:
+        return self._found.video_metadata()
 
 
 class CelebrityAnalyzer(VideoAnalyzer):
