@@ -38,20 +38,29 @@ ImageReader = Callable[[str, str, str | None], bytes | None]
 class FoundFace:
     box: dict[str, float]
     confidence: float
-    identity: str  # who this is: equal identities are the same person (the synthetic finder's notion)
+    signature: bytes  # what the finder compares faces by (its `similarity`)
 
 
 class FaceFinder(Protocol):
+    # A caveat a user should hear about the finder's results, or None.
+    note: str | None
+
     def find(self, image: bytes) -> list[FoundFace]:
         """The faces in a JPEG or PNG image, largest first."""
 
+    def similarity(self, one: bytes, other: bytes) -> float:
+        """How alike two faces are, 0-100, from their signatures."""
+
 
 class SyntheticFaceFinder:
-    """One face per image, placed and identified by the image's bytes."""
+    """One face per image, placed and identified by the image's bytes: the same picture is the same
+    person (similarity 99-100), any other picture another person (similarity 0)."""
+
+    note: str | None = None
 
     def find(self, image: bytes) -> list[FoundFace]:
-        digest = hashlib.sha256(image).hexdigest()
-        draw = Draw(int(digest[:15], 16), 41)
+        digest = hashlib.sha256(image).digest()
+        draw = Draw(int.from_bytes(digest[:7], "big"), 41)
         width = draw.uniform(0.25, 0.45)
         height = min(0.9, width * draw.uniform(1.1, 1.4))
         box = {
@@ -62,6 +71,11 @@ class SyntheticFaceFinder:
         }
         return [FoundFace(box, round(draw.uniform(99.0, 100.0), 4), digest)]
 
+    def similarity(self, one: bytes, other: bytes) -> float:
+        if one != other:
+            return 0.0
+        return round(Draw(int.from_bytes(one[:7], "big"), 42).uniform(99.0, 100.0), 4)
+
 
 @dataclass(frozen=True, slots=True)
 class IndexedFace:
@@ -70,7 +84,7 @@ class IndexedFace:
     external_image_id: str | None
     box: dict[str, float]
     confidence: float
-    identity: str
+    signature: bytes
 
     def face(self) -> dict[str, Any]:
         """The Face structure ListFaces, SearchFacesByImage and GetFaceSearch report."""
@@ -96,10 +110,11 @@ class FaceCollections:
     """The account's collections in one region. Thread-safe."""
 
     def __init__(self, region: str, clock: Clock, read_image: ImageReader, finder: FaceFinder | None = None) -> None:
+        """`finder` finds and compares faces: the synthetic one unless a real one is given."""
         self._region = region
         self._clock = clock
         self._read_image = read_image
-        self._finder: FaceFinder = finder or SyntheticFaceFinder()
+        self.finder: FaceFinder = finder or SyntheticFaceFinder()
         self._collections: dict[str, _Collection] = {}
         self._pages = PaginationTokens(clock)
         self._lock = threading.RLock()
@@ -212,9 +227,8 @@ class FaceCollections:
         with self._lock:
             self._get(collection_id)
         data = self._image(params)
-        found = self._finder.find(data)
-        limit = params.get("MaxFaces")
-        kept = found if limit is None else found[: int(limit)]
+        found = self.finder.find(data)
+        limit = len(found) if params.get("MaxFaces") is None else int(params["MaxFaces"])
         all_attributes = "ALL" in (params.get("DetectionAttributes") or ())
         image_id = str(uuid.UUID(bytes=hashlib.sha256(data).digest()[:16], version=4))
         external = params.get("ExternalImageId")
@@ -223,10 +237,10 @@ class FaceCollections:
             collection = self._get(collection_id)
             for number, face in enumerate(found):
                 detail = _detail(face, number, all_attributes=all_attributes)
-                if face not in kept:
+                if number >= limit:
                     unindexed.append({"Reasons": ["EXCEEDS_MAX_FACES"], "FaceDetail": detail})
                     continue
-                indexed = IndexedFace(str(uuid.uuid4()), image_id, external, face.box, face.confidence, face.identity)
+                indexed = IndexedFace(str(uuid.uuid4()), image_id, external, face.box, face.confidence, face.signature)
                 collection.faces[indexed.face_id] = indexed
                 records.append({"Face": indexed.face(), "FaceDetail": detail})
         return {"FaceRecords": records, "FaceModelVersion": FACE_MODEL_VERSION, "UnindexedFaces": unindexed}
@@ -254,14 +268,14 @@ class FaceCollections:
         collection_id = str(params["CollectionId"])
         with self._lock:
             self._get(collection_id)
-        found = self._finder.find(self._image(params))
+        found = self.finder.find(self._image(params))
         if not found:
             raise invalid_parameter(NO_FACE_MESSAGE)
         searched = found[0]  # the largest face, as the service searches with
         threshold = float(params.get("FaceMatchThreshold", DEFAULT_FACE_MATCH_THRESHOLD))
         matches = [
             {"Similarity": similarity, "Face": face.face()}
-            for face, similarity in similar_faces(searched.identity, self.faces(collection_id), threshold)
+            for face, similarity in similar_faces(self.finder, searched.signature, self.faces(collection_id), threshold)
         ][: int(params.get("MaxFaces") or 4096)]
         return {
             "SearchedFaceBoundingBox": dict(searched.box),
@@ -271,20 +285,17 @@ class FaceCollections:
         }
 
 
-def similar_faces(identity: str, faces: tuple[IndexedFace, ...], threshold: float) -> list[tuple[IndexedFace, float]]:
-    """Faces of the same person, most similar first: the synthetic notion of similarity is identity."""
-    matches = []
-    for face in faces:
-        if face.identity != identity:
-            continue
-        similarity = round(Draw(int(face.face_id[:8], 16), 42).uniform(99.0, 100.0), 4)
-        if similarity >= threshold:
-            matches.append((face, similarity))
-    return sorted(matches, key=lambda pair: -pair[1])
+def similar_faces(
+    finder: FaceFinder, signature: bytes, faces: tuple[IndexedFace, ...], threshold: float
+) -> list[tuple[IndexedFace, float]]:
+    """The faces at least `threshold` similar to `signature`, most similar first."""
+    scored = [(face, finder.similarity(signature, face.signature)) for face in faces]
+    return sorted(((face, score) for face, score in scored if score >= threshold), key=lambda pair: -pair[1])
 
 
 def _detail(face: FoundFace, number: int, *, all_attributes: bool) -> dict[str, Any]:
-    detail = face_detail(Draw(int(face.identity[:15], 16), 43, number), face.box, all_attributes=True)
+    seed = int.from_bytes(hashlib.sha256(face.signature).digest()[:7], "big")
+    detail = face_detail(Draw(seed, 43, number), face.box, all_attributes=True)
     detail["Confidence"] = face.confidence
     if all_attributes:
         return detail

@@ -118,7 +118,10 @@ class RekognitionVideoFake:
         self._analyzers.update(analyzers or {})
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="rekognition-job") if workers else None
         self._unreported: list[str] = []
-        self._collections = FaceCollections(region, self.clock, self._read_image)
+        # An analyzer for StartFaceSearch may bring its own face finder (`face_finder`): collections then find
+        # faces with it, so that faces indexed from pictures and faces seen in videos are described alike.
+        finder = getattr(self._analyzers.get("StartFaceSearch"), "face_finder", None)
+        self._collections = FaceCollections(region, self.clock, self._read_image, finder)
 
     # -- lifetime (worker pool) ---------------------------------------------------------------
 

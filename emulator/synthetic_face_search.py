@@ -21,9 +21,9 @@ _PERSON_ASPECT = (2.2, 3.2)
 
 class FaceSearchSource(TimelineSource):
     def __init__(self, spec: Synthesis) -> None:
-        people: dict[str, list[IndexedFace]] = {}
+        people: dict[bytes, list[IndexedFace]] = {}
         for face in sorted(spec.collection, key=lambda face: face.face_id):
-            people.setdefault(face.identity, []).append(face)
+            people.setdefault(face.signature, []).append(face)
         draw = Draw(spec.seed, 51)
         chosen = draw.sample(sorted(people), draw.integer(1, 3)) if people else []
         self._people = [people[identity] for identity in chosen]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator.analyzers import AnalysisError, AnalysisRequest, Analyzer, SyntheticAnalyzer
-from emulator.catalog import CELEBRITIES, FACES, LABELS, MODERATION, PERSONS, SEGMENTS, TEXT, by_start
+from emulator.catalog import CELEBRITIES, FACE_SEARCH, FACES, LABELS, MODERATION, PERSONS, SEGMENTS, TEXT, by_start
 from emulator.errors import ServiceError
 from emulator.results import Element, ElementSource, ScriptedSource, SortKey
 from emulator.synthetic import allowed_labels
@@ -22,6 +22,7 @@ from emulator.vision.celebrities import FaceGallery
 from emulator.vision.decode import MediaError
 from emulator.vision.detectors import PersonDetector
 from emulator.vision.examination import Examiner, FaceFinding, FrameFindings, Looks, fingerprint
+from emulator.vision.face_search import DetectedFaceFinder, FaceSearchAnalyzer
 from emulator.vision.faces import DlibFound, FaceDetector
 from emulator.vision.shots import SegmentAnalyzer
 from emulator.vision.text import TEXT_SAMPLE_EVERY_MS, TextAnalyzer
@@ -257,6 +258,7 @@ def real_analyzers(sampling: Sampling | None = None, gallery: Path | None = None
         # Shots and black frames need every frame, not the shared samples: a pass of its own, at low resolution.
         SEGMENTS.start_operation: SegmentAnalyzer(sampling),
         MODERATION.start_operation: SyntheticAnalyzer(MODERATION.synthesize, MODERATION_NOTE),
+        FACE_SEARCH.start_operation: FaceSearchAnalyzer(sampling, DetectedFaceFinder(faces)),
         # OCR costs about a second a frame: text, which stays on screen, is read at most once a second.
         TEXT.start_operation: TextAnalyzer(
             Sampling(max(sampling.every_ms, TEXT_SAMPLE_EVERY_MS), sampling.max_duration_ms)

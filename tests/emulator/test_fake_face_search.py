@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from emulator.clock import Clock
-from emulator.face_collections import FaceCollections, FoundFace
+from emulator.face_collections import FaceCollections, FoundFace, SyntheticFaceFinder
 from tests.emulator import conftest
 from tests.emulator.conftest import BUCKET, COLLECTION_ID, create_collection, get, get_all, start
 from tests.images import png
@@ -140,14 +140,12 @@ def test_face_search_tokens_notifications_and_validation(fake, video, rekognitio
 
 
 def test_max_faces_indexes_the_largest_and_reports_the_rest():
-    def three_faces(_image: bytes) -> list[FoundFace]:
-        boxes = [{"Width": width, "Height": width, "Left": 0.0, "Top": 0.0} for width in (0.5, 0.3, 0.1)]
-        return [FoundFace(box, 99.5, f"{number:016x}") for number, box in enumerate(boxes)]
+    class ThreeFaces(SyntheticFaceFinder):
+        def find(self, image: bytes) -> list[FoundFace]:
+            boxes = [{"Width": width, "Height": width, "Left": 0.0, "Top": 0.0} for width in (0.5, 0.3, 0.1)]
+            return [FoundFace(box, 99.5, bytes([number]) * 8) for number, box in enumerate(boxes)]
 
-    class Finder:
-        find = staticmethod(three_faces)
-
-    collections = FaceCollections("us-east-1", Clock(), lambda *_: None, Finder())
+    collections = FaceCollections("us-east-1", Clock(), lambda *_: None, ThreeFaces())
     collections.handle("CreateCollection", {"CollectionId": "c"})
     indexed = collections.handle("IndexFaces", {"CollectionId": "c", "Image": {"Bytes": "iVBORw0KGgo="}, "MaxFaces": 2})
     assert [record["Face"]["BoundingBox"]["Width"] for record in indexed["FaceRecords"]] == [0.5, 0.3]
