@@ -55,8 +55,8 @@ class RapidOcr:
                 raise RuntimeError(
                     "real text detection needs rapidocr and onnxruntime: pip install -e '.[local]'"
                 ) from missing
-            # Its model-loading chatter would drown the run's own log.
-            self._engine = RapidOCR(params={"Global.log_level": "warning"})
+            # Its model-loading chatter, and a warning for every frame without text, would drown the run's log.
+            self._engine = RapidOCR(params={"Global.log_level": "error"})
         return self._engine
 
     def __call__(self, image: NDArray[np.uint8]) -> list[Line]:
