@@ -33,7 +33,7 @@ APIS = {
     "StartPersonTracking": ("person-tracking", "Persons"),
     "StartLabelDetection": ("label-detection", "Labels"),
 }
-# The analyses the AWS CLI drives besides those (the JavaScript client covers APIS): stem, result key.
+# The analyses added later, which the AWS CLI and the JavaScript client drive too: stem, result key.
 MORE_APIS = {
     "StartSegmentDetection": ("segment-detection", "Segments"),
     "StartContentModeration": ("content-moderation", "ModerationLabels"),
