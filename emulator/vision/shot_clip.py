@@ -31,6 +31,7 @@ class EditSpec:
     fps: Fraction = Fraction(25)
     black_level: int = 0  # the RGB value of the "black" frames: above 0, a dark grey
     captions: Sequence[str] = ()  # text written across the shot of the same position, if any
+    audio: bool = False  # a silent stereo AAC track at 44.1 kHz as long as the video
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,23 @@ def render_edit(path: Path, spec: EditSpec | None = None) -> EditTruth:
         stream.width, stream.height = spec.width, spec.height
         stream.pix_fmt = "yuv420p"
         stream.time_base = 1 / spec.fps
+        # Every stream is declared before the first packet: the header is written with it.
+        audio = container.add_stream("aac", rate=_AUDIO_RATE, layout="stereo") if spec.audio else None
         for frame in _frames(spec):
             container.mux(stream.encode(av.VideoFrame.from_ndarray(frame, format="bgr24")))
         container.mux(stream.encode(None))
+        if audio is not None:
+            _silence(container, audio, truth_of(spec).frames / float(spec.fps))
     return truth_of(spec)
+
+
+_AUDIO_RATE = 44100
+
+
+def _silence(container: av.container.OutputContainer, audio: av.AudioStream, seconds: float) -> None:
+    rate, block = _AUDIO_RATE, 1024
+    for start in range(0, int(seconds * rate), block):
+        frame = av.AudioFrame.from_ndarray(np.zeros((2, block), dtype=np.float32), format="fltp", layout="stereo")
+        frame.sample_rate, frame.pts = rate, start
+        container.mux(audio.encode(frame))
+    container.mux(audio.encode(None))

@@ -8,7 +8,7 @@ from itertools import pairwise
 import pytest
 
 from emulator import RekognitionVideoFake, sample_video_bytes
-from emulator.vision.shot_clip import render_edit
+from emulator.vision.shot_clip import EditSpec, render_edit
 from emulator.vision.shots import SegmentAnalyzer
 from tests.emulator import conftest
 from tests.emulator.conftest import BUCKET, KEY, SINGLE_ATTEMPT, get, get_all, start, upload
@@ -115,7 +115,7 @@ def test_the_notification_names_the_operation_and_the_tag(fake, video, rekogniti
 
 def test_the_real_analyzer_through_the_fake_reports_the_files_streams(aws, tmp_path):
     path = tmp_path / "edit.mp4"
-    truth = render_edit(path)
+    truth = render_edit(path, EditSpec(audio=True))
     conftest.client("s3").create_bucket(Bucket=BUCKET)
     upload("edit.mp4", path.read_bytes())
     with RekognitionVideoFake(analyzers={API: SegmentAnalyzer()}) as real, real.activate():
@@ -124,7 +124,9 @@ def test_the_real_analyzer_through_the_fake_reports_the_files_streams(aws, tmp_p
         real.complete_jobs()
         page = get(client, API, job_id)
     assert page["JobStatus"] == "SUCCEEDED"
-    assert page["AudioMetadata"] == []  # the generated clip has no sound
+    (audio,) = page["AudioMetadata"]  # the file's own sound track, read with PyAV
+    assert (audio["Codec"], audio["SampleRate"], audio["NumberOfChannels"]) == ("aac", 44100, 2)
+    assert abs(audio["DurationMillis"] - page["VideoMetadata"][0]["DurationMillis"]) < 100
     assert page["VideoMetadata"][0]["FrameRate"] == 25.0
     shots = [segment for segment in page["Segments"] if segment["Type"] == "SHOT"]
     assert [shot["StartFrameNumber"] for shot in shots[1:]] == list(truth.cuts)
