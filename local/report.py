@@ -218,6 +218,12 @@ def _analysis_html(view: AnalysisView, notes: Mapping[str, str]) -> str:
     return "".join(parts)
 
 
+def _seen_once(job: JobSummary) -> str:
+    """Person indexes seen at one instant only: counted among the entities, and said so."""
+    count = job.single_sighting_count
+    return f' <span class="seen-once">({count} seen once)</span>' if count else ""
+
+
 def _video_html(video: VideoSummary, views: Sequence[AnalysisView], notes: Mapping[str, str]) -> str:
     metadata = next((view.job.video_metadata for view in views if view.job.video_metadata), None) or {}
     facts = ", ".join(
@@ -227,7 +233,7 @@ def _video_html(video: VideoSummary, views: Sequence[AnalysisView], notes: Mappi
     )
     rows = "".join(
         f'<tr><td>{_e(view.name)}</td><td class="status-{_e(view.job.status.value)}">{_e(view.job.status.value)}</td>'
-        f"<td>{view.job.detection_count}</td><td>{view.job.entity_count}</td></tr>"
+        f"<td>{view.job.detection_count}</td><td>{view.job.entity_count}{_seen_once(view.job)}</td></tr>"
         for view in views
     )
     return (

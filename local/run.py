@@ -306,6 +306,8 @@ def _summarize(harness: object, elapsed: float, notes: dict[str, str], durations
     for video in videos:
         for name, job in sorted(video.jobs.items()):
             note = job.status_message or job.error_code or ""
+            if job.single_sighting_count:
+                note = note or f"{plural(job.single_sighting_count, 'person')} seen at one instant only"
             seconds = durations.get(job.job_id or "", "-")
             print(
                 f"{video.key[-32:]:32} {name:12} {_engine(name, job.engine):7} {job.status.value:10} "

@@ -85,13 +85,14 @@ def _face_detail(finding: FaceFinding, *, all_attributes: bool = False) -> dict[
 
 
 class FaceAnalyzer(VideoAnalyzer):
-    """Frontal faces; with `FaceAttributes=ALL`, the attributes the pixels can tell and a stated unknown
-    for the rest (emulator/vision/attributes.py)."""
+    """Frontal faces; with `FaceAttributes=ALL`, the attributes MediaPipe's face models and the pixels
+    can tell, and a stated unknown for the rest (emulator/vision/attributes.py)."""
 
     note: str | None = (
         "faces: dlib HOG detector; box, confidence, landmarks and pose (estimated from 5 points), quality; "
-        "with FaceAttributes=ALL, eyes, mouth, glasses and facial hair estimated from pixels, "
-        "age, gender, smile and emotions unknown (no offline model with a permissive licence)"
+        "with FaceAttributes=ALL, eyes open, mouth open and smile measured on MediaPipe's face mesh and eye models, "
+        "glasses and facial hair estimated from pixels, age, gender and emotions unknown "
+        "(no offline model with a permissive licence)"
     )
     looks = Looks(faces=True, persons=False)
 

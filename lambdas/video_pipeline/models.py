@@ -153,6 +153,8 @@ class JobSummary:
     completed_at: str | None = None
     detection_count: int = 0
     entity_count: int = 0
+    # Persons seen at one reported instant only (labels engine): stored, marked, and counted here.
+    single_sighting_count: int = 0
     error_code: str | None = None
     status_message: str | None = None
     video_metadata: dict[str, Any] | None = None

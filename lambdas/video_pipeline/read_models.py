@@ -36,6 +36,10 @@ class JobView(_View):
     job_id: str | None = Field(default=None, description="Rekognition JobId, once Rekognition accepted the job")
     detection_count: int = 0
     entity_count: int = Field(default=0, description="Distinct celebrities or person indexes found")
+    single_sighting_count: int = Field(
+        default=0,
+        description="Person indexes seen at one reported instant only (stored with SingleSighting: true)",
+    )
     error_code: str | None = Field(default=None, description="Why the job never started, e.g. EmptyObject")
     status_message: str | None = Field(default=None, description="Rekognition's StatusMessage of a failed job")
 

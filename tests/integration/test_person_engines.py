@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from video_pipeline.analyses import PERSON_LABEL_MIN_CONFIDENCE
+from video_pipeline.logic.reading import job_view
 from video_pipeline.models import JobStatus
 
+from local.report import collect, render
 from tests.integration.test_collector import stored
 from tests.stored import expected_detections
 
@@ -84,3 +86,33 @@ def test_a_refused_native_engine_falls_back_to_labels_when_configured(harness, p
     assert len(start_calls(harness, "StartLabelDetection")) == 1
     assert len(start_calls(harness, "StartPersonTracking")) == 1
     assert job.detection_count == len(stored(harness, video, "persons")) > 0
+
+
+def _label_instant(timestamp: int, lefts: list[float]) -> dict:
+    """One GetLabelDetection element: the Person label with one boxed instance per left edge."""
+    instances = [
+        {"BoundingBox": {"Width": 0.1, "Height": 0.4, "Left": left, "Top": 0.3}, "Confidence": 99.0} for left in lefts
+    ]
+    return {"Timestamp": timestamp, "Label": {"Name": "Person", "Confidence": 99.0, "Instances": instances}}
+
+
+def test_persons_seen_at_one_instant_are_stored_marked_and_counted_on_the_job(harness):
+    """AWS's person-tracking example (two persons at one instant) given to the collector as label
+    results, plus one person walking for a second: all three stored, the two counted on the job."""
+    walking = [_label_instant(t, [0.1 + t / 100_000]) for t in range(1_000, 2_001, 200)]
+    elements = [_label_instant(0, [0.2, 0.7]), *walking]
+    harness.fake.script(harness.resources.bucket, "walk.mp4", api="StartLabelDetection", elements=elements)
+    harness.upload("walk.mp4")
+    harness.run_until_idle()
+
+    video, job = persons_job(harness)
+    assert job.status is JobStatus.SUCCEEDED
+    detections = stored(harness, video, "persons")
+    marked = {d.data["Person"]["Index"] for d in detections if d.data.get("SingleSighting")}
+    unmarked = {d.data["Person"]["Index"] for d in detections if not d.data.get("SingleSighting")}
+    assert len(marked) == 2 and len(unmarked) == 1
+    assert (job.entity_count, job.single_sighting_count) == (3, 2)
+    # The read API's view of the job carries the count, and the local run's report says it.
+    assert job_view(job).model_dump()["single_sighting_count"] == 2
+    page = render([(video, collect(harness.repository, video, None))], {})
+    assert '<span class="seen-once">(2 seen once)</span>' in page

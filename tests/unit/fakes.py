@@ -149,6 +149,7 @@ class InMemoryJobs:
         status_message: str = "",
         detection_count: int = 0,
         entity_count: int = 0,
+        single_sighting_count: int = 0,
         video_metadata: dict[str, Any] | None = None,
     ) -> bool:
         key = self._if_collectable(record)

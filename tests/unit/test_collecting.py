@@ -441,3 +441,27 @@ def test_a_notice_about_no_job_of_ours_changes_nothing(notice: dict[str, Any], r
     assert (report.outcome, report.reason) == (CollectOutcome.UNKNOWN_JOB, reason)
     assert world.jobs.writes == [] and world.rekognition.gets == []
     assert HOLDER in world.slots.holders
+
+
+@pytest.mark.parametrize("tag", ["tagged", "untagged"])
+def test_the_job_not_the_notices_api_decides_how_results_are_read(tag: str) -> None:
+    """A label-based person job's notice claiming StartPersonTracking (both are person tracking) is
+    not read with GetPersonTracking: the jobs table says which operation the job runs, and a notice
+    whose API is not the job's own changes nothing. With the job's own API, found by tag or by JobId,
+    it is collected with the job's Get*."""
+    world = World(analysis=PERSONS_FROM_LABELS)
+    world.rekognition.finish(JOB_ID, elements=walking_person(3))
+    job_tag_value = None if tag == "untagged" else job_tag(PERSONS_FROM_LABELS, VIDEO)
+
+    forged = world.collect(API="StartPersonTracking", JobTag=job_tag_value)
+
+    assert (forged.outcome, forged.reason) == (
+        CollectOutcome.UNKNOWN_JOB,
+        "API 'StartPersonTracking' is not the job's StartLabelDetection",
+    )
+    assert world.jobs.writes == [] and world.rekognition.gets == []
+
+    report = world.collect(API="LABEL_DETECTION", JobTag=job_tag_value)
+
+    assert report.outcome is CollectOutcome.SUCCEEDED and report.analysis == "persons"
+    assert {operation for operation, *_ in world.rekognition.gets} == {"GetLabelDetection"}

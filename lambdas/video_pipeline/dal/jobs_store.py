@@ -51,6 +51,7 @@ _SHOWN_ATTRIBUTES = (
     "completed_at",
     "detection_count",
     "entity_count",
+    "single_sighting_count",
     "status_message",
     "error_code",
     "video_metadata",
@@ -333,6 +334,7 @@ class JobsStore:
         status_message: str = "",
         detection_count: int = 0,
         entity_count: int = 0,
+        single_sighting_count: int = 0,
         video_metadata: dict[str, Any] | None = None,
     ) -> bool:
         """Write the job's final state once. False if another delivery already finished it."""
@@ -347,6 +349,9 @@ class JobsStore:
             "SET #status = :status, completed_at = :now, updated_at = :now, detection_count = :count, "
             "entity_count = :entities, status_message = :message"
         )
+        if single_sighting_count:
+            expression += ", single_sighting_count = :single"
+            values[":single"] = single_sighting_count
         if video_metadata:
             expression += ", video_metadata = :metadata"
             values[":metadata"] = to_dynamo(video_metadata)

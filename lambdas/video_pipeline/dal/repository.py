@@ -111,6 +111,7 @@ def _job_summary(item: dict[str, Any]) -> JobSummary:
         completed_at=item.get("completed_at"),
         detection_count=item.get("detection_count", 0),
         entity_count=item.get("entity_count", 0),
+        single_sighting_count=item.get("single_sighting_count", 0),
         error_code=item.get("error_code"),
         status_message=item.get("status_message"),
         video_metadata=item.get("video_metadata"),

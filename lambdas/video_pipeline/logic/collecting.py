@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from video_pipeline.analyses import Analysis, by_notification_api
+from video_pipeline.analyses import Analysis, by_notification_api, of_job
 from video_pipeline.logic.clock import utc_now
 from video_pipeline.logic.detections import DetectionPacker, JobContext, ResultTally
 from video_pipeline.logic.erasing import RESERVE_SECONDS
@@ -87,6 +87,7 @@ class _StreamEnd:
     failure: tuple[JobStatus, str] | None = None
     handed_over: bool = False
     still_running: bool = False
+    single_sightings: int = 0
 
 
 def _is_transient(error: Exception) -> bool:
@@ -185,32 +186,49 @@ class ResultCollector:
             return "SUCCEEDED"
 
     def _match(self, notice: CompletionNotice) -> tuple[JobRecord, Analysis] | CollectReport:
-        """The job a notice is about, or the report that drops it (unknown API, job or video)."""
-        analysis = by_notification_api(notice.api)
-        if analysis is None:
+        """The job a notice is about, or the report that drops it (unknown API, job or video).
+
+        The job is found through the jobs table (by its tag, else by its JobId) and its analysis is the
+        one the job was started for, never inferred from the notice's API name: two analyses can share
+        a Rekognition operation (general labels and label-based person tracking both run
+        StartLabelDetection). The notice's API must still be the recorded job's own.
+        """
+        if by_notification_api(notice.api) is None:
             return CollectReport(CollectOutcome.UNKNOWN_JOB, notice.job_id, reason=f"unknown API {notice.api!r}")
-        record = self._locate(notice, analysis)
+        record = self._locate(notice)
         if record is None:
-            return CollectReport(CollectOutcome.UNKNOWN_JOB, notice.job_id, analysis.name, reason="no such job")
+            return CollectReport(CollectOutcome.UNKNOWN_JOB, notice.job_id, reason="no such job")
+        try:
+            analysis = of_job(record.analysis, record.engine)
+        except ValueError:
+            return CollectReport(
+                CollectOutcome.UNKNOWN_JOB, notice.job_id, record.analysis, record.video_id, reason="unknown analysis"
+            )
+        if notice.api not in (analysis.start_operation, analysis.notification_api):
+            return CollectReport(
+                CollectOutcome.UNKNOWN_JOB,
+                notice.job_id,
+                analysis.name,
+                record.video_id,
+                reason=f"API {notice.api!r} is not the job's {analysis.start_operation}",
+            )
         if notice.video and (notice.video.bucket, notice.video.object_name) != (record.bucket, record.key):
             return CollectReport(
                 CollectOutcome.UNKNOWN_JOB, notice.job_id, analysis.name, record.video_id, reason="video mismatch"
             )
         return record, analysis
 
-    def _locate(self, notice: CompletionNotice, analysis: Analysis) -> JobRecord | None:
+    def _locate(self, notice: CompletionNotice) -> JobRecord | None:
         """Find the job by its tag (one consistent read), falling back to the JobId index."""
         tagged = parse_job_tag(notice.job_tag)
-        if tagged and tagged[0] == analysis.name:
-            record = self._jobs.get_job(tagged[1], analysis.name)
+        if tagged:
+            analysis_name, video_id = tagged
+            record = self._jobs.get_job(video_id, analysis_name)
             if record and record.job_id == notice.job_id:
                 return record
             if record and record.job_id is None and record.status is JobStatus.STARTING:
                 return record
-        record = self._jobs.find_by_job_id(notice.job_id)
-        if record and record.analysis == analysis.name:
-            return record
-        return None
+        return self._jobs.find_by_job_id(notice.job_id)
 
     def _collect(self, record: JobRecord, analysis: Analysis, time_left: Callable[[], float]) -> CollectReport:
         assert record.job_id is not None
@@ -240,6 +258,7 @@ class ResultCollector:
             CollectOutcome.SUCCEEDED,
             tally=end.tally,
             metadata=end.metadata,
+            single_sightings=end.single_sightings,
         )
         self._retire_previous(replace(record, status=JobStatus.SUCCEEDED), analysis, time_left)
         return report
@@ -304,7 +323,7 @@ class ResultCollector:
             del page
             if not next_token:
                 self._store(record, [*packer.pack(stream.finish(), tally), *packer.finish()])
-                return _StreamEnd(tally, metadata)
+                return _StreamEnd(tally, metadata, single_sightings=stream.single_sightings())
             if time_left() < HANDOVER_SECONDS:
                 checkpoint = Checkpoint(
                     next_token=next_token,
@@ -362,6 +381,7 @@ class ResultCollector:
         message: str = "",
         tally: ResultTally | None = None,
         metadata: dict[str, Any] | None = None,
+        single_sightings: int = 0,
     ) -> CollectReport:
         """Write the final state once, then give the job's quota slot back."""
         assert record.job_id is not None
@@ -373,6 +393,7 @@ class ResultCollector:
             status_message=message,
             detection_count=tally.detections,
             entity_count=len(tally.entities),
+            single_sighting_count=single_sightings,
             video_metadata=metadata,
         )
         if not finished and self._jobs.is_erased(record.video_id, record.analysis):

@@ -52,6 +52,7 @@ class JobsPort(Protocol):
         status_message: str = "",
         detection_count: int = 0,
         entity_count: int = 0,
+        single_sighting_count: int = 0,
         video_metadata: dict[str, Any] | None = None,
     ) -> bool: ...
 

@@ -77,6 +77,7 @@ def job_view(job: JobSummary) -> JobView:
         job_id=job.job_id,
         detection_count=job.detection_count,
         entity_count=job.entity_count,
+        single_sighting_count=job.single_sighting_count,
         error_code=job.error_code,
         status_message=job.status_message,
     )

@@ -39,6 +39,9 @@ class ResultStream(Protocol):
     def state(self) -> dict[str, Any] | None:
         """What the stream holds between pages, as JSON values, for a checkpoint (None: nothing)."""
 
+    def single_sightings(self) -> int:
+        """Derived tracks seen at one reported instant only, so far (stored, marked `SingleSighting`)."""
+
 
 class AsReturned:
     def feed(self, elements: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -49,6 +52,9 @@ class AsReturned:
 
     def state(self) -> dict[str, Any] | None:
         return None
+
+    def single_sightings(self) -> int:
+        return 0
 
 
 def _box(value: object) -> Box | None:
@@ -98,6 +104,10 @@ class PersonsFromLabels:
             "instant": self._instant,
             "held": [detection_state(detection) for detection in self._detections],
         }
+
+    def single_sightings(self) -> int:
+        # The tracker's count is part of its checkpointed state, so a resumed collection keeps counting.
+        return self._tracker.single_sightings
 
     def feed(self, elements: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
         stored: list[Mapping[str, Any]] = []
