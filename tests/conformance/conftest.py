@@ -139,3 +139,9 @@ def aws_cli(cloud: Cloud, *arguments: str) -> subprocess.CompletedProcess[str]:
     """`aws --endpoint-url ... rekognition ...`, the CLI from PyPI in a fresh process."""
     command = [sys.executable, "-m", "awscli", "--endpoint-url", cloud.rekognition_url, "--output", "json", *arguments]
     return run(command, cloud.environment)
+
+
+def cli_json(done: subprocess.CompletedProcess[str]) -> Any:
+    """The JSON a successful AWS CLI command printed; its error output if it failed."""
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)

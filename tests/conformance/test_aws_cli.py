@@ -6,25 +6,28 @@ The invocations are the CLI reference's own examples (`aws rekognition start-lab
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from tests.conformance.conftest import APIS, BUCKET, KEY, MORE_APIS, START_ARGUMENTS, Cloud, aws_cli, wait_idle
+from tests.conformance.conftest import (
+    APIS,
+    BUCKET,
+    KEY,
+    MORE_APIS,
+    START_ARGUMENTS,
+    Cloud,
+    aws_cli,
+    cli_json,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.integration
-
-
-def _json(done) -> dict:
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
 
 
 @pytest.mark.parametrize("start_operation", [*APIS, *MORE_APIS])
 def test_every_operation_starts_notifies_and_pages(cloud: Cloud, start_operation: str):
     stem, result_key = {**APIS, **MORE_APIS}[start_operation]
     channel = f"SNSTopicArn={cloud.topic_arn},RoleArn={cloud.role_arn}"
-    started = _json(
+    started = cli_json(
         aws_cli(
             cloud,
             "rekognition",
@@ -45,7 +48,7 @@ def test_every_operation_starts_notifies_and_pages(cloud: Cloud, start_operation
     # A first call with an empty token, as the developer guide's examples make, then the service's own tokens.
     pages, token = [], ""
     while True:
-        page = _json(
+        page = cli_json(
             aws_cli(
                 cloud, "rekognition", f"get-{stem}", "--job-id", job_id, "--max-results", "5", "--next-token", token
             )

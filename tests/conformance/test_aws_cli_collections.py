@@ -4,11 +4,9 @@ get-face-search, delete-faces, describe-collection, list-collections, delete-col
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from tests.conformance.conftest import BUCKET, KEY, Cloud, aws_cli, wait_idle
+from tests.conformance.conftest import BUCKET, KEY, Cloud, aws_cli, cli_json, wait_idle
 from tests.images import png
 
 pytestmark = pytest.mark.integration
@@ -16,14 +14,9 @@ pytestmark = pytest.mark.integration
 COLLECTION = "cli-people"
 
 
-def _json(done) -> dict:
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
-
-
 def test_a_collection_is_managed_and_searched_with_the_cli(cloud: Cloud, tmp_path):
     def cli(*arguments: str) -> dict:
-        return _json(aws_cli(cloud, "rekognition", *arguments))
+        return cli_json(aws_cli(cloud, "rekognition", *arguments))
 
     picture = tmp_path / "ada.png"
     picture.write_bytes(png(10))
