@@ -130,3 +130,25 @@ def test_the_real_analyzer_through_the_fake_reports_the_files_streams(aws, tmp_p
     assert page["VideoMetadata"][0]["FrameRate"] == 25.0
     shots = [segment for segment in page["Segments"] if segment["Type"] == "SHOT"]
     assert [shot["StartFrameNumber"] for shot in shots[1:]] == list(truth.cuts)
+
+
+def test_scripted_segments_are_returned_as_given_with_the_file_and_request_members(fake, video, rekognition):
+    shot = {
+        "Type": "SHOT",
+        "StartTimestampMillis": 0,
+        "EndTimestampMillis": 1000,
+        "DurationMillis": 1000,
+        "StartTimecodeSMPTE": "00:00:00:00",
+        "EndTimecodeSMPTE": "00:00:01:00",
+        "DurationSMPTE": "00:00:01:00",
+        "ShotSegment": {"Index": 0, "Confidence": 99.0},
+    }
+    fake.script(BUCKET, KEY, API, elements=[shot])
+    job_id = start(rekognition, API, SegmentTypes=["SHOT"])
+    fake.complete_jobs()
+    page = get(rekognition, API, job_id)
+    assert page["Segments"] == [shot]
+    assert page["SelectedSegmentTypes"] == [{"Type": "SHOT", "ModelVersion": "1.0"}]
+    assert page["VideoMetadata"][0]["DurationMillis"] == 600_000
+    with pytest.raises(ValueError, match="do not match the model"):
+        fake.script(BUCKET, KEY, API, elements=[{**shot, "Type": "SCENE"}])
