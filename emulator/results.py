@@ -35,6 +35,10 @@ class ElementSource(ABC):
     @abstractmethod
     def video_metadata(self) -> dict[str, Any]: ...
 
+    def file_members(self) -> dict[str, Any]:
+        """Get response members read from the analysed file besides VideoMetadata (AudioMetadata)."""
+        return {}
+
 
 class ScriptedSource(ElementSource):
     """Elements given verbatim: a test's script, or what a real analyzer found.
@@ -82,6 +86,9 @@ class ResultSet:
 
     def video_metadata(self) -> dict[str, Any]:
         return self._source.video_metadata()
+
+    def file_members(self) -> dict[str, Any]:
+        return self._source.file_members()
 
     def page(self, start: int, limit: int, sort_by: str, options: Mapping[str, str]) -> list[Element]:
         order = self._order(sort_by)

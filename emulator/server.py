@@ -86,8 +86,12 @@ def analyzers_for(choice: str) -> Mapping[str, Analyzer] | None:
         return None
     # Imported only when asked for: OpenCV and PyAV are heavy, and optional for the synthetic emulator.
     from emulator.vision.analyzers import real_analyzers  # noqa: PLC0415 - optional, heavy dependencies
+    from emulator.vision.attribute_models import ModelError  # noqa: PLC0415
 
-    return real_analyzers()
+    try:
+        return real_analyzers()
+    except ModelError as error:  # a model file not installed: one line naming the command that installs it
+        raise SystemExit(f"error: {error}") from None
 
 
 def build(options: argparse.Namespace) -> RekognitionVideoFake:

@@ -38,6 +38,7 @@ from emulator.errors import (
     TOO_LARGE_MESSAGE,
     ServiceError,
 )
+from emulator.face_collections import FaceCollections, IndexedFace
 from emulator.faults import Faults
 from emulator.jobs import Call, Job, JobProgress, JobStatus, LostNotification, Script
 from emulator.media import PREFIX_LENGTH, UNSUPPORTED_FORMAT_MESSAGE, is_supported_container
@@ -50,6 +51,7 @@ from emulator.storage import S3VideoStore, VideoStore
 from emulator.validation import validate_request, validate_video
 
 MAX_VIDEO_BYTES = 10 * 1024**3
+MAX_IMAGE_BYTES = 15 * 1024**2
 MAX_PAGE_SIZE = 1000
 DEFAULT_JOB_LIMIT = 20
 DEFAULT_DETECTIONS = 12
@@ -116,6 +118,10 @@ class RekognitionVideoFake:
         self._analyzers.update(analyzers or {})
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="rekognition-job") if workers else None
         self._unreported: list[str] = []
+        # An analyzer for StartFaceSearch may bring its own face finder (`face_finder`): collections then find
+        # faces with it, so that faces indexed from pictures and faces seen in videos are described alike.
+        finder = getattr(self._analyzers.get("StartFaceSearch"), "face_finder", None)
+        self._collections = FaceCollections(region, self.clock, self._read_image, finder)
 
     # -- lifetime (worker pool) ---------------------------------------------------------------
 
@@ -169,6 +175,9 @@ class RekognitionVideoFake:
             return self._start(BY_START[operation], params)
         if operation in BY_GET:
             return self._get(BY_GET[operation], params)
+        if operation in self._collections.operations:
+            validate_request(operation, params)
+            return self._collections.handle(operation, params)
         if is_modeled_operation(operation):
             raise ServiceError(
                 NOT_IMPLEMENTED_CODE,
@@ -182,6 +191,8 @@ class RekognitionVideoFake:
     def _start(self, api: VideoApi, params: dict[str, Any]) -> dict[str, Any]:
         validate_request(api.start_operation, params)
         bucket, key, version = validate_video(params)
+        if "CollectionId" in params:
+            self._collections.faces(str(params["CollectionId"]))  # ResourceNotFoundException if there is none
         token = params.get("ClientRequestToken")
         with self._lock:
             replayed = self._replay(api, token, params)
@@ -294,7 +305,7 @@ class RekognitionVideoFake:
         response: dict[str, Any] = {"JobStatus": status.wire_value}
         if status is JobStatus.SUCCEEDED and result_set is not None:
             elements = result_set.page(offset, limit, api.sort_of(options), options)
-            response["VideoMetadata"] = result_set.video_metadata()
+            response["VideoMetadata"] = api.video_metadata(result_set.video_metadata())
             if offset + len(elements) < len(result_set):
                 with self._lock:
                     response["NextToken"] = self._pages.issue(job_id, offset + len(elements), options)
@@ -308,7 +319,9 @@ class RekognitionVideoFake:
         if job.tag is not None:
             response["JobTag"] = job.tag
         if status is JobStatus.SUCCEEDED:
-            response.update(api.extras(options))
+            response.update(api.extras(options, job.params))
+            if result_set is not None:
+                response.update(result_set.file_members())
         return response
 
     # -- driving jobs to completion -----------------------------------------------------------
@@ -428,7 +441,29 @@ class RekognitionVideoFake:
             detections=detections,
             open_video=lambda: self._store.open(bucket, key, version),
             report_progress=report,
+            collection=self._collection_of(params),
         )
+
+    def _collection_of(self, params: Mapping[str, Any]) -> tuple[IndexedFace, ...]:
+        """The faces a face search job searches; none once its collection is deleted (nothing matches)."""
+        collection_id = params.get("CollectionId")
+        if collection_id is None:
+            return ()
+        try:
+            return self._collections.faces(str(collection_id))
+        except ServiceError:
+            return ()
+
+    def _read_image(self, bucket: str, key: str, version: str | None) -> bytes | None:
+        """An image for IndexFaces or SearchFacesByImage, up to the service's 15 MB for S3 images."""
+        stream = self._store.open(bucket, key, version)
+        if stream is None:
+            return None
+        with stream:
+            data = stream.read(MAX_IMAGE_BYTES + 1)
+        if len(data) > MAX_IMAGE_BYTES:
+            raise ServiceError("ImageTooLargeException", "Image size is too large.")
+        return data
 
     def _notify(self, job: Job, message: str, dropped: bool) -> None:
         if job.topic_arn is None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from emulator.crowd import Crowd, instances
 from emulator.draw import Draw
+from emulator.face_collections import IndexedFace
 from emulator.features import face_box_within, face_detail, tracked_box
 from emulator.gallery import CELEBRITIES, LABELS, LabelInfo
 from emulator.results import Element, ElementSource, SortKey
@@ -35,9 +36,13 @@ class Synthesis:
     profile: VideoProfile
     count: int
     start_params: Mapping[str, Any]
+    # The faces of the collection a face search job searches (StartFaceSearch's CollectionId), if any.
+    collection: tuple[IndexedFace, ...] = ()
 
 
-class _TimelineSource(ElementSource):
+class TimelineSource(ElementSource):
+    """Elements placed on the video's sampled instants, `per_frame` of them at each."""
+
     natural_sort = "TIMESTAMP"
 
     def __init__(self, spec: Synthesis, per_frame: int) -> None:
@@ -65,7 +70,7 @@ class _TimelineSource(ElementSource):
         return (self._timeline.timestamp(sample), slot)
 
 
-class FaceSource(_TimelineSource):
+class FaceSource(TimelineSource):
     def __init__(self, spec: Synthesis) -> None:
         super().__init__(spec, Draw(spec.seed, 1).integer(1, 3))
         self._all = spec.start_params.get("FaceAttributes", "DEFAULT") == "ALL"
@@ -77,7 +82,7 @@ class FaceSource(_TimelineSource):
         return {"Timestamp": self._timeline.timestamp(sample), "Face": face}
 
 
-class CelebritySource(_TimelineSource):
+class CelebritySource(TimelineSource):
     def __init__(self, spec: Synthesis) -> None:
         draw = Draw(spec.seed, 3)
         self._cast = draw.sample(CELEBRITIES, draw.integer(1, 3))
@@ -106,7 +111,7 @@ class CelebritySource(_TimelineSource):
         return super().sort_key(index, sort_by)
 
 
-class PersonSource(_TimelineSource):
+class PersonSource(TimelineSource):
     def __init__(self, spec: Synthesis) -> None:
         super().__init__(spec, Draw(spec.seed, 5).integer(1, 4))
 
@@ -127,7 +132,8 @@ class PersonSource(_TimelineSource):
         return super().sort_key(index, sort_by)
 
 
-def _label_filters(params: Mapping[str, Any]) -> tuple[LabelInfo, ...]:
+def allowed_labels(params: Mapping[str, Any]) -> tuple[LabelInfo, ...]:
+    """The vocabulary's labels StartLabelDetection's Settings.GeneralLabels filters let through."""
     general = ((params.get("Settings") or {}).get("GeneralLabels")) or {}
 
     def folded(name: str) -> set[str]:
@@ -149,9 +155,9 @@ def _label_filters(params: Mapping[str, Any]) -> tuple[LabelInfo, ...]:
     return tuple(label for label in LABELS if kept(label))
 
 
-class LabelSource(_TimelineSource):
+class LabelSource(TimelineSource):
     def __init__(self, spec: Synthesis) -> None:
-        vocabulary: Sequence[LabelInfo] = _label_filters(spec.start_params)
+        vocabulary: Sequence[LabelInfo] = allowed_labels(spec.start_params)
         draw = Draw(spec.seed, 7)
         self._present = draw.sample(vocabulary, draw.integer(3, 5))
         minimum = spec.start_params.get("MinConfidence")

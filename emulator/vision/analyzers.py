@@ -9,74 +9,50 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-from emulator.analyzers import AnalysisError, AnalysisRequest, Analyzer
-from emulator.catalog import CELEBRITIES, FACES, LABELS, PERSONS, by_start
-from emulator.errors import S3_UNREADABLE_MESSAGE, TOO_LARGE_MESSAGE, ServiceError, invalid_parameter
-from emulator.results import Element, ElementSource, ScriptedSource
+from emulator.analyzers import AnalysisError, AnalysisRequest, Analyzer, SyntheticAnalyzer
+from emulator.catalog import CELEBRITIES, FACE_SEARCH, FACES, LABELS, MODERATION, PERSONS, SEGMENTS, TEXT, by_start
+from emulator.errors import ServiceError
+from emulator.results import Element, ElementSource, ScriptedSource, SortKey
+from emulator.synthetic import allowed_labels
+from emulator.vision.admission import ProbingAnalyzer, Sampling
 from emulator.vision.celebrities import FaceGallery
-from emulator.vision.decode import MediaError, MediaInfo, MediaProblem, probe
+from emulator.vision.decode import MediaError
 from emulator.vision.detectors import PersonDetector
 from emulator.vision.examination import Examiner, FaceFinding, FrameFindings, Looks, fingerprint
+from emulator.vision.face_search import DetectedFaceFinder, FaceSearchAnalyzer
 from emulator.vision.faces import DlibFound, FaceDetector
+from emulator.vision.shots import SegmentAnalyzer
+from emulator.vision.text import TEXT_SAMPLE_EVERY_MS, TextAnalyzer
 
-# Rekognition Video reports stored-video detections a few times per second.
-DEFAULT_SAMPLE_EVERY_MS = 200
-MAX_DURATION_MS = 6 * 60 * 60 * 1000
+PERSON_LABEL = "Person"
+DEFAULT_LABEL_CONFIDENCE = 50.0  # StartLabelDetection's default MinConfidence
 
-
-def media_rejection(error: MediaError) -> ServiceError:
-    """The Start error the service answers a video it cannot read, or will not analyse, with."""
-    if error.problem is MediaProblem.UNSUPPORTED:
-        return invalid_parameter(f"Unsupported codec/format: {error.message}")
-    return ServiceError("InvalidS3ObjectException", f"Unable to process the video: {error.message}")
-
-
-@dataclass(frozen=True, slots=True)
-class Sampling:
-    """How often frames are analysed, and the longest video accepted."""
-
-    every_ms: int = DEFAULT_SAMPLE_EVERY_MS
-    max_duration_ms: int = MAX_DURATION_MS
-
-    def __post_init__(self) -> None:
-        if self.every_ms <= 0:
-            raise ValueError("frames must be sampled at a positive interval")
+# Sampling stays part of this module's interface: callers build real_analyzers(Sampling(...)) from here.
+__all__ = [
+    "MODERATION_NOTE",
+    "CelebrityAnalyzer",
+    "FaceAnalyzer",
+    "PersonAnalyzer",
+    "PersonLabelAnalyzer",
+    "Sampling",
+    "VideoAnalyzer",
+    "analyze_file",
+    "real_analyzers",
+]
 
 
-class VideoAnalyzer(ABC):
-    """Shared by every real analyzer: admission by probing, then the shared examination of the video."""
-
-    note: str | None = None
+class VideoAnalyzer(ProbingAnalyzer, ABC):
+    """Shared by the analyzers that read sampled frames: the shared examination of the video."""
 
     def __init__(self, sampling: Sampling | None = None, examiner: Examiner | None = None) -> None:
-        self.sampling = sampling or Sampling()
+        super().__init__(sampling)
         self.examiner = examiner or Examiner(self.sampling.every_ms, self.looks)
 
     # What this analyzer needs the examination to look for, when it has an examiner of its own.
     looks = Looks()
-
-    def _open(self, request: AnalysisRequest) -> BinaryIO:
-        stream = request.open_video()
-        if stream is None:
-            raise ServiceError("InvalidS3ObjectException", S3_UNREADABLE_MESSAGE)
-        return stream
-
-    def _probe(self, stream: BinaryIO) -> MediaInfo:
-        try:
-            info = probe(stream)
-        except MediaError as error:
-            raise media_rejection(error) from None
-        if info.duration_ms > self.sampling.max_duration_ms:
-            raise ServiceError("VideoTooLargeException", TOO_LARGE_MESSAGE)
-        return info
-
-    def admit(self, request: AnalysisRequest) -> None:
-        with self._open(request) as stream:
-            self._probe(stream)
 
     def analyze(self, request: AnalysisRequest) -> ElementSource:
         try:
@@ -109,13 +85,15 @@ def _face_detail(finding: FaceFinding, *, all_attributes: bool = False) -> dict[
 
 
 class FaceAnalyzer(VideoAnalyzer):
-    """Frontal faces; with `FaceAttributes=ALL`, the attributes the pixels can tell and a stated unknown
-    for the rest (emulator/vision/attributes.py)."""
+    """Frontal faces; with `FaceAttributes=ALL`, the attributes MediaPipe's face models and the pixels
+    can tell, and a stated unknown for the rest (emulator/vision/attributes.py)."""
 
     note: str | None = (
-        "faces: dlib HOG detector; box, confidence, landmarks and pose (estimated from 5 points), quality; "
-        "with FaceAttributes=ALL, eyes, mouth, glasses and facial hair estimated from pixels, "
-        "age, gender, smile and emotions unknown (no offline model with a permissive licence)"
+        "faces: dlib HOG and CenterFace detectors; box, confidence, landmarks and pose (estimated from 5 points), "
+        "quality; "
+        "with FaceAttributes=ALL, eyes open, mouth open and smile measured on MediaPipe's face mesh and eye models, "
+        "glasses and facial hair estimated from pixels, age, gender and emotions unknown "
+        "(no offline model with a permissive licence)"
     )
     looks = Looks(faces=True, persons=False)
 
@@ -148,7 +126,7 @@ class _SeesPersons(VideoAnalyzer):
 class PersonAnalyzer(_SeesPersons):
     """People, each given a stable index by an IoU tracker; only tracks that persist and move count."""
 
-    note: str | None = "persons: OpenCV HOG people detector, kept when a track persists and moves"
+    note: str | None = "persons: OpenCV HOG and BlazePose person detectors, kept when a track persists and moves"
 
     def elements(self, frame: FrameFindings, params: Mapping[str, Any]) -> list[Element]:
         return [
@@ -162,14 +140,21 @@ class PersonLabelAnalyzer(_SeesPersons):
     sampled frame with every person's box as an instance (no identity: the collector tracks them)."""
 
     note: str | None = (
-        "labels: OpenCV HOG people detector, Person label only, kept when it persists and moves "
+        "labels: OpenCV HOG and BlazePose person detectors, Person label only, kept when it persists and moves "
         "(other labels have no offline model)"
     )
 
+    def analyze(self, request: AnalysisRequest) -> ElementSource:
+        return LabelSpans(super().analyze(request), self.sampling.every_ms)
+
     def elements(self, frame: FrameFindings, params: Mapping[str, Any]) -> list[Element]:
-        if not frame.persons:
+        # The Start call's label filters and minimum confidence (50 by default) apply as in the service.
+        if PERSON_LABEL not in {label.name for label in allowed_labels(params)}:
             return []
-        found = [person.found for person in frame.persons]
+        minimum = float(params.get("MinConfidence", DEFAULT_LABEL_CONFIDENCE))
+        found = [person.found for person in frame.persons if person.found.confidence >= minimum]
+        if not found:
+            return []
         instances = [{"BoundingBox": person.box, "Confidence": person.confidence} for person in found]
         label = {
             "Name": "Person",
@@ -180,6 +165,37 @@ class PersonLabelAnalyzer(_SeesPersons):
             "Categories": [{"Name": "Person Description"}],
         }
         return [{"Timestamp": frame.timestamp_ms, "Label": label}]
+
+
+class LabelSpans(ElementSource):
+    """Label elements that, asked for `AggregateBy=SEGMENTS`, report each sampled instant as a span to
+    the next sample (Start/End/DurationMillis) without instances, as the synthetic labels do."""
+
+    natural_sort = None
+
+    def __init__(self, found: ElementSource, every_ms: int) -> None:
+        self._found = found
+        self._every_ms = every_ms
+        self._end_ms = int(found.video_metadata().get("DurationMillis") or 0)
+
+    @property
+    def count(self) -> int:
+        return self._found.count
+
+    def element(self, index: int, options: Mapping[str, str]) -> Element:
+        element = self._found.element(index, options)
+        if options.get("AggregateBy") == "SEGMENTS":
+            start = int(element["Timestamp"])
+            end = max(start + 1, min(start + self._every_ms, self._end_ms or start + self._every_ms))
+            element["Label"]["Instances"] = []
+            element.update(StartTimestampMillis=start, EndTimestampMillis=end, DurationMillis=end - start)
+        return element
+
+    def sort_key(self, index: int, sort_by: str) -> SortKey:
+        return self._found.sort_key(index, sort_by)
+
+    def video_metadata(self) -> dict[str, Any]:
+        return self._found.video_metadata()
 
 
 class CelebrityAnalyzer(VideoAnalyzer):
@@ -222,6 +238,12 @@ class CelebrityAnalyzer(VideoAnalyzer):
         return elements
 
 
+MODERATION_NOTE = (
+    "moderation: synthetic labels from a mild part of the taxonomy (no offline moderation model with a "
+    "permissive licence); they say nothing about the video's content"
+)
+
+
 def real_analyzers(sampling: Sampling | None = None, gallery: Path | None = None) -> Mapping[str, Analyzer]:
     """Real analyzers for faces, people (tracked, or as Person labels) and celebrities, by Start operation,
     sharing one examination per video: each video is decoded and looked at once for all of them, its
@@ -235,19 +257,31 @@ def real_analyzers(sampling: Sampling | None = None, gallery: Path | None = None
         PERSONS.start_operation: PersonAnalyzer(sampling, examiner=shared),
         LABELS.start_operation: PersonLabelAnalyzer(sampling, examiner=shared),
         CELEBRITIES.start_operation: CelebrityAnalyzer(sampling, known, examiner=shared),
+        # Shots and black frames need every frame, not the shared samples: a pass of its own, at low resolution.
+        SEGMENTS.start_operation: SegmentAnalyzer(sampling),
+        MODERATION.start_operation: SyntheticAnalyzer(MODERATION.synthesize, MODERATION_NOTE),
+        FACE_SEARCH.start_operation: FaceSearchAnalyzer(sampling, DetectedFaceFinder(faces)),
+        # OCR costs about a second a frame: text, which stays on screen, is read at most once a second.
+        TEXT.start_operation: TextAnalyzer(
+            Sampling(max(sampling.every_ms, TEXT_SAMPLE_EVERY_MS), sampling.max_duration_ms)
+        ),
     }
 
 
 def analyze_file(
-    analyzer: VideoAnalyzer, operation: str, path: Path, report_progress: Callable[[float], None] | None = None
+    analyzer: Analyzer,
+    operation: str,
+    path: Path,
+    report_progress: Callable[[float], None] | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> list[Element]:
-    """Run one analyzer on a local file, outside any job (accuracy checks, benchmarks)."""
+    """Run one analyzer on a local file, outside any job (accuracy checks, benchmarks), as Start with `params`."""
     request = AnalysisRequest(
         start_operation=operation,
         bucket="local",
         key=path.name,
         version=None,
-        params={},
+        params=params or {},
         seed=0,
         detections=0,
         open_video=lambda: path.open("rb"),

@@ -1,15 +1,15 @@
-"""Face attributes for `FaceAttributes=ALL`: what the pixels around dlib's five points can tell, and
-nothing more.
+"""Face attributes for `FaceAttributes=ALL`: what MediaPipe's face models and the face's own pixels can
+tell, and nothing more.
 
-No registry package ships an attribute model (age, gender, emotion, smile) under a permissive licence
-that installs beside numpy 2: MediaPipe's wheels with bundled models need numpy < 2, later ones ship
-no models; the attribute packages looked at (deepface, hsemotion, fer, insightface) download their
-weights at run time, need TensorFlow or PyTorch, or ship non-commercial models. So each attribute is
-either a photometric estimate from the face's own pixels (eyes, mouth, dark glasses, facial hair),
-with a confidence that never claims more than 75, or, where the pixels cannot tell (age, gender,
-smile, emotions, clear glasses), a stated "unknown": a coin-toss confidence of 50, an age range
-spanning adulthood, every emotion equally likely. docs/emulator.md lists
-which is which.
+Where MediaPipe's face mesh model (emulator/vision/face_mesh.py) sees a face, its points and those of
+MediaPipe's eye contour model measure how open the eyes and the mouth are and whether the mouth's
+corners are drawn up (Smile): rules on trained models' landmarks, cut on one real clip, with a
+confidence that grows with the distance from the cut, up to 90. Where it does not (a face too small
+or blurred for it), those three fall back to pixel rules. Sunglasses, dark glasses and facial hair
+are always photometric estimates from the face's pixels, capped at 75. No registry package ships an
+age, gender or emotion model whose files may be used commercially, so these are a stated "unknown": a
+coin-toss confidence of 50, an age range spanning adulthood, every emotion equally likely.
+docs/emulator.md lists which is which, and the packages checked.
 """
 
 from __future__ import annotations
@@ -22,11 +22,15 @@ import numpy as np
 
 from emulator.features import EMOTIONS
 from emulator.vision.detectors import Image
+from emulator.vision.face_mesh import FaceMesh, MeshMeasures
 
 # Estimates never claim more than this: they are rules on pixel statistics, not trained models.
 MAX_ESTIMATE_CONFIDENCE = 75.0
 UNKNOWN_CONFIDENCE = 50.0
 UNKNOWN_AGE_RANGE = {"Low": 18, "High": 70}
+# Measures on the mesh's points claim more than pixel rules, but not certainty: the cuts below are
+# rules fitted on one clip (carphone), not a classifier trained on labelled faces.
+MAX_MESH_CONFIDENCE = 90.0
 
 # Ratios of a patch's mean luminance to the cheeks' beyond which the estimate says yes.
 _DARK_GLASSES = 0.45  # eyes this much darker than the cheeks: dark lenses
@@ -34,11 +38,27 @@ _OPEN_EYE_CONTRAST = 0.16  # spread of luminance across the eye line (iris and s
 _OPEN_MOUTH = 0.55  # the darkest part of the mouth this much darker than the cheeks: an open mouth
 _FACIAL_HAIR = 0.7  # chin (beard) or upper lip (moustache) this much darker than the cheeks
 
+# Cuts on the models' measures (face_mesh.MeshMeasures), each with the distance from the cut at which
+# the confidence reaches its cap. On the carphone clip: open eyes measure 0.35-0.45, and 0.04-0.15 once
+# the eyes are painted shut; lips at rest or barely apart 0.03-0.1, talking 0.1-0.2, a wide-open mouth
+# 0.3-0.55; the mouth's corners sit 0.02-0.26 mouth widths below the upper lip's middle (he never
+# smiles), and 0.02 above it once a warp lifts them into a smile.
+_OPEN_EYES_MESH = (0.25, 0.1)
+_OPEN_MOUTH_MESH = (0.15, 0.15)
+_SMILE_MESH = (0.0, 0.05)
+
 
 def _flag(value: bool, margin: float) -> dict[str, Any]:
     """A yes/no estimate whose confidence grows with how far the measure is from its cut, up to the cap."""
     confidence = min(MAX_ESTIMATE_CONFIDENCE, UNKNOWN_CONFIDENCE + 100.0 * abs(margin))
     return {"Value": value, "Confidence": round(confidence, 3)}
+
+
+def _mesh_flag(measure: float, cut_and_scale: tuple[float, float]) -> dict[str, Any]:
+    """True above the cut; the confidence grows linearly with the distance from it, up to the cap."""
+    cut, scale = cut_and_scale
+    confidence = UNKNOWN_CONFIDENCE + (MAX_MESH_CONFIDENCE - UNKNOWN_CONFIDENCE) * min(1.0, abs(measure - cut) / scale)
+    return {"Value": measure > cut, "Confidence": round(confidence, 3)}
 
 
 def _unknown_flag() -> dict[str, Any]:
@@ -56,8 +76,30 @@ def _mean(patch: Image) -> float:
     return float(patch.mean()) if patch.size else 0.0
 
 
-def estimate_attributes(image: Image, landmarks: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """The ALL-only members of a FaceDetail for the face whose landmarks (ratios of `image`) are given."""
+def mesh_attributes(measures: MeshMeasures, *, sunglasses: bool) -> dict[str, Any]:
+    """The members the models' measures decide. Behind dark glasses the lids are hidden: there the eyes
+    stay the pixel rule's (closed)."""
+    attributes = {
+        "Smile": _mesh_flag(measures.corner_lift, _SMILE_MESH),
+        "MouthOpen": _mesh_flag(measures.mouth_openness, _OPEN_MOUTH_MESH),
+    }
+    if not sunglasses:
+        attributes["EyesOpen"] = _mesh_flag(measures.eye_openness, _OPEN_EYES_MESH)
+    return attributes
+
+
+def estimate_attributes(image: Image, landmarks: Sequence[Mapping[str, Any]], mesh: FaceMesh) -> dict[str, Any]:
+    """The ALL-only members of a FaceDetail for the face whose landmarks (ratios of `image`) are given:
+    the mesh's measures where its model sees the face, the pixel rules for the rest."""
+    attributes = pixel_estimates(image, landmarks)
+    measures = mesh.measure(image, landmarks)
+    if measures is not None:
+        attributes.update(mesh_attributes(measures, sunglasses=attributes["Sunglasses"]["Value"]))
+    return attributes
+
+
+def pixel_estimates(image: Image, landmarks: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Every ALL-only member from pixel rules on the face's own pixels, unknown where they cannot tell."""
     height, width = image.shape[:2]
     points = {mark["Type"]: np.array([mark["X"] * width, mark["Y"] * height]) for mark in landmarks}
     grey = np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)

@@ -227,3 +227,55 @@ def frames_at(source: Source, timestamps_ms: set[int]) -> dict[int, NDArray[np.u
         if not wanted:
             break
     return found
+
+
+def planar_frames(source: Source, max_width: int) -> Iterator[tuple[int, NDArray[np.uint8]]]:
+    """Every frame in presentation order, as (timestamp_ms, yuv420p planes stacked (height * 3 / 2, width)).
+
+    The planes keep the file's own value range (16-235 luma in a limited-range video), which the
+    segment filters' black-pixel threshold is defined on; nothing is converted to RGB.
+    """
+    container = _open(source)
+    try:
+        info = _info(container)
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        width, height = _scaled_size(info.width, info.height, max_width)
+        height -= height % 4  # whole chroma rows for both chroma planes
+        try:
+            for frame in container.decode(stream):
+                if frame.pts is None or frame.time_base is None:
+                    continue
+                # A full-range (JPEG) frame stays full range: converting it to yuv420p would squeeze its luma.
+                layout = "yuvj420p" if frame.format.name == "yuvj420p" else "yuv420p"
+                planes = frame.reformat(width=width, height=max(4, height), format=layout).to_ndarray()
+                yield int(frame.pts * frame.time_base * 1000), planes
+        except av.error.FFmpegError as error:
+            raise MediaError(
+                MediaProblem.UNREADABLE, f"the video stream cannot be decoded ({_reason(error)})"
+            ) from None
+    finally:
+        container.close()
+
+
+def audio_metadata(source: Source) -> list[dict[str, Any]]:
+    """GetSegmentDetection's AudioMetadata: codec, duration, sample rate and channels of each audio stream."""
+    container = _open(source)
+    try:
+        found = []
+        for stream in container.streams.audio:
+            duration_ms = 0
+            if stream.duration is not None and stream.time_base is not None:
+                duration_ms = int(stream.duration * stream.time_base * 1000)
+            context = stream.codec_context
+            found.append(
+                {
+                    "Codec": context.name,
+                    "DurationMillis": duration_ms,
+                    "SampleRate": int(context.sample_rate or 0),
+                    "NumberOfChannels": int(context.channels or 0),
+                }
+            )
+        return found
+    finally:
+        container.close()

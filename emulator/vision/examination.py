@@ -27,7 +27,9 @@ from emulator.vision.celebrities import FaceGallery, KnownFace
 from emulator.vision.continuity import steady_faces
 from emulator.vision.decode import MediaInfo, SampledFrame, probe, sample
 from emulator.vision.detectors import Found, Image, PersonDetector, quality
+from emulator.vision.face_mesh import FaceMesh
 from emulator.vision.faces import DlibFound, FaceDetector
+from emulator.vision.people import PeopleDetector
 from emulator.vision.persons import PersonObservation, consistent_people
 
 # Faces are found on frames at most this wide, people on frames at most PERSON_WIDTH wide: at 1080p
@@ -138,7 +140,9 @@ class Examiner:
         self.every_ms = every_ms
         self.looks = looks or Looks()
         self._faces = faces or FaceDetector()
-        self._persons = persons or PersonDetector()
+        # The attributes' mesh model is checked here, so a missing model fails the start, not a job.
+        self._mesh = FaceMesh() if self.looks.faces else None
+        self._persons = persons or PeopleDetector()
         self._gallery = gallery
         self._workers = max(1, workers or os.cpu_count() or 1)
         self._lock = threading.Lock()
@@ -265,7 +269,9 @@ class Examiner:
             crop = image[top : top + int(box["Height"] * height), left : left + int(box["Width"] * width)]
             if crop.size:
                 celebrity = self._gallery.match(crop)
-        attributes = estimate_attributes(image, found.geometry.landmarks) if isinstance(found, DlibFound) else {}
+        attributes: dict[str, Any] = {}
+        if isinstance(found, DlibFound) and self._mesh is not None:
+            attributes = estimate_attributes(image, found.geometry.landmarks, self._mesh)
         return FaceFinding(found, quality(image, found.box), celebrity, attributes)
 
 

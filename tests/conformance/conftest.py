@@ -33,6 +33,16 @@ APIS = {
     "StartPersonTracking": ("person-tracking", "Persons"),
     "StartLabelDetection": ("label-detection", "Labels"),
 }
+# The analyses added later, which the AWS CLI and the JavaScript client drive too: stem, result key.
+MORE_APIS = {
+    "StartSegmentDetection": ("segment-detection", "Segments"),
+    "StartContentModeration": ("content-moderation", "ModerationLabels"),
+    "StartTextDetection": ("text-detection", "TextDetections"),
+}
+# What a Start command needs besides the video, in the CLI's own words.
+START_ARGUMENTS: dict[str, list[str]] = {
+    "StartSegmentDetection": ["--segment-types", "SHOT", "TECHNICAL_CUE"],
+}
 
 
 @dataclass(frozen=True)
@@ -129,3 +139,9 @@ def aws_cli(cloud: Cloud, *arguments: str) -> subprocess.CompletedProcess[str]:
     """`aws --endpoint-url ... rekognition ...`, the CLI from PyPI in a fresh process."""
     command = [sys.executable, "-m", "awscli", "--endpoint-url", cloud.rekognition_url, "--output", "json", *arguments]
     return run(command, cloud.environment)
+
+
+def cli_json(done: subprocess.CompletedProcess[str]) -> Any:
+    """The JSON a successful AWS CLI command printed; its error output if it failed."""
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)

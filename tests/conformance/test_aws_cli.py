@@ -6,25 +6,28 @@ The invocations are the CLI reference's own examples (`aws rekognition start-lab
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from tests.conformance.conftest import APIS, BUCKET, KEY, Cloud, aws_cli, wait_idle
+from tests.conformance.conftest import (
+    APIS,
+    BUCKET,
+    KEY,
+    MORE_APIS,
+    START_ARGUMENTS,
+    Cloud,
+    aws_cli,
+    cli_json,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.integration
 
 
-def _json(done) -> dict:
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
-
-
-@pytest.mark.parametrize("start_operation", list(APIS))
+@pytest.mark.parametrize("start_operation", [*APIS, *MORE_APIS])
 def test_every_operation_starts_notifies_and_pages(cloud: Cloud, start_operation: str):
-    stem, result_key = APIS[start_operation]
+    stem, result_key = {**APIS, **MORE_APIS}[start_operation]
     channel = f"SNSTopicArn={cloud.topic_arn},RoleArn={cloud.role_arn}"
-    started = _json(
+    started = cli_json(
         aws_cli(
             cloud,
             "rekognition",
@@ -35,6 +38,7 @@ def test_every_operation_starts_notifies_and_pages(cloud: Cloud, start_operation
             channel,
             "--job-tag",
             "cli",
+            *START_ARGUMENTS.get(start_operation, []),
         )
     )
     job_id = started["JobId"]
@@ -44,7 +48,7 @@ def test_every_operation_starts_notifies_and_pages(cloud: Cloud, start_operation
     # A first call with an empty token, as the developer guide's examples make, then the service's own tokens.
     pages, token = [], ""
     while True:
-        page = _json(
+        page = cli_json(
             aws_cli(
                 cloud, "rekognition", f"get-{stem}", "--job-id", job_id, "--max-results", "5", "--next-token", token
             )
@@ -57,7 +61,9 @@ def test_every_operation_starts_notifies_and_pages(cloud: Cloud, start_operation
     assert len(pages) >= 2 and elements == cloud.fake.results(job_id)
     first = pages[0]
     assert (first["JobStatus"], first["JobId"], first["JobTag"]) == ("SUCCEEDED", job_id, "cli")
-    assert first["VideoMetadata"]["FrameWidth"] == 640 and first["VideoMetadata"]["DurationMillis"] == 8000
+    # GetSegmentDetection lists the video streams; the others describe the one.
+    metadata = first["VideoMetadata"][0] if isinstance(first["VideoMetadata"], list) else first["VideoMetadata"]
+    assert metadata["FrameWidth"] == 640 and metadata["DurationMillis"] == 8000
     assert first["Video"] == {"S3Object": {"Bucket": BUCKET, "Name": KEY}}
 
 

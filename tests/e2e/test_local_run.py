@@ -178,6 +178,15 @@ def test_an_output_path_that_cannot_be_created_fails_before_any_analysis(tmp_pat
     assert "analysing" not in completed.stdout and "Traceback" not in completed.stderr
 
 
+def test_a_missing_model_file_is_one_line_naming_the_install_command(tmp_path, two_clips, monkeypatch):
+    monkeypatch.setenv("EMULATOR_MODELS_DIR", str(tmp_path / "no-models"))
+    completed = run_local(str(two_clips[0]), "--out", str(tmp_path / "out"), timeout=120)
+    assert completed.returncode == 2
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and "python -m emulator.vision.models" in lines[0], completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
 def test_a_gallery_picture_without_a_face_is_refused_with_one_line(tmp_path, two_clips):
     gallery = tmp_path / "gallery"
     gallery.mkdir()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from moto import mock_aws
 
 from emulator import RekognitionVideoFake, sample_video_bytes
 from emulator.vision.sample_clip import DEFAULT_CLIP, ClipSpec, GroundTruth, render
+from tests.images import png
 
 REGION = "us-east-1"
 BUCKET = "fake-videos"
@@ -44,12 +46,31 @@ START_METHODS = {
     "StartCelebrityRecognition": "start_celebrity_recognition",
     "StartPersonTracking": "start_person_tracking",
     "StartLabelDetection": "start_label_detection",
+    "StartSegmentDetection": "start_segment_detection",
+    "StartContentModeration": "start_content_moderation",
+    "StartTextDetection": "start_text_detection",
+    "StartFaceSearch": "start_face_search",
 }
 GET_METHODS = {
     "StartFaceDetection": ("get_face_detection", "GetFaceDetection", "Faces"),
     "StartCelebrityRecognition": ("get_celebrity_recognition", "GetCelebrityRecognition", "Celebrities"),
     "StartPersonTracking": ("get_person_tracking", "GetPersonTracking", "Persons"),
     "StartLabelDetection": ("get_label_detection", "GetLabelDetection", "Labels"),
+    "StartContentModeration": ("get_content_moderation", "GetContentModeration", "ModerationLabels"),
+    "StartTextDetection": ("get_text_detection", "GetTextDetection", "TextDetections"),
+}
+# The analyses whose results are not one element per timestamp, or whose Start needs more than a video.
+MORE_GET_METHODS = {
+    "StartSegmentDetection": ("get_segment_detection", "GetSegmentDetection", "Segments"),
+    "StartFaceSearch": ("get_face_search", "GetFaceSearch", "Persons"),
+}
+# The collection StartFaceSearch searches in these tests (create it first: see `collection` below).
+COLLECTION_ID = "known-faces"
+ALL_GET_METHODS = {**GET_METHODS, **MORE_GET_METHODS}
+# What a Start operation requires besides the video.
+REQUIRED_START_PARAMS: dict[str, dict[str, Any]] = {
+    "StartSegmentDetection": {"SegmentTypes": ["SHOT", "TECHNICAL_CUE"]},
+    "StartFaceSearch": {"CollectionId": COLLECTION_ID},
 }
 
 
@@ -162,19 +183,21 @@ def video_param(bucket: str = BUCKET, key: str = KEY, version: str | None = None
 
 
 def start(client: BaseClient, api: str = "StartFaceDetection", key: str = KEY, **params: Any) -> str:
-    response = getattr(client, START_METHODS[api])(Video=video_param(key=key), **params)
+    response = getattr(client, START_METHODS[api])(
+        Video=video_param(key=key), **{**REQUIRED_START_PARAMS.get(api, {}), **params}
+    )
     return str(response["JobId"])
 
 
 def get(client: BaseClient, api: str, job_id: str, **params: Any) -> dict[str, Any]:
-    method, _, _ = GET_METHODS[api]
+    method, _, _ = ALL_GET_METHODS[api]
     response: dict[str, Any] = getattr(client, method)(JobId=job_id, **params)
     return response
 
 
 def get_all(client: BaseClient, api: str, job_id: str, **params: Any) -> tuple[list[dict[str, Any]], list[int]]:
     """Page through a job's results; returns the elements and each page's size."""
-    _, _, result_key = GET_METHODS[api]
+    _, _, result_key = ALL_GET_METHODS[api]
     elements: list[dict[str, Any]] = []
     sizes: list[int] = []
     token: str | None = None
@@ -200,3 +223,16 @@ def mpeg4_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("clips") / "mpeg4.mp4"
     render(path, ClipSpec(seconds=1.0, actors=DEFAULT_CLIP.actors[:1]), codec="mpeg4")
     return path
+
+
+def create_collection(fake: RekognitionVideoFake, faces: dict[str, int] | None = None) -> dict[str, str]:
+    """COLLECTION_ID with one indexed face per name (its picture's grey level); returns FaceId by name."""
+    fake.handle("CreateCollection", {"CollectionId": COLLECTION_ID})
+    face_ids = {}
+    for name, level in (faces or {}).items():
+        encoded = base64.b64encode(png(level)).decode("ascii")
+        indexed = fake.handle(
+            "IndexFaces", {"CollectionId": COLLECTION_ID, "Image": {"Bytes": encoded}, "ExternalImageId": name}
+        )
+        face_ids[name] = indexed["FaceRecords"][0]["Face"]["FaceId"]
+    return face_ids

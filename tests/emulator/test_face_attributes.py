@@ -1,11 +1,12 @@
-"""The photometric face-attribute estimates: they answer what the pixels show, on drawn faces."""
+"""The photometric face-attribute estimates (the fallback where the mesh sees no face): they answer
+what the pixels show, on drawn faces."""
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
-from emulator.vision.attributes import UNKNOWN_CONFIDENCE, estimate_attributes
+from emulator.vision.attributes import UNKNOWN_CONFIDENCE, pixel_estimates
 
 SIZE = 200
 SKIN = (150, 175, 210)  # BGR
@@ -40,23 +41,23 @@ def _face(*, sunglasses: bool = False, eyes_open: bool = True, mouth_open: bool 
 
 
 def test_open_eyes_closed_eyes_and_dark_glasses_are_told_apart():
-    open_eyes = estimate_attributes(_face(), _landmarks())
-    closed = estimate_attributes(_face(eyes_open=False), _landmarks())
-    glasses = estimate_attributes(_face(sunglasses=True), _landmarks())
+    open_eyes = pixel_estimates(_face(), _landmarks())
+    closed = pixel_estimates(_face(eyes_open=False), _landmarks())
+    glasses = pixel_estimates(_face(sunglasses=True), _landmarks())
     assert open_eyes["EyesOpen"]["Value"] and not open_eyes["Sunglasses"]["Value"]
     assert not closed["EyesOpen"]["Value"]
     assert glasses["Sunglasses"]["Value"] and glasses["Eyeglasses"]["Value"]
 
 
 def test_an_open_mouth_and_a_beard_are_seen():
-    plain = estimate_attributes(_face(), _landmarks())
-    talking = estimate_attributes(_face(mouth_open=True, beard=True), _landmarks())
+    plain = pixel_estimates(_face(), _landmarks())
+    talking = pixel_estimates(_face(mouth_open=True, beard=True), _landmarks())
     assert not plain["MouthOpen"]["Value"] and not plain["Beard"]["Value"]
     assert talking["MouthOpen"]["Value"] and talking["Beard"]["Value"]
 
 
 def test_estimates_never_claim_more_than_their_cap_and_unknowns_say_so():
-    attributes = estimate_attributes(_face(sunglasses=True, mouth_open=True, beard=True), _landmarks())
+    attributes = pixel_estimates(_face(sunglasses=True, mouth_open=True, beard=True), _landmarks())
     for member in ("Sunglasses", "Eyeglasses", "Beard", "Mustache", "EyesOpen", "MouthOpen"):
         assert UNKNOWN_CONFIDENCE <= attributes[member]["Confidence"] <= 75  # rules on pixels, not a model
     assert attributes["Smile"]["Confidence"] == UNKNOWN_CONFIDENCE

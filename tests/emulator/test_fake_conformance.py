@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
@@ -9,7 +10,8 @@ import pytest
 from emulator import assert_conforms, output_problems
 from emulator.gallery import CELEBRITIES
 from emulator.model import output_shape
-from tests.emulator.conftest import BUCKET, GET_METHODS, KEY, upload
+from tests.emulator.conftest import ALL_GET_METHODS, BUCKET, KEY, REQUIRED_START_PARAMS, create_collection, upload
+from tests.images import png
 
 pytestmark = pytest.mark.integration
 
@@ -21,12 +23,39 @@ START_VARIANTS = [
     ("StartPersonTracking", {}),
     ("StartLabelDetection", {}),
     ("StartLabelDetection", {"MinConfidence": 0.0, "Features": ["GENERAL_LABELS"]}),
+    ("StartSegmentDetection", {"SegmentTypes": ["SHOT"]}),
+    ("StartContentModeration", {}),
+    ("StartContentModeration", {"MinConfidence": 80.0}),
+    ("StartTextDetection", {}),
+    ("StartFaceSearch", {"CollectionId": "known-faces"}),
+    ("StartFaceSearch", {"CollectionId": "known-faces", "FaceMatchThreshold": 95.0}),
+    (
+        "StartTextDetection",
+        {
+            "Filters": {
+                "WordFilter": {"MinConfidence": 85.0, "MinBoundingBoxHeight": 0.05},
+                "RegionsOfInterest": [{"BoundingBox": {"Left": 0.0, "Top": 0.0, "Width": 1.0, "Height": 0.6}}],
+            }
+        },
+    ),
+    (
+        "StartSegmentDetection",
+        {"SegmentTypes": ["TECHNICAL_CUE", "SHOT"], "Filters": {"ShotFilter": {"MinSegmentConfidence": 60}}},
+    ),
 ]
 GET_VARIANTS = {
     "StartFaceDetection": [{}],
     "StartCelebrityRecognition": [{"SortBy": "ID"}, {"SortBy": "TIMESTAMP"}],
     "StartPersonTracking": [{"SortBy": "INDEX"}, {"SortBy": "TIMESTAMP"}],
     "StartLabelDetection": [
+        {"SortBy": sort, "AggregateBy": aggregate}
+        for sort in ("NAME", "TIMESTAMP")
+        for aggregate in ("TIMESTAMPS", "SEGMENTS")
+    ],
+    "StartSegmentDetection": [{}],
+    "StartTextDetection": [{}],
+    "StartFaceSearch": [{"SortBy": "INDEX"}, {"SortBy": "TIMESTAMP"}],
+    "StartContentModeration": [
         {"SortBy": sort, "AggregateBy": aggregate}
         for sort in ("NAME", "TIMESTAMP")
         for aggregate in ("TIMESTAMPS", "SEGMENTS")
@@ -58,7 +87,8 @@ def check_semantics(page: dict[str, Any]) -> None:
 @pytest.mark.parametrize(("api", "start_params"), START_VARIANTS, ids=str)
 def test_every_response_conforms_to_the_output_shapes(fake, video, api, start_params):
     """Driven through `handle`, exactly what goes on the wire, before botocore parses anything."""
-    get_operation = GET_METHODS[api][1]
+    get_operation = ALL_GET_METHODS[api][1]
+    create_collection(fake, {"ada": 10, "grace": 200, "alan": 120})
     fake.script(BUCKET, KEY, api, detections=25)
     started = fake.handle(api, {"Video": {"S3Object": {"Bucket": BUCKET, "Name": KEY}}, **start_params})
     assert_conforms(api, started)
@@ -80,13 +110,39 @@ def test_every_response_conforms_to_the_output_shapes(fake, video, api, start_pa
         assert pages >= 2
 
 
-@pytest.mark.parametrize("api", list(GET_METHODS))
+@pytest.mark.parametrize("api", list(ALL_GET_METHODS))
 def test_failed_responses_conform(fake, video, api):
-    get_operation = GET_METHODS[api][1]
+    get_operation = ALL_GET_METHODS[api][1]
+    create_collection(fake)
     fake.script(BUCKET, KEY, api, status="ERROR")
-    job_id = fake.handle(api, {"Video": {"S3Object": {"Bucket": BUCKET, "Name": KEY}}, "JobTag": "x"})["JobId"]
+    start_params = {
+        "Video": {"S3Object": {"Bucket": BUCKET, "Name": KEY}},
+        "JobTag": "x",
+        **REQUIRED_START_PARAMS.get(api, {}),
+    }
+    job_id = fake.handle(api, start_params)["JobId"]
     fake.complete_jobs()
     assert_conforms(get_operation, fake.handle(get_operation, {"JobId": job_id}))
+
+
+def test_every_collection_response_conforms(fake, video):
+    face_ids = create_collection(fake, {"ada": 10, "grace": 200})
+    image = {"Bytes": base64.b64encode(png(200)).decode("ascii")}
+    answers = {
+        "CreateCollection": fake.handle("CreateCollection", {"CollectionId": "other"}),
+        "DescribeCollection": fake.handle("DescribeCollection", {"CollectionId": "known-faces"}),
+        "ListCollections": fake.handle("ListCollections", {"MaxResults": 1}),
+        "IndexFaces": fake.handle(
+            "IndexFaces", {"CollectionId": "other", "Image": image, "DetectionAttributes": ["ALL"]}
+        ),
+        "ListFaces": fake.handle("ListFaces", {"CollectionId": "known-faces", "MaxResults": 1}),
+        "SearchFacesByImage": fake.handle("SearchFacesByImage", {"CollectionId": "known-faces", "Image": image}),
+        "DeleteFaces": fake.handle("DeleteFaces", {"CollectionId": "known-faces", "FaceIds": [face_ids["ada"]]}),
+        "DeleteCollection": fake.handle("DeleteCollection", {"CollectionId": "other"}),
+    }
+    for operation, answer in answers.items():
+        assert_conforms(operation, answer)
+        check_semantics(answer)
 
 
 def test_face_attributes_choose_the_documented_members(fake, video):

@@ -8,12 +8,18 @@ import {
   StartCelebrityRecognitionCommand,
   StartPersonTrackingCommand,
   StartLabelDetectionCommand,
+  StartSegmentDetectionCommand,
+  StartTextDetectionCommand,
+  StartContentModerationCommand,
   GetLabelDetectionCommand,
   GetFaceDetectionCommand,
   paginateGetFaceDetection,
   paginateGetCelebrityRecognition,
   paginateGetPersonTracking,
   paginateGetLabelDetection,
+  paginateGetSegmentDetection,
+  paginateGetTextDetection,
+  paginateGetContentModeration,
 } from "@aws-sdk/client-rekognition";
 
 const env = process.env;
@@ -26,11 +32,20 @@ const client = new RekognitionClient({
 const video = { S3Object: { Bucket: env.BUCKET, Name: env.KEY } };
 const channel = { SNSTopicArn: env.TOPIC_ARN, RoleArn: env.ROLE_ARN };
 
+// Operation: [Start command, Get paginator, result key, what Start needs besides the video].
 const analyses = {
-  StartFaceDetection: [StartFaceDetectionCommand, paginateGetFaceDetection, "Faces"],
-  StartCelebrityRecognition: [StartCelebrityRecognitionCommand, paginateGetCelebrityRecognition, "Celebrities"],
-  StartPersonTracking: [StartPersonTrackingCommand, paginateGetPersonTracking, "Persons"],
-  StartLabelDetection: [StartLabelDetectionCommand, paginateGetLabelDetection, "Labels"],
+  StartFaceDetection: [StartFaceDetectionCommand, paginateGetFaceDetection, "Faces", {}],
+  StartCelebrityRecognition: [StartCelebrityRecognitionCommand, paginateGetCelebrityRecognition, "Celebrities", {}],
+  StartPersonTracking: [StartPersonTrackingCommand, paginateGetPersonTracking, "Persons", {}],
+  StartLabelDetection: [StartLabelDetectionCommand, paginateGetLabelDetection, "Labels", {}],
+  StartSegmentDetection: [
+    StartSegmentDetectionCommand,
+    paginateGetSegmentDetection,
+    "Segments",
+    { SegmentTypes: ["SHOT", "TECHNICAL_CUE"] },
+  ],
+  StartTextDetection: [StartTextDetectionCommand, paginateGetTextDetection, "TextDetections", {}],
+  StartContentModeration: [StartContentModerationCommand, paginateGetContentModeration, "ModerationLabels", {}],
 };
 
 async function finished(paginate, jobId) {
@@ -53,8 +68,10 @@ async function errorOf(command) {
 }
 
 const report = { jobs: {}, errors: {} };
-for (const [operation, [StartCommand, paginate, resultKey]] of Object.entries(analyses)) {
-  const { JobId } = await client.send(new StartCommand({ Video: video, NotificationChannel: channel, JobTag: "js" }));
+for (const [operation, [StartCommand, paginate, resultKey, required]] of Object.entries(analyses)) {
+  const { JobId } = await client.send(
+    new StartCommand({ Video: video, NotificationChannel: channel, JobTag: "js", ...required }),
+  );
   const status = await finished(paginate, JobId);
   const pages = [];
   for await (const page of paginate({ client, pageSize: 4 }, { JobId })) {

