@@ -101,7 +101,7 @@ def test_window_end_before_start_is_a_bad_request(dashboard):
 
 def test_invalid_parameters_name_the_parameter_and_the_rule(dashboard):
     video_id = a_video(dashboard, "samples/city-walk.mp4")
-    status, body = get(dashboard, f"/videos/{video_id}/analyses/labels/detections")
+    status, body = get(dashboard, f"/videos/{video_id}/analyses/label/detections")
     assert status == 422
     assert body["detail"][0]["loc"] == ["path", "analysis"] and "pattern" in body["detail"][0]["msg"]
     status, body = get(dashboard, "/videos", "limit=0")
