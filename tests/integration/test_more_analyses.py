@@ -47,6 +47,8 @@ def test_each_further_analysis_is_one_setting_started_with_its_options_and_store
         detections = stored(harness, video, name)
         assert len(returned) == job.detection_count == len(detections) > 0, name
         assert [detection.data for detection in detections] == returned, name
+        # Every job records one VideoMetadata object (segments' list gives its first stream's).
+        assert isinstance(job.video_metadata, dict) and job.video_metadata["Codec"], name
 
 
 def test_redelivered_notices_of_further_analyses_duplicate_nothing(harness):

@@ -10,7 +10,7 @@ stream from the top, which is safe because every write is idempotent.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -313,7 +313,7 @@ class ResultCollector:
                 return _StreamEnd(tally, metadata, still_running=True)
             if status in ("FAILED", "ERROR"):
                 return _StreamEnd(tally, metadata, (JobStatus(status), str(page.get("StatusMessage", ""))))
-            metadata = metadata or page.get("VideoMetadata")
+            metadata = metadata or _video_metadata(page)
             if self._archive is not None:
                 self._archive.put_page(record.video_id, analysis.name, record.job_id, number, page)
             self._store(record, packer.pack(stream.feed(page.get(analysis.result_key, [])), tally))
@@ -408,6 +408,15 @@ class ResultCollector:
             reason=message,
             uploaded_at=record.uploaded_at if finished and status is JobStatus.SUCCEEDED else None,
         )
+
+
+def _video_metadata(page: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The page's VideoMetadata: an object, except GetSegmentDetection's list (one per video stream;
+    Rekognition analyses the first), of which the first is kept, so every job records the same shape."""
+    found = page.get("VideoMetadata")
+    if isinstance(found, list):
+        found = found[0] if found else None
+    return dict(found) if isinstance(found, Mapping) else None
 
 
 def _parse_instant(value: str) -> datetime:
