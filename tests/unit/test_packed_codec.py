@@ -142,3 +142,41 @@ def test_the_same_texts_always_give_the_same_bytes():
 def test_a_damaged_item_is_refused_with_what_is_wrong(packed, message):
     with pytest.raises(PackedFormatError, match=message):
         unpack_elements(packed)
+
+
+# The first face of GetFaceDetection's example output in the AWS CLI's documentation
+# (aws/aws-cli, awscli/examples/rekognition/get-face-detection.rst): every number is a float32 value
+# printed in full, as are all 84 decimals of it and of get-celebrity-recognition.rst. A double with
+# 16-17 significant digits picked at random is a float32 value with odds of about 2**-29.
+AWS_EXAMPLE_FACE = {
+    "Timestamp": 467,
+    "Face": {
+        "BoundingBox": {
+            "Width": 0.1560753583908081,
+            "Top": 0.13555361330509186,
+            "Left": -0.0952017530798912,
+            "Height": 0.6934483051300049,
+        },
+        "Landmarks": [
+            {"Y": 0.4013825058937073, "X": -0.041750285774469376, "Type": "eyeLeft"},
+            {"Y": 0.41695496439933777, "X": 0.027979329228401184, "Type": "eyeRight"},
+            {"Y": 0.6375303268432617, "X": -0.04034662991762161, "Type": "mouthLeft"},
+            {"Y": 0.6497718691825867, "X": 0.013960429467260838, "Type": "mouthRight"},
+            {"Y": 0.5238034129142761, "X": 0.008022055961191654, "Type": "nose"},
+        ],
+        "Pose": {"Yaw": -58.07863998413086, "Roll": 1.9384294748306274, "Pitch": -24.66305160522461},
+        "Quality": {"Sharpness": 83.14741516113281, "Brightness": 25.75942611694336},
+        "Confidence": 87.7622299194336,
+    },
+}
+
+
+def test_the_services_published_example_is_float32_and_packs_as_columns():
+    text = json.dumps(AWS_EXAMPLE_FACE, separators=(",", ":"))
+    literals: list[str] = []
+    json.loads(text, parse_float=literals.append)
+    assert len(literals) == 20
+    assert all(struct.unpack("<f", struct.pack("<f", float(literal)))[0] == float(literal) for literal in literals)
+    packed = pack_texts([text] * 3)
+    assert version(packed) == VERSION_FLOAT32
+    assert strict(unpack_elements(packed)) == strict([AWS_EXAMPLE_FACE] * 3)
