@@ -54,6 +54,13 @@ SIZES = (1_000, 10_000, 100_000, 500_000)
 # crowd takes time growing faster than the clip: 200k instants (~515k detections) stand for 500k.
 PERSON_INSTANTS = {500_000: 200_000}
 QUICK_SIZES = (1_000, 2_000)
+# The fake places at most one sampled instant on each frame of the uploaded file, so a job holds no
+# more results than the clip's frames allow: the default 10-minute clip (18,000 frames at 30 fps) holds
+# 36,000 faces. Larger sizes upload a clip long enough for one result per frame (100k: 56 min, 500k:
+# 4.6 h, within Rekognition's 6-hour limit); it is a header without media data (emulator/media.py).
+DEFAULT_CLIP_SECONDS = 600.0
+CLIP_FPS = 30.0
+MAX_CLIP_SECONDS = 6 * 3600.0
 ANALYSES = ("faces", "celebrities", "persons")
 BATCH_WRITE_LIMIT = 25
 
@@ -129,10 +136,21 @@ def run_one(analysis: str, detections: int, *, trace_memory: bool) -> IngestFigu
             probe = _Probe(collector, fake, resources)
             harness = PipelineHarness(resources=resources, fake=fake, starter=starter, collector=collector)
             fake.script(resources.bucket, f"{analysis}.mp4", detections=detections)
-            harness.upload(f"{analysis}.mp4")
+            harness.upload(f"{analysis}.mp4", clip(detections))
             harness.run_starter()
             harness.complete_jobs()
             return probe.collect(resources, analysis, detections, trace_memory=trace_memory)
+
+
+def clip_seconds(detections: int) -> float:
+    """The default clip, or one with a frame per result when that one is too short to hold them."""
+    return min(MAX_CLIP_SECONDS, max(DEFAULT_CLIP_SECONDS, math.ceil(detections / CLIP_FPS)))
+
+
+def clip(detections: int) -> bytes:
+    from emulator.media import sample_video_bytes
+
+    return sample_video_bytes(fps=CLIP_FPS, seconds=clip_seconds(detections))
 
 
 def _collector_peak() -> int:
