@@ -116,7 +116,7 @@ class IngestFigures:
         return math.ceil(self.written_items / BATCH_WRITE_LIMIT) * 1000 / self.stored_items
 
 
-def run_one(analysis: str, detections: int, *, trace_memory: bool) -> IngestFigures:
+def run_one(analysis: str, detections: int, *, trace_memory: bool, service_spelling: bool = False) -> IngestFigures:
     """One job of `detections` results through the real handlers; see the module docstring."""
     from moto import mock_aws
 
@@ -133,6 +133,8 @@ def run_one(analysis: str, detections: int, *, trace_memory: bool) -> IngestFigu
         starter, collector = functions.starter, functions.collector
         fake = RekognitionVideoFake()
         with fake.activate(), contextlib.redirect_stdout(io.StringIO()):
+            if service_spelling:
+                fake.handle = _service_spelled(fake.handle)  # type: ignore[method-assign]
             probe = _Probe(collector, fake, resources)
             harness = PipelineHarness(resources=resources, fake=fake, starter=starter, collector=collector)
             fake.script(resources.bucket, f"{analysis}.mp4", detections=detections)
@@ -140,6 +142,17 @@ def run_one(analysis: str, detections: int, *, trace_memory: bool) -> IngestFigu
             harness.run_starter()
             harness.complete_jobs()
             return probe.collect(resources, analysis, detections, trace_memory=trace_memory)
+
+
+def _service_spelled(handle: Any) -> Any:
+    """The fake's answers with every number as the service spells it: float32, printed in full
+    (the fake prints 6-digit decimals; docs/performance.md, "Packed results", has the evidence)."""
+    from benchmarks.packing import service_spelling
+
+    def respelled(operation: str, params: Any) -> Any:
+        return service_spelling(handle(operation, params))
+
+    return respelled
 
 
 def clip_seconds(detections: int) -> float:
@@ -423,11 +436,18 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, to keep the script working in CI")
     parser.add_argument("--one", nargs=2, metavar=("ANALYSIS", "DETECTIONS"), help=argparse.SUPPRESS)
     parser.add_argument("--memory", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--service-spelling",
+        action="store_true",
+        help="with --one: numbers as the service spells them (float32 in full), not the fake's 6 digits",
+    )
     arguments = parser.parse_args()
     _quiet_environment()
     if arguments.one:
         analysis, detections = arguments.one[0], int(arguments.one[1])
-        figures = run_one(analysis, detections, trace_memory=arguments.memory)
+        figures = run_one(
+            analysis, detections, trace_memory=arguments.memory, service_spelling=arguments.service_spelling
+        )
         print(json.dumps(asdict(figures)))
         return
     ingest_figures(QUICK_SIZES if arguments.quick else SIZES)
