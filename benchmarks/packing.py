@@ -9,7 +9,8 @@ what real Get* responses carry), packed by `DetectionPacker` at its item bound, 
 none, zlib 1/6/9 and lzma over the elements' JSON text, and the collector's own codec, float32
 numbers as byte-shuffled columns beside the rest as JSON, in one zlib-6 stream. Printed per
 detection: stored bytes of the packed items (DynamoDB's item size rules), write units, and the
-packing CPU time.
+packing CPU time. Then, for the float32 columns with the service's spelling, where the bytes go:
+the JSON skeleton, the numbers, and each byte of a float32 (the entropy left per number).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 
 from video_pipeline.analyses import CELEBRITIES, FACES, PERSONS, Analysis
 from video_pipeline.logic.detections import DetectionPacker, JobContext, ResultTally
-from video_pipeline.logic.packed_codec import compact_json, pack_texts
+from video_pipeline.logic.packed_codec import VERSION_FLOAT32, compact_json, pack_texts
 
 from benchmarks.aws_calls import item_size
 from tests.read_answers import elements as generated
@@ -91,6 +92,29 @@ def _wire(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
+def float32_breakdown(analysis: Analysis, elements: list[dict[str, Any]]) -> tuple[float, float, float, list[float]]:
+    """Where version 2's bytes go, per detection: (float32 numbers, skeleton bytes, numbers' bytes,
+    compressed bytes per number of each byte plane, least significant first), each part compressed
+    apart with zlib-6, in items as the packer closes them."""
+    packer = DetectionPacker(JobContext("job", "video", analysis, "t"))
+    items = [item for item in [*packer.pack(elements, ResultTally()), *packer.finish()] if "z" in item]
+    numbers = skeleton = column = 0
+    planes = [0, 0, 0, 0]
+    for item in items:
+        data = zlib.decompress(item["z"]["B"])
+        if data[0] != VERSION_FLOAT32:
+            continue
+        _version, length, count, _stride = struct.unpack_from("<BIII", data)
+        start = struct.calcsize("<BIII") + length
+        numbers += count
+        skeleton += len(zlib.compress(data[struct.calcsize("<BIII") : start], 6))
+        column += len(zlib.compress(data[start:], 6))
+        for plane in range(4):
+            planes[plane] += len(zlib.compress(data[start + plane * count : start + (plane + 1) * count], 6))
+    per_number = [size / max(numbers, 1) for size in planes]
+    return numbers / len(elements), skeleton / len(elements), column / len(elements), per_number
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--detections", type=int, default=20_000)
@@ -107,6 +131,17 @@ def main() -> None:
                 f"{analysis.name:<13}{spelling:<9}{raw:>8.0f}"
                 + "".join(f"{size:>8.0f}{units:>6.3f}{cpu:>6.1f}" for size, units, cpu in cells)
             )
+    print()
+    print("f32+zlib-6 with the service's spelling, per detection (each part compressed apart)")
+    header = f"{'analysis':<13}{'numbers':>8}{'skeleton B':>11}{'numbers B':>10}{'B/number':>9}"
+    print(header + "  B/number by byte, low to high")
+    for analysis in (FACES, CELEBRITIES, PERSONS):
+        elements = [service_spelling(element) for element in stream(analysis, count)]
+        numbers, skeleton, column, planes = float32_breakdown(analysis, elements)
+        print(
+            f"{analysis.name:<13}{numbers:>8.1f}{skeleton:>11.1f}{column:>10.1f}{column / max(numbers, 1e-9):>9.2f}  "
+            + " ".join(f"{plane:.2f}" for plane in planes)
+        )
 
 
 if __name__ == "__main__":
