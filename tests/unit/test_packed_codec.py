@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from video_pipeline.logic import packed_codec
 from video_pipeline.logic.packed_codec import (
     VERSION_FLOAT32,
     VERSION_TEXT,
@@ -113,6 +114,12 @@ def test_text_the_columns_cannot_hold_exactly_is_kept_as_text(text):
     packed = pack_texts([text, text])
     assert version(packed) == VERSION_TEXT
     assert strict(unpack_elements(packed)) == strict([json.loads(text)] * 2)
+
+
+def test_columns_larger_than_their_bound_are_written_as_text(monkeypatch):
+    texts = [compact_json(face(0.4083333313465118, 0.125))] * 3
+    monkeypatch.setattr(packed_codec, "MAX_COLUMNS_BYTES", len(pack_texts(texts)) - 1)
+    assert version(pack_texts(texts)) == VERSION_TEXT
 
 
 def test_items_of_the_text_version_stay_readable():

@@ -32,8 +32,12 @@ from array import array
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from video_pipeline.schema import MAX_ELEMENT_BYTES
+
 # zlib level 6 (its default): level 9 stores ~1% less for ~40% more CPU (benchmarks/packing.py).
 COMPRESSION_LEVEL = 6
+# Larger compressed columns are written as text instead (never seen: a full item is ~10 KB).
+MAX_COLUMNS_BYTES = MAX_ELEMENT_BYTES
 VERSION_TEXT = ord("[")
 VERSION_FLOAT32 = 2
 # skeleton length in bytes, number of float32 values, stride (numbers per element; 0: document order)
@@ -77,9 +81,14 @@ def pack_texts(texts: Sequence[str]) -> bytes:
     """The `z` of a window item holding these element texts (JSON, as the service returned them)."""
     if texts and _mostly_float32(texts[0]):
         try:
-            return zlib.compress(_float32_payload(texts), COMPRESSION_LEVEL)
+            packed = zlib.compress(_float32_payload(texts), COMPRESSION_LEVEL)
         except _KeepAsTextError:
             pass
+        else:
+            # Text's own bound keeps every item far under DynamoDB's 400 KB (docs/data-model.md);
+            # columns are far smaller in practice, and this makes it hold by construction.
+            if len(packed) <= MAX_COLUMNS_BYTES:
+                return packed
     return zlib.compress(("[" + ",".join(texts) + "]").encode("utf-8"), COMPRESSION_LEVEL)
 
 
