@@ -54,6 +54,13 @@ SIZES = (1_000, 10_000, 100_000, 500_000)
 # crowd takes time growing faster than the clip: 200k instants (~515k detections) stand for 500k.
 PERSON_INSTANTS = {500_000: 200_000}
 QUICK_SIZES = (1_000, 2_000)
+# The fake places at most one sampled instant on each frame of the uploaded file, so a job holds no
+# more results than the clip's frames allow: the default 10-minute clip (18,000 frames at 30 fps) holds
+# 36,000 faces. Larger sizes upload a clip long enough for one result per frame (100k: 56 min, 500k:
+# 4.6 h, within Rekognition's 6-hour limit); it is a header without media data (emulator/media.py).
+DEFAULT_CLIP_SECONDS = 600.0
+CLIP_FPS = 30.0
+MAX_CLIP_SECONDS = 6 * 3600.0
 ANALYSES = ("faces", "celebrities", "persons")
 BATCH_WRITE_LIMIT = 25
 
@@ -109,7 +116,7 @@ class IngestFigures:
         return math.ceil(self.written_items / BATCH_WRITE_LIMIT) * 1000 / self.stored_items
 
 
-def run_one(analysis: str, detections: int, *, trace_memory: bool) -> IngestFigures:
+def run_one(analysis: str, detections: int, *, trace_memory: bool, service_spelling: bool = False) -> IngestFigures:
     """One job of `detections` results through the real handlers; see the module docstring."""
     from moto import mock_aws
 
@@ -126,13 +133,37 @@ def run_one(analysis: str, detections: int, *, trace_memory: bool) -> IngestFigu
         starter, collector = functions.starter, functions.collector
         fake = RekognitionVideoFake()
         with fake.activate(), contextlib.redirect_stdout(io.StringIO()):
+            if service_spelling:
+                fake.handle = _service_spelled(fake.handle)  # type: ignore[method-assign]
             probe = _Probe(collector, fake, resources)
             harness = PipelineHarness(resources=resources, fake=fake, starter=starter, collector=collector)
             fake.script(resources.bucket, f"{analysis}.mp4", detections=detections)
-            harness.upload(f"{analysis}.mp4")
+            harness.upload(f"{analysis}.mp4", clip(detections))
             harness.run_starter()
             harness.complete_jobs()
             return probe.collect(resources, analysis, detections, trace_memory=trace_memory)
+
+
+def _service_spelled(handle: Any) -> Any:
+    """The fake's answers with every number as the service spells it: float32, printed in full
+    (the fake prints 6-digit decimals; docs/performance.md, "Packed results", has the evidence)."""
+    from benchmarks.packing import service_spelling
+
+    def respelled(operation: str, params: Any) -> Any:
+        return service_spelling(handle(operation, params))
+
+    return respelled
+
+
+def clip_seconds(detections: int) -> float:
+    """The default clip, or one with a frame per result when that one is too short to hold them."""
+    return min(MAX_CLIP_SECONDS, max(DEFAULT_CLIP_SECONDS, math.ceil(detections / CLIP_FPS)))
+
+
+def clip(detections: int) -> bytes:
+    from emulator.media import sample_video_bytes
+
+    return sample_video_bytes(fps=CLIP_FPS, seconds=clip_seconds(detections))
 
 
 def _collector_peak() -> int:
@@ -405,11 +436,18 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, to keep the script working in CI")
     parser.add_argument("--one", nargs=2, metavar=("ANALYSIS", "DETECTIONS"), help=argparse.SUPPRESS)
     parser.add_argument("--memory", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--service-spelling",
+        action="store_true",
+        help="with --one: numbers as the service spells them (float32 in full), not the fake's 6 digits",
+    )
     arguments = parser.parse_args()
     _quiet_environment()
     if arguments.one:
         analysis, detections = arguments.one[0], int(arguments.one[1])
-        figures = run_one(analysis, detections, trace_memory=arguments.memory)
+        figures = run_one(
+            analysis, detections, trace_memory=arguments.memory, service_spelling=arguments.service_spelling
+        )
         print(json.dumps(asdict(figures)))
         return
     ingest_figures(QUICK_SIZES if arguments.quick else SIZES)

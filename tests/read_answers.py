@@ -84,11 +84,17 @@ def elements(analysis: Analysis, seed: int) -> list[dict[str, Any]]:
 
 
 class ArchivedPages:
-    """The results archive's reading side, over the generated elements."""
+    """The results archive's reading side, over the generated elements (`respell`: each element
+    through it, e.g. with numbers as the service spells them)."""
+
+    def __init__(self, respell: Callable[[Any], Any] | None = None) -> None:
+        self._respell = respell
 
     def pages(self, video_id: str, analysis: str, job: str, result_key: str) -> Iterator[dict[str, Any]]:
         registered = {FACES.name: FACES, CELEBRITIES.name: CELEBRITIES, PERSONS.name: PERSONS}[analysis]
         stream = elements(registered, VIDEOS[video_id][1])
+        if self._respell is not None:
+            stream = [self._respell(element) for element in stream]
         for start in range(0, len(stream), PAGE):
             yield {result_key: stream[start : start + PAGE]}
 
@@ -208,7 +214,7 @@ def dump(found: dict[str, Any]) -> str:
     return "{\n" + ",\n".join(f"{json.dumps(key)}: {json.dumps(found[key])}" for key in sorted(found)) + "\n}\n"
 
 
-def stored_repository() -> PipelineRepository:
+def stored_repository(respell: Callable[[Any], Any] | None = None) -> PipelineRepository:
     """Inside mock_aws: the two videos stored through the rebuild path, and a repository over them."""
     import boto3
     from video_pipeline.dal.detections_store import DetectionsStore
@@ -225,7 +231,7 @@ def stored_repository() -> PipelineRepository:
             jobs_table.put_item(Item=item)
     store = DetectionsStore(boto3.client("dynamodb", region_name=resources.region), resources.detections_table)
     for video_id in VIDEOS:
-        rebuild_video(video_id, jobs=JobsStore(jobs_table), archive=ArchivedPages(), detections=store)
+        rebuild_video(video_id, jobs=JobsStore(jobs_table), archive=ArchivedPages(respell), detections=store)
     return PipelineRepository(jobs_table, dynamodb.Table(resources.detections_table))
 
 

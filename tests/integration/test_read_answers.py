@@ -12,7 +12,9 @@ import json
 
 import pytest
 from moto import mock_aws
+from video_pipeline.logic import packed_codec
 
+from benchmarks.packing import service_spelling
 from tests.read_answers import GOLDEN, answers, stored_repository
 
 
@@ -27,3 +29,25 @@ def test_every_answer_of_the_per_detection_layout_is_given_unchanged(found):
     assert sorted(found) == sorted(expected)
     changed = [key for key in expected if found[key] != expected[key]]
     assert not changed, f"{len(changed)} answers changed, first {changed[0]}: {found[changed[0]]}"
+
+
+def test_items_in_float32_columns_give_the_answers_their_text_gives(monkeypatch):
+    # The fixture's numbers are the fake's 6-digit decimals, stored as text; spelled as the service
+    # spells them they are stored as float32 columns, and must read exactly as the same data as text.
+    columns = []
+    monkeypatch.setattr(packed_codec, "_float32_payload", _counted(packed_codec._float32_payload, columns))
+    with mock_aws():
+        from_columns = answers(stored_repository(service_spelling), quick=True)
+    assert len(columns) > 20
+    monkeypatch.setattr(packed_codec, "_mostly_float32", lambda _text: False)
+    with mock_aws():
+        from_text = answers(stored_repository(service_spelling), quick=True)
+    assert from_columns == from_text
+
+
+def _counted(function, calls):
+    def counted(*args):
+        calls.append(1)
+        return function(*args)
+
+    return counted

@@ -18,10 +18,10 @@ from video_pipeline.logic.collecting import (
     CollectReport,
     ResultCollector,
 )
-from video_pipeline.logic.detections import unpack_elements
 from video_pipeline.logic.errors import RetryLaterError
 from video_pipeline.logic.identity import holder_id, job_tag
 from video_pipeline.logic.notifications import CompletionNotice
+from video_pipeline.logic.packed_codec import unpack_elements
 from video_pipeline.logic.retry import Backoff
 from video_pipeline.models import JobRecord, JobStatus
 from video_pipeline.schema import WINDOW_MS, WINDOW_SK_PREFIX, position_key, window_sk_parts

@@ -8,7 +8,8 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from video_pipeline.analyses import CELEBRITIES, FACES, LABELS, MODERATION, PERSONS, PERSONS_FROM_LABELS, SEGMENTS
-from video_pipeline.logic.detections import DetectionPacker, JobContext, ResultTally, unpack_elements
+from video_pipeline.logic.detections import DetectionPacker, JobContext, ResultTally
+from video_pipeline.logic.packed_codec import unpack_elements
 from video_pipeline.schema import (
     APPEARANCE_GAP_MS,
     MAX_ELEMENT_BYTES,

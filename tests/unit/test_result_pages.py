@@ -97,18 +97,19 @@ def test_what_is_not_one_json_object_is_refused(text):
 
 
 def test_a_service_element_is_stored_as_the_service_wrote_it():
-    # Key order, number spelling and escapes are the service's, not a re-encoding's.
-    text = '{"Faces":[{"Face":{"Confidence":99.50},"Timestamp":40,"Name":"caf\\u00e9"}]}'
+    # Key order, number spelling and escapes are the service's, not a re-encoding's. (0.510 is
+    # not a float32 value, so the item keeps the text; float32 numbers: test_packed_codec.py.)
+    text = '{"Faces":[{"Face":{"Confidence":0.510},"Timestamp":40,"Name":"caf\\u00e9"}]}'
     (element,) = parse_page(text, RESULT_KEY)[RESULT_KEY]
     context = JobContext("job1", "vid1", FACES, "2026-11-22T10:00:00.000Z")
     service = DetectionPacker(context)
     service.pack([element], ResultTally())
     (item,) = service.finish()
     assert (
-        zlib.decompress(item["z"]["B"]).decode() == '[{"Face":{"Confidence":99.50},"Timestamp":40,"Name":"caf\\u00e9"}]'
+        zlib.decompress(item["z"]["B"]).decode() == '[{"Face":{"Confidence":0.510},"Timestamp":40,"Name":"caf\\u00e9"}]'
     )
     assert item["sk"] == {"S": "W#000000000000#00000000"}
     packer = DetectionPacker(context)
     packer.pack([dict(element)], ResultTally())
     (derived,) = packer.finish()
-    assert zlib.decompress(derived["z"]["B"]).decode() == '[{"Face":{"Confidence":99.5},"Timestamp":40,"Name":"café"}]'
+    assert zlib.decompress(derived["z"]["B"]).decode() == '[{"Face":{"Confidence":0.51},"Timestamp":40,"Name":"café"}]'

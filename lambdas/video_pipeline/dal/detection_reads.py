@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Key
 
 from video_pipeline.analyses import EntityRule, element_timestamp
-from video_pipeline.logic.detections import unpack_elements
+from video_pipeline.logic.packed_codec import unpack_elements
 from video_pipeline.models import Detection
 from video_pipeline.schema import MAX_TIMESTAMP_MS, PARTITION_KEY, SORT_KEY, window_sk_parts, windows_between
 

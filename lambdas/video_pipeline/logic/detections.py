@@ -16,20 +16,20 @@ timestamp, so a run is closed, for good, once the stream has moved past its gap.
 
 An element's text is the service's own when the gateway read the page (a ServiceElement), a
 compact encoding for elements the pipeline derives (the tracker's persons); a window's texts are
-stored as one zlib-compressed JSON array. This is the collector's hot path; docs/performance.md has
-the figures and benchmarks/collector_ingest.py measures them.
+stored by `logic/packed_codec.py` (float32 numbers as columns, the rest as JSON, one zlib stream).
+This is the collector's hot path; docs/performance.md has the figures and
+benchmarks/collector_ingest.py measures them.
 """
 
 from __future__ import annotations
 
-import json
-import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from video_pipeline.analyses import Analysis, EntityScope, element_timestamp
 from video_pipeline.gc_pause import collector_paused
+from video_pipeline.logic.packed_codec import compact_json, pack_texts
 from video_pipeline.result_pages import ServiceElement
 from video_pipeline.schema import (
     APPEARANCE_GAP_MS,
@@ -45,16 +45,10 @@ from video_pipeline.schema import (
     window_sk,
 )
 
-# zlib level 6 (its default): level 9 stores ~1% less for ~40% more CPU (benchmarks/packing.py).
-COMPRESSION_LEVEL = 6
 # UTF-8 needs at most 4 bytes a character: shorter texts cannot exceed the limit, so only longer
 # ones pay for encoding just to be measured.
 _SAFE_ELEMENT_CHARS = MAX_ELEMENT_BYTES // 4
 DynamoItem = dict[str, dict[str, Any]]
-
-# One encoder for every element: json.dumps with options builds a new one per call. Get* results
-# are trees parsed from JSON, never cyclic, so the cycle check (a dict lookup per container) is skipped.
-_encode: Callable[[Any], str] = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,15 +65,6 @@ class ResultTally:
 
     detections: int = 0
     entities: set[str] = field(default_factory=set)
-
-
-def pack_texts(texts: Iterable[str]) -> bytes:
-    return zlib.compress(("[" + ",".join(texts) + "]").encode("utf-8"), COMPRESSION_LEVEL)
-
-
-def unpack_elements(packed: bytes) -> list[Any]:
-    elements: list[Any] = json.loads(zlib.decompress(packed))
-    return elements
 
 
 class _OpenItem:
@@ -115,8 +100,15 @@ class _Run:
 class DetectionPacker:
     """One job's result stream -> packed window items and appearance items, whatever the paging."""
 
-    def __init__(self, context: JobContext, state: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        context: JobContext,
+        state: Mapping[str, Any] | None = None,
+        *,
+        pack: Callable[[Sequence[str]], bytes] = pack_texts,
+    ) -> None:
         self._context = context
+        self._pack_texts = pack  # another codec only in benchmarks/packing.py
         rule = context.analysis.entity
         self._rule = rule
         self._open: _OpenItem | None = None
@@ -151,10 +143,10 @@ class DetectionPacker:
         timestamp = -1
         for element in elements:
             timestamp = element_timestamp(element)
-            text = element.text if type(element) is ServiceElement else _encode(element)
+            text = element.text if type(element) is ServiceElement else compact_json(element)
             truncated = len(text) > _SAFE_ELEMENT_CHARS and len(text.encode("utf-8")) > MAX_ELEMENT_BYTES
             if truncated:
-                text = _encode({"Timestamp": timestamp})
+                text = compact_json({"Timestamp": timestamp})
             window = timestamp - timestamp % WINDOW_MS
             if current is not None and (current.window != window or current.chars + len(text) > PACK_MAX_TEXT_BYTES):
                 items.append(self._window_item(current))
@@ -189,7 +181,7 @@ class DetectionPacker:
             return
         tally.entities.add(identity)
         box, score = rule.view(element)
-        box_text = _encode(box) if box is not None else None
+        box_text = compact_json(box) if box is not None else None
         run = self._runs.get(identity)
         if run is not None and timestamp - run.last_ts > APPEARANCE_GAP_MS:
             items.append(self._appearance_item(run))
@@ -216,7 +208,7 @@ class DetectionPacker:
             "video_id": {"S": self._context.video_id},
             "ts": {"N": str(item.timestamp)},
             "n": {"N": str(len(item.texts))},
-            "z": {"B": pack_texts(item.texts)},
+            "z": {"B": self._pack_texts(item.texts)},
         }
         if item.truncated:
             packed["truncated"] = {"NS": [str(ordinal) for ordinal in item.truncated]}
