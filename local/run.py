@@ -253,7 +253,8 @@ def _run(options: argparse.Namespace, inputs: list[Input], analyzers: object) ->
         with contextlib.redirect_stdout(io.StringIO()):
             harness.run_until_idle(on_progress=progress)
         elapsed = time.perf_counter() - began
-        notes = _analysis_notes(cloud.fake.notes)
+        started = {job.api for job in cloud.fake.jobs.values()}
+        notes = _analysis_notes({api: note for api, note in cloud.fake.notes.items() if api in started})
         durations = {job_id: _job_seconds(job.created_at, job.completed_at) for job_id, job in cloud.fake.jobs.items()}
         _summarize(harness, elapsed, notes, durations)
         _write_outputs(options.out, harness, {item.key: item.path for item in inputs}, notes)

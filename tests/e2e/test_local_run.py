@@ -34,6 +34,9 @@ def test_the_run_succeeds_and_prints_a_summary(local_run):
     assert "1 video, 3 jobs in" in out
     assert "(3 jobs, " in out  # the tables' job count, not their items (META, ledger)
     assert "no offline model" in out  # celebrities say why they are empty
+    # Notes only for the analyses that ran: none for moderation, text or segments, which were not enabled.
+    notes = [line for line in out.splitlines() if line.startswith("  note: ")]
+    assert len(notes) == 3 and not any(word in " ".join(notes) for word in ("moderation", "RapidOCR", "shots cut"))
     assert str(local_run.out / "report.html") in out and str(local_run.out / "tables.json") in out
 
 
