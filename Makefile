@@ -19,7 +19,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(LOCAL_DEPS): pyproject.toml | $(BIN)/python
-	@echo "installing the local run's dependencies into $(VENV) (first run only; about a minute) ..."
+	@echo "installing the local run's dependencies into $(VENV) (first run only; about a minute, plus downloads) ..."
 	$(BIN)/pip install --quiet --progress-bar off -e ".[local]"
 	@echo "installed."
 	touch $@
