@@ -12,7 +12,7 @@ DETECTOR_MODELS := $(VENV)/.detector-models
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-local test lint typecheck test-unit test-integration test-e2e test-infra synth local dashboard openapi rebuild backfill reanalyse clean
+.PHONY: install install-local test lint typecheck test-unit test-integration test-reliability test-e2e test-infra synth local dashboard openapi rebuild backfill reanalyse clean
 
 $(BIN)/python:
 	@echo "creating $(VENV) ..."
@@ -58,8 +58,12 @@ typecheck: install
 test-unit: install
 	$(BIN)/pytest -m unit -q
 
+## The integration tier in two halves that run side by side: the reliability scenarios alone are a third of it.
 test-integration: install
-	$(BIN)/pytest -m integration -q
+	$(BIN)/pytest -m integration -q --ignore=tests/reliability
+
+test-reliability: install
+	$(BIN)/pytest -m integration -q tests/reliability
 
 test-e2e: install
 	$(BIN)/pytest -m e2e -q
@@ -71,9 +75,9 @@ synth: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" npx cdk synth --quiet
 	$(BIN)/cfn-lint cdk.out/*.template.json
 
-## The one command that installs everything and runs every check and test tier, three at a time.
+## The one command that installs everything and runs every check and test tier, three at a time, longest first.
 test: install
-	$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck test-unit test-integration test-e2e test-infra synth
+	$(MAKE) --no-print-directory -j3 --output-sync=target test-integration test-e2e test-reliability test-infra test-unit synth lint typecheck
 
 ## The pipeline end to end on this machine: moto + the Rekognition fake, no AWS account.
 ## ARGS goes through the environment, single-quoted for the shell, so `ARGS="my video.mp4"` stays one name.
