@@ -69,6 +69,12 @@ class TimelineSource(ElementSource):
         sample, slot = self._position(index)
         return (self._timeline.timestamp(sample), slot)
 
+    def _as_segment(self, element: Element, sample: int) -> Element:
+        """`AggregateBy=SEGMENTS`: the detection spans from its instant to the next sampled one."""
+        start, end = self._timeline.timestamp(sample), self._timeline.timestamp(sample + 1)
+        element.update(StartTimestampMillis=start, EndTimestampMillis=end, DurationMillis=end - start)
+        return element
+
 
 class FaceSource(TimelineSource):
     def __init__(self, spec: Synthesis) -> None:
@@ -196,10 +202,7 @@ class LabelSource(TimelineSource):
             "Categories": [{"Name": name} for name in info.categories],
         }
         element: Element = {"Timestamp": timestamp, "Label": label}
-        if segments:
-            end = self._timeline.timestamp(sample + 1)
-            element.update(StartTimestampMillis=timestamp, EndTimestampMillis=end, DurationMillis=end - timestamp)
-        return element
+        return self._as_segment(element, sample) if segments else element
 
     def sort_key(self, index: int, sort_by: str) -> SortKey:
         _sample, slot = self._position(index)

@@ -76,10 +76,7 @@ class ModerationSource(TimelineSource):
             "TaxonomyLevel": info.level,
         }
         element: Element = {"Timestamp": timestamp, "ModerationLabel": label}
-        if options.get("AggregateBy") == "SEGMENTS":
-            end = self._timeline.timestamp(sample + 1)
-            element.update(StartTimestampMillis=timestamp, EndTimestampMillis=end, DurationMillis=end - timestamp)
-        return element
+        return self._as_segment(element, sample) if options.get("AggregateBy") == "SEGMENTS" else element
 
     def sort_key(self, index: int, sort_by: str) -> SortKey:
         _sample, slot = self._position(index)
