@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -135,6 +136,9 @@ class JobRecord:
     # The job this one replaces (a re-analysis): readers see it until this one has succeeded, and its
     # results are removed after that.
     previous_job_id: str | None = None
+    # The Start* options this analysis asked for, where its job is shared and runs wider ones
+    # (`logic/shared_jobs.py`): the collector keeps only what a job of its own would have returned.
+    asked_options: Mapping[str, Any] | None = None
 
 
 # The read side: what the repository returns to the read API, the dashboards and the report.

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 ERASED_ATTRIBUTE = "erased_at"
 # The finished job a re-analysis replaces, as readers keep seeing it until the new job has succeeded.
 PREVIOUS_ATTRIBUTE = "previous"
+# The options a shared job's analysis asked for (`JobRecord.asked_options`).
+ASKED_OPTIONS_ATTRIBUTE = "asked_options"
 # What of a finished job its readers see (`repository._job_summary`), kept when a re-analysis replaces it.
 _SHOWN_ATTRIBUTES = (
     "job_id",
@@ -426,6 +428,8 @@ class JobsStore:
         }
         if video.upload.version_id:
             item["version_id"] = video.upload.version_id
+        if record.asked_options is not None:
+            item[ASKED_OPTIONS_ATTRIBUTE] = to_dynamo(record.asked_options)
         return item
 
     def _put_if(
@@ -497,6 +501,7 @@ def _job_record(item: dict[str, Any]) -> JobRecord:
         engine=str(item.get("engine", NATIVE_ENGINE)),
         erased=ERASED_ATTRIBUTE in item,
         previous_job_id=_optional_str((item.get(PREVIOUS_ATTRIBUTE) or {}).get("job_id")),
+        asked_options=_plain(item[ASKED_OPTIONS_ATTRIBUTE]) if ASKED_OPTIONS_ATTRIBUTE in item else None,
     )
 
 

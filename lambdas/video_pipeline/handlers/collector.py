@@ -50,6 +50,9 @@ def handle_record(app: CollectorApp, record: SQSRecord, lambda_context: LambdaCo
         # Throttled Get*, a job not yet recorded: back off briefly and growingly, not the queue's 90 minutes.
         hand_back_later(app.results, record)
         raise
+    for follow_up in report.follow_ups:
+        # Each analysis riding on the job is collected in a delivery of its own.
+        app.results.send_json(follow_up)
     if report.outcome is CollectOutcome.CONTINUED:
         # The checkpoint is saved; the same notice, queued again, resumes from it in a fresh invocation.
         app.results.send_later(record.body, delay_seconds=0)

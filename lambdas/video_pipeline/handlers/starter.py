@@ -118,7 +118,8 @@ def _report_budget(app: StarterApp, reports: list[UploadReport]) -> None:
             logger.info("waiting for the daily budget", extra={"key": report.key, "minutes": report.minutes})
             count(Metric.UPLOADS_OVER_BUDGET)
         for name, outcome in report.outcomes.items():
-            if outcome is StartOutcome.STARTED and report.minutes is not None:
+            # An analysis riding on another's job is billed with that job, once.
+            if outcome is StartOutcome.STARTED and report.minutes is not None and name not in report.riding:
                 started = True
                 cost = estimated_cost_usd(report.minutes, (by_name(name),))
                 measure(Metric.VIDEO_MINUTES_STARTED, report.minutes, analysis=name)

@@ -24,8 +24,10 @@ from video_pipeline.logic.errors import RekognitionCallError, RetryLaterError
 from video_pipeline.logic.identity import holder_id, parse_job_tag
 from video_pipeline.logic.notifications import CompletionNotice
 from video_pipeline.logic.ports import ArchivePort, DetectionsPort, JobsPort, RekognitionPort, SlotsPort
+from video_pipeline.logic.reconciling import synthesized_notice
 from video_pipeline.logic.result_streams import result_stream
 from video_pipeline.logic.retry import DEFAULT_BACKOFF, Backoff, call_with_retries
+from video_pipeline.logic.shared_jobs import RIDERS_OF, is_riding, rekognition_job_id, riding_job_id
 from video_pipeline.models import Checkpoint, JobRecord, JobStatus
 
 PAGE_SIZE = 1000
@@ -64,6 +66,9 @@ class CollectReport:
     detections: int = 0
     reason: str = ""
     uploaded_at: str | None = None  # set when results were stored, for the upload-to-results latency
+    # Notices for the analyses riding on this job (`logic/shared_jobs.py`): the caller queues them, so
+    # each is collected in its own delivery, with its own checkpoint and final-state write.
+    follow_ups: tuple[dict[str, Any], ...] = ()
 
 
 class _PaginationExpiredError(Exception):
@@ -88,6 +93,18 @@ class _StreamEnd:
     handed_over: bool = False
     still_running: bool = False
     single_sightings: int = 0
+
+
+# Outcomes after which the job's riders are told too: the carrier's own work on the notice is done.
+_SETTLED = frozenset(
+    {
+        CollectOutcome.SUCCEEDED,
+        CollectOutcome.FAILED,
+        CollectOutcome.EXPIRED,
+        CollectOutcome.DUPLICATE,
+        CollectOutcome.ERASED,
+    }
+)
 
 
 def _is_transient(error: Exception) -> bool:
@@ -127,12 +144,20 @@ class ResultCollector:
         if isinstance(located, CollectReport):
             return located
         record, analysis = located
+        report = self._handle_job(record, analysis, notice, time_left)
+        if report.outcome in _SETTLED and not is_riding(record.job_id):
+            report = replace(report, follow_ups=self._rider_notices(record, notice))
+        return report
+
+    def _handle_job(
+        self, record: JobRecord, analysis: Analysis, notice: CompletionNotice, time_left: Callable[[], float]
+    ) -> CollectReport:
         try:
             if record.erased:
                 return self._erase(record, analysis, time_left)
             if record.status.is_final:
                 # Give the slot back again: harmless if it was, and it repairs a release that was lost.
-                self._slots.release(holder_id(record.video_id, record.analysis))
+                self._release_slot(record)
                 # And finish retiring a replaced job, if the delivery that replaced it stopped part-way.
                 self._retire_previous(record, analysis, time_left)
                 return CollectReport(CollectOutcome.DUPLICATE, notice.job_id, analysis.name, record.video_id)
@@ -162,8 +187,22 @@ class ResultCollector:
         if self._archive is not None:
             self._archive.delete_job(record.video_id, analysis.name, record.job_id)
         self._jobs.delete_job(record.video_id, record.analysis)
-        self._slots.release(holder_id(record.video_id, record.analysis))
+        self._release_slot(record)
         return report
+
+    def _release_slot(self, record: JobRecord) -> None:
+        """Give the job's quota slot back; a rider holds none (its carrier's job holds the one slot)."""
+        if not is_riding(record.job_id):
+            self._slots.release(holder_id(record.video_id, record.analysis))
+
+    def _rider_notices(self, carrier: JobRecord, notice: CompletionNotice) -> tuple[dict[str, Any], ...]:
+        """The notice of the carrier's job, once for each analysis recorded as riding on it."""
+        riders = (self._jobs.get_job(carrier.video_id, rider.name) for rider in RIDERS_OF.get(carrier.analysis, ()))
+        return tuple(
+            synthesized_notice(rider, notice.status, notice.message or "", notice.timestamp or 0)
+            for rider in riders
+            if rider is not None and rider.job_id == riding_job_id(notice.job_id, rider.analysis)
+        )
 
     def _adopt(self, record: JobRecord, analysis: Analysis, job_id: str) -> JobRecord:
         """A job Rekognition started but whose starter stopped before recording it (a crash between the
@@ -224,7 +263,8 @@ class ResultCollector:
         if tagged:
             analysis_name, video_id = tagged
             record = self._jobs.get_job(video_id, analysis_name)
-            if record and record.job_id == notice.job_id:
+            # A rider's record names the job as `<JobId>.<analysis>`: its notices carry the JobId.
+            if record and record.job_id and rekognition_job_id(record.job_id) == notice.job_id:
                 return record
             if record and record.job_id is None and record.status is JobStatus.STARTING:
                 return record
@@ -304,7 +344,7 @@ class ResultCollector:
         if resume is not None:
             tally = ResultTally(resume.detections, set(resume.entities))
             metadata, number, next_token = resume.video_metadata, resume.pages, resume.next_token
-        stream = result_stream(analysis, resume.stream_state if resume else None)
+        stream = result_stream(analysis, resume.stream_state if resume else None, record.asked_options)
         packer = DetectionPacker(context, resume.packing_state if resume else None)
         while True:
             page = self._get_page(analysis, record.job_id, next_token, PAGE_SIZE)
@@ -354,7 +394,7 @@ class ResultCollector:
     def _get_page(self, analysis: Analysis, job_id: str, next_token: str | None, size: int) -> dict[str, Any]:
         try:
             return call_with_retries(
-                lambda: self._rekognition.get_page(analysis, job_id, next_token, size),
+                lambda: self._rekognition.get_page(analysis, rekognition_job_id(job_id), next_token, size),
                 is_transient=_is_transient,
                 backoff=self._backoff,
                 sleep=self._sleep,
@@ -398,7 +438,7 @@ class ResultCollector:
         )
         if not finished and self._jobs.is_erased(record.video_id, record.analysis):
             raise _ErasedError
-        self._slots.release(holder_id(record.video_id, record.analysis))
+        self._release_slot(record)
         return CollectReport(
             outcome if finished else CollectOutcome.DUPLICATE,
             record.job_id,

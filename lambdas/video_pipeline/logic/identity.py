@@ -48,6 +48,13 @@ def client_request_token(
     return f"{prefix}-{digest[: _TOKEN_MAX - len(prefix) - 1]}"
 
 
+def riding_token(analysis: Analysis, carrier_token: str) -> str:
+    """The token of an analysis riding on another's job (`logic/shared_jobs.py`): it changes with the
+    carrier's, which covers the merged options, the object revision and the re-analysis run."""
+    prefix = analysis.name[:_TOKEN_NAME_MAX]
+    return f"{prefix}-{_digest('riding', analysis.name, carrier_token)[: _TOKEN_MAX - len(prefix) - 1]}"
+
+
 def job_tag(analysis: Analysis, video: str) -> str:
     return f"{_TAG_PREFIX}:{analysis.name}:{video}"
 

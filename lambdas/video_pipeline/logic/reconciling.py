@@ -25,6 +25,7 @@ from video_pipeline.logic.errors import RekognitionCallError
 from video_pipeline.logic.identity import holder_id
 from video_pipeline.logic.ports import RekognitionPort
 from video_pipeline.logic.retry import DEFAULT_BACKOFF, Backoff, call_with_retries
+from video_pipeline.logic.shared_jobs import is_riding, rekognition_job_id
 from video_pipeline.models import JobRecord, JobStatus
 
 # Longer than most jobs take to finish and notify, so a healthy pipeline rarely needs a Get* here.
@@ -64,7 +65,7 @@ def synthesized_notice(record: JobRecord, status: str, message: str, timestamp_m
     """The notification Rekognition would have sent for this job."""
     assert record.job_id is not None
     notice: dict[str, Any] = {
-        "JobId": record.job_id,
+        "JobId": rekognition_job_id(record.job_id),
         "Status": status,
         "API": of_job(record.analysis, record.engine).start_operation,
         "JobTag": record.tag,
@@ -108,7 +109,8 @@ class Reconciler:
             # re-queued), so a job whose results are being collected is not handed to a second collector.
             if record.job_id and now - _instant(_last_touch(record)) >= self._stale_after:
                 self._check(record, report)
-        live = {holder_id(r.video_id, r.analysis) for r in running}
+        # A rider holds no slot: the one slot of a shared job is its carrier's.
+        live = {holder_id(r.video_id, r.analysis) for r in running if not is_riding(r.job_id)}
         starting_before = format_instant(now - STARTING_GRACE)
         report.stale_holders = {
             holder
@@ -126,7 +128,7 @@ class Reconciler:
         job_id = record.job_id
         try:
             page = call_with_retries(
-                lambda: self._rekognition.get_page(analysis, job_id, None, 1),
+                lambda: self._rekognition.get_page(analysis, rekognition_job_id(job_id), None, 1),
                 is_transient=lambda error: isinstance(error, RekognitionCallError) and error.retryable,
                 backoff=self._backoff,
                 sleep=self._sleep,

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from video_pipeline.analyses import LABELS_ENGINE, Analysis
+from video_pipeline.logic.shared_jobs import kept_as_asked
 from video_pipeline.logic.tracking import (
     Box,
     Detection,
@@ -134,8 +135,32 @@ class PersonsFromLabels:
         return [person_element(item) for item in tracked]
 
 
-def result_stream(analysis: Analysis, state: Mapping[str, Any] | None = None) -> ResultStream:
-    """The stream for a job's results, resumed from a checkpoint's `state` when there is one."""
-    if analysis.engine == LABELS_ENGINE:
-        return PersonsFromLabels(state=state)
-    return AsReturned()
+class AsAsked:
+    """A shared label job's elements as the analysis' own options would have returned them, then its
+    stream (`logic/shared_jobs.py`); the filter holds nothing, so the inner stream's state is the state."""
+
+    def __init__(self, inner: ResultStream, asked: Mapping[str, Any]) -> None:
+        self._inner = inner
+        self._asked = asked
+
+    def feed(self, elements: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        kept = (kept_as_asked(element, self._asked) for element in elements)
+        return self._inner.feed(element for element in kept if element is not None)
+
+    def finish(self) -> list[Mapping[str, Any]]:
+        return self._inner.finish()
+
+    def state(self) -> dict[str, Any] | None:
+        return self._inner.state()
+
+    def single_sightings(self) -> int:
+        return self._inner.single_sightings()
+
+
+def result_stream(
+    analysis: Analysis, state: Mapping[str, Any] | None = None, asked: Mapping[str, Any] | None = None
+) -> ResultStream:
+    """The stream for a job's results, resumed from a checkpoint's `state` when there is one; `asked`:
+    the options the job's analysis asked for, where it shares a job started with wider ones."""
+    stream: ResultStream = PersonsFromLabels(state=state) if analysis.engine == LABELS_ENGINE else AsReturned()
+    return stream if asked is None else AsAsked(stream, asked)

@@ -14,10 +14,14 @@ from video_pipeline.logic.admission import Admission, Verdict
 from video_pipeline.logic.budget import budget_day, guessed_duration_ms, video_minutes
 from video_pipeline.logic.clock import utc_now
 from video_pipeline.logic.errors import RekognitionCallError, RetryLaterError
-from video_pipeline.logic.identity import client_request_token, holder_id, job_tag, video_id
+from video_pipeline.logic.identity import client_request_token, holder_id, job_tag, riding_token, video_id
 from video_pipeline.logic.ports import BudgetPort, JobsPort, ObjectReaderPort, RekognitionPort, SlotsPort
 from video_pipeline.logic.retry import DEFAULT_BACKOFF, Backoff, call_with_retries
+from video_pipeline.logic.shared_jobs import PlannedStart, planned_starts, riding_job_id
 from video_pipeline.models import Claim, JobRecord, JobStatus, UploadedObject, Video
+
+# What a rider records when the label job it shares was refused before it was recorded on it.
+SHARED_JOB_FAILED = "the label job this analysis shares could not start; see the labels job's message"
 
 
 class StartOutcome(StrEnum):
@@ -56,6 +60,8 @@ class UploadReport:
     replaces_running_job: bool = False
     # The video's minutes, as charged against the daily budget (None where no budget is kept).
     minutes: float | None = None
+    # Analyses recorded on another analysis' job (one Start*, one slot, one bill): `logic/shared_jobs.py`.
+    riding: set[str] = field(default_factory=set)
 
 
 def start_request(
@@ -165,8 +171,8 @@ class JobStarter:
             return report
         if self._budget is not None and report.admission.verdict is Verdict.ACCEPT:
             report.minutes = video_minutes(self._duration_ms(video))
-        for analysis in wanted:
-            self._start_one(video, analysis, report)
+        for planned in planned_starts(wanted, self._settings):
+            self._start_one(video, planned, report)
         return report
 
     def _duration_ms(self, video: Video) -> int:
@@ -197,7 +203,8 @@ class JobStarter:
         channel = (self._channel.topic_arn, self._channel.role_arn)
         return client_request_token(analysis, upload, self._settings, channel)
 
-    def _start_one(self, video: Video, analysis: Analysis, report: UploadReport) -> None:
+    def _start_one(self, video: Video, planned: PlannedStart, report: UploadReport) -> None:
+        analysis, riders = planned.analysis, planned.riders
         upload = video.upload
         record = JobRecord(
             video_id=video.video_id,
@@ -209,54 +216,135 @@ class JobStarter:
             key=upload.key,
             uploaded_at=upload.event_time,
             engine=analysis.engine,
+            asked_options=planned.asked,
         )
         now = self._clock()
         claim = self._jobs.claim(record, video, now)
         if claim is Claim.BUSY:
             # A job of this analysis with other parameters still runs: its replacement starts after it.
-            report.outcomes[analysis.name] = StartOutcome.WAITING
+            self._outcome(report, (analysis, *riders), StartOutcome.WAITING)
             report.replaces_running_job = True
             return
         if claim is Claim.DUPLICATE:
             report.outcomes[analysis.name] = StartOutcome.DUPLICATE
+            self._follow_recorded(video, riders, record, report)
             return
         if report.admission.verdict is Verdict.REJECT:
-            self._jobs.mark_failed(record, report.admission.reason_code, report.admission.reason, now)
+            failure = (report.admission.reason_code, report.admission.reason)
+            self._jobs.mark_failed(record, *failure, now)
             report.outcomes[analysis.name] = StartOutcome.FAILED
+            self._ride(video, riders, record, report, failure=failure)
             return
-        holder = holder_id(record.video_id, record.analysis)
-        # Once the quota is found full, the upload's other analyses wait without asking again.
-        if report.quota_full or not self._slots.acquire(holder):
-            report.outcomes[analysis.name] = StartOutcome.WAITING
-            report.quota_full = True
-            return
-        # Charged only with a slot in hand, so a job waiting for a slot spends no budget meanwhile.
-        if not self._affordable(analysis, record.token, report.minutes):
-            self._slots.release(holder)
-            report.outcomes[analysis.name] = StartOutcome.WAITING
-            report.over_budget = True
+        holder = self._slot_and_budget(planned, record, report)
+        if holder is None:
+            self._outcome(report, (analysis, *riders), StartOutcome.WAITING)
             return
         try:
             job_id, engine = self._launch(analysis, upload, record.token, record.tag)
         except RekognitionCallError as error:
-            report.errors[analysis.name] = f"{error.code}: {error.message}"
-            if error.quota_full:
-                # Other workloads hold the account's quota: this is waiting, not failing, and must never
-                # march the upload into the dead-letter queue however long it lasts.
-                report.outcomes[analysis.name] = StartOutcome.WAITING
-                report.quota_held_elsewhere = report.quota_full = True
-            elif error.retryable:
-                report.outcomes[analysis.name] = StartOutcome.DEFERRED
-            else:
-                self._jobs.mark_failed(record, error.code, failure_message(analysis, error), self._clock())
-                report.outcomes[analysis.name] = StartOutcome.FAILED
+            self._refused(video, planned, record, error, report)
             # No job runs: the slot goes to the next upload (a retry takes a slot again).
             self._slots.release(holder)
             return
         if engine is not analysis:
             report.fallbacks[analysis.name] = engine.engine
+        # Riders first: once the carrier's record names the job, a notice of its end finds them recorded.
+        self._ride(video, riders, record, report, job_id=job_id)
         self._jobs.mark_started(replace(record, engine=engine.engine), job_id, self._clock())
         report.outcomes[analysis.name] = StartOutcome.STARTED
+
+    def _slot_and_budget(self, planned: PlannedStart, record: JobRecord, report: UploadReport) -> str | None:
+        """Take the job's quota slot and charge its minutes; the slot's holder, or None (the job waits).
+
+        One slot and one charge per Start*: riders on a shared job take neither."""
+        holder = holder_id(record.video_id, record.analysis)
+        # Once the quota is found full, the upload's other analyses wait without asking again.
+        if report.quota_full or not self._slots.acquire(holder):
+            report.quota_full = True
+            return None
+        # Charged only with a slot in hand, so a job waiting for a slot spends no budget meanwhile.
+        if not self._affordable(planned.analysis, record.token, report.minutes):
+            self._slots.release(holder)
+            report.over_budget = True
+            return None
+        return holder
+
+    def _refused(
+        self, video: Video, planned: PlannedStart, record: JobRecord, error: RekognitionCallError, report: UploadReport
+    ) -> None:
+        """Rekognition refused the Start*: wait (a full quota), retry later (transient), or fail for good."""
+        analysis, riders = planned.analysis, planned.riders
+        for name in (analysis.name, *(rider.name for rider in riders)):
+            report.errors[name] = f"{error.code}: {error.message}"
+        if error.quota_full:
+            # Other workloads hold the account's quota: this is waiting, not failing, and must never
+            # march the upload into the dead-letter queue however long it lasts.
+            self._outcome(report, (analysis, *riders), StartOutcome.WAITING)
+            report.quota_held_elsewhere = report.quota_full = True
+        elif error.retryable:
+            self._outcome(report, (analysis, *riders), StartOutcome.DEFERRED)
+        else:
+            failure = (error.code, failure_message(analysis, error))
+            self._jobs.mark_failed(record, *failure, self._clock())
+            report.outcomes[analysis.name] = StartOutcome.FAILED
+            self._ride(video, riders, record, report, failure=failure)
+
+    @staticmethod
+    def _outcome(report: UploadReport, analyses: tuple[Analysis, ...], outcome: StartOutcome) -> None:
+        """A carrier's outcome is its riders' too while no job has been started for them."""
+        for analysis in analyses:
+            report.outcomes[analysis.name] = outcome
+
+    def _follow_recorded(
+        self, video: Video, riders: tuple[Analysis, ...], carrier: JobRecord, report: UploadReport
+    ) -> None:
+        """The carrier's job was started (or refused) before: riders not yet recorded on it join it now.
+
+        A starter that stopped between the carrier's Start* and its riders' records leaves them STARTING;
+        the upload's retry finds the carrier a duplicate and records them here."""
+        if not riders:
+            return
+        recorded = self._jobs.get_job(carrier.video_id, carrier.analysis)
+        if recorded is None or recorded.token != carrier.token:
+            return
+        if recorded.job_id is not None:
+            self._ride(video, riders, carrier, report, job_id=recorded.job_id)
+        elif recorded.status is JobStatus.FAILED:
+            self._ride(video, riders, carrier, report, failure=("SharedJobFailed", SHARED_JOB_FAILED))
+
+    def _ride(
+        self,
+        video: Video,
+        riders: tuple[Analysis, ...],
+        carrier: JobRecord,
+        report: UploadReport,
+        *,
+        job_id: str | None = None,
+        failure: tuple[str, str] | None = None,
+    ) -> None:
+        """Record each rider on the carrier's job (no slot, no charge, no Start*), or failed as it failed."""
+        for rider in riders:
+            record = replace(
+                carrier,
+                analysis=rider.name,
+                token=riding_token(rider, carrier.token),
+                tag=job_tag(rider, carrier.video_id),
+                engine=rider.engine,
+                asked_options=rider.start_options(self._settings),
+            )
+            claim = self._jobs.claim(record, video, self._clock())
+            if claim is Claim.BUSY:
+                report.outcomes[rider.name] = StartOutcome.WAITING
+                report.replaces_running_job = True
+            elif claim is Claim.DUPLICATE:
+                report.outcomes[rider.name] = StartOutcome.DUPLICATE
+            elif failure is not None:
+                self._jobs.mark_failed(record, *failure, self._clock())
+                report.outcomes[rider.name] = StartOutcome.FAILED
+            elif job_id is not None:
+                self._jobs.mark_started(record, riding_job_id(job_id, rider.name), self._clock())
+                report.outcomes[rider.name] = StartOutcome.STARTED
+                report.riding.add(rider.name)
 
     def _launch(self, analysis: Analysis, upload: UploadedObject, token: str, tag: str) -> tuple[str, Analysis]:
         """Start the job on its engine, or on the configured fallback engine if the service refuses that one."""
