@@ -11,6 +11,7 @@ from video_pipeline.analyses import Analysis
 from video_pipeline.logic.errors import RekognitionCallError
 from video_pipeline.logic.identity import parse_holder
 from video_pipeline.logic.reconciling import Reconciler
+from video_pipeline.logic.shared_jobs import riding_job_id
 from video_pipeline.models import JobRecord, JobStatus
 
 NOW = "2026-11-22T12:00:00.000Z"
@@ -180,3 +181,21 @@ def test_unreachable_rekognition_is_reported_and_changes_nothing() -> None:
         clock=lambda: NOW,
     ).run()
     assert report.unreachable == {"j1": "AccessDeniedException: denied"} and notices.sent == []
+
+
+def test_a_rider_on_a_shared_label_job_is_asked_about_by_its_jobid_and_holds_no_slot() -> None:
+    """Persons riding on the labels job (`logic/shared_jobs.py`): the lost notice is rebuilt with the
+    Rekognition JobId and the rider's own tag, and the ledger never gains a slot for the rider."""
+    carrier = job("v1", "labels", JobStatus.IN_PROGRESS, LONG_AGO, "j-shared")
+    rider = job("v1", "persons", JobStatus.IN_PROGRESS, LONG_AGO, riding_job_id("j-shared", "persons"))
+    jobs = Jobs(carrier, rider)
+    rekognition = Rekognition({"j-shared": "SUCCEEDED"})
+    notices = Notices()
+    ledger = Ledger({"v1#labels"}, jobs)
+    report = Reconciler(jobs=jobs, rekognition=rekognition, ledger=ledger, notices=notices, clock=lambda: NOW).run()
+    assert {job_id for _op, job_id in rekognition.asked} == {"j-shared"}
+    assert sorted((notice["JobId"], notice["JobTag"]) for notice in notices.sent) == [
+        ("j-shared", "rvp:labels:v1"),
+        ("j-shared", "rvp:persons:v1"),
+    ]
+    assert ledger.holders_now == {"v1#labels"} and report.missing_holders == set() and report.in_flight == 1
