@@ -6,6 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from video_pipeline.analyses import LABELS, PERSONS, PERSONS_FROM_LABELS, JobSettings
+from video_pipeline.logic.budget import estimated_cost_usd
 from video_pipeline.logic.identity import client_request_token, riding_token
 from video_pipeline.logic.result_streams import AsAsked, AsReturned
 from video_pipeline.logic.shared_jobs import (
@@ -180,3 +181,9 @@ def test_a_riders_job_names_the_rekognition_job_and_its_own_results():
     riding = riding_job_id(job_id, "persons")
     assert riding != job_id and rekognition_job_id(riding) == job_id == rekognition_job_id(job_id)
     assert is_riding(riding) and not is_riding(job_id) and not is_riding(None)
+
+
+def test_a_shared_label_job_is_billed_once():
+    assert estimated_cost_usd(10.0, (LABELS, PERSONS_FROM_LABELS)) == estimated_cost_usd(10.0, (LABELS,)) == 1.0
+    assert estimated_cost_usd(10.0, (PERSONS_FROM_LABELS,)) == 1.0
+    assert estimated_cost_usd(10.0, (LABELS, PERSONS)) == 2.0  # the native engine runs a job of its own

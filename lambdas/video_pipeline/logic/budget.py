@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterable
 
 from video_pipeline.analyses import Analysis
+from video_pipeline.logic.shared_jobs import billed
 
 # A video whose duration cannot be read is charged as if it were encoded at this low bit rate (1 Mbit/s):
 # a cautious guess that rather over-charges. Rekognition refuses videos over 6 hours.
@@ -38,5 +39,6 @@ def guessed_duration_ms(size: int) -> int:
 
 
 def estimated_cost_usd(minutes: float, analyses: Iterable[Analysis]) -> float:
-    """What Rekognition charges to analyse `minutes` of video with each of `analyses`."""
-    return sum(minutes * analysis.usd_per_minute for analysis in analyses)
+    """What Rekognition charges to analyse `minutes` of video with each of `analyses` (one label job
+    serves labels and label-based person tracking together: `logic/shared_jobs.py`)."""
+    return sum(minutes * analysis.usd_per_minute for analysis in billed(tuple(analyses)))

@@ -133,6 +133,12 @@ def _passes_filters(label: Mapping[str, Any], options: Mapping[str, Any]) -> boo
     )
 
 
+def billed(analyses: Sequence[Analysis]) -> tuple[Analysis, ...]:
+    """The analyses Rekognition bills for: a rider is billed with its carrier's job, once."""
+    carried = any(analysis is LABELS for analysis in analyses)
+    return tuple(analysis for analysis in analyses if not (carried and analysis in RIDERS_OF[LABELS.name]))
+
+
 def _always(options: Mapping[str, Any]) -> Callable[[JobSettings], dict[str, Any]]:
     return lambda _settings: dict(options)
 
