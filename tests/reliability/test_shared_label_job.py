@@ -12,12 +12,13 @@ from video_pipeline.contract import Env
 from video_pipeline.dal.jobs_store import JobsStore
 from video_pipeline.logic.collecting import CollectOutcome
 from video_pipeline.logic.notifications import parse_notice
-from video_pipeline.logic.shared_jobs import kept_as_asked
+from video_pipeline.logic.shared_jobs import is_riding, kept_as_asked, riding_job_id
 from video_pipeline.models import JobStatus
 
 from in_process.lambda_runtime import FakeLambdaContext, QueuePoller
 from tests.integration.test_shared_label_job import KEY, PERSONS_ASKED, enable, label_starts, tracked
 from tests.reliability.test_races import PAUSE_LIMIT_SECONDS, assert_nothing_left, in_thread
+from tests.reliability.test_reanalysis import reanalyse
 from tests.reliability.test_recovery import (
     delete_in_s3,
     erase,
@@ -45,7 +46,7 @@ def queued_bodies(harness):
     return [message["Body"] for message in messages]
 
 
-def assert_both_stored_once(harness, video):
+def assert_both_stored_once(harness, video, starts=1):
     jobs = harness.repository.video(video.video_id).jobs
     labels, persons = jobs["labels"], jobs["persons"]
     assert (labels.status, persons.status) == (JobStatus.SUCCEEDED, JobStatus.SUCCEEDED)
@@ -54,7 +55,7 @@ def assert_both_stored_once(harness, video):
     assert stored_data(harness, video.video_id, "labels") == expected_labels
     assert stored_data(harness, video.video_id, "persons") == tracked(shared, PERSONS_ASKED)
     assert labels.detection_count == len(expected_labels) and persons.detection_count > 0
-    assert len(label_starts(harness)) == 1 and holders(harness) == set()
+    assert len(label_starts(harness)) == starts and holders(harness) == set()
 
 
 def labels_as_asked(shared):
@@ -138,3 +139,27 @@ def test_deleting_the_video_while_its_shared_job_runs_leaves_nothing_and_frees_t
     harness.complete_jobs()
     harness.run_collector()
     assert_nothing_left(harness)
+
+
+def test_a_reanalysis_of_both_reruns_one_shared_job_and_of_one_runs_its_own(harness):
+    """Re-running both analyses starts one new shared job and retires both old results; re-running
+    persons alone gives it a job of its own and leaves labels' results (and partition) untouched."""
+    video = shared_started(harness, detections=300)
+    harness.run_until_idle()
+    first = harness.repository.video(video.video_id).jobs
+    reanalyse(harness, video.video_id, ("labels", "persons"), run="run-both")
+    harness.run_until_idle()
+    both = harness.repository.video(video.video_id).jobs
+    assert len(label_starts(harness)) == 2 and both["labels"].job_id != first["labels"].job_id
+    assert both["persons"].job_id == riding_job_id(both["labels"].job_id, "persons")
+    assert_both_stored_once(harness, video, starts=2)
+    for name in ("labels", "persons"):
+        assert harness.stored_detections(first[name].job_id) == 0, name  # the replaced results are gone
+    reanalyse(harness, video.video_id, ("persons",), run="run-persons")
+    harness.run_until_idle()
+    alone = harness.repository.video(video.video_id).jobs
+    last = label_starts(harness)[-1]
+    assert len(label_starts(harness)) == 3 and last["Settings"]["GeneralLabels"]["LabelInclusionFilters"] == ["Person"]
+    assert alone["labels"].job_id == both["labels"].job_id and not is_riding(alone["persons"].job_id)
+    assert harness.stored_detections(both["labels"].job_id) == both["labels"].detection_count
+    assert harness.stored_detections(both["persons"].job_id) == 0 and holders(harness) == set()
