@@ -9,9 +9,12 @@ import threading
 
 import boto3
 from video_pipeline.contract import Env
+from video_pipeline.dal.archive import ResultsArchive
+from video_pipeline.dal.detections_store import DetectionsStore
 from video_pipeline.dal.jobs_store import JobsStore
 from video_pipeline.logic.collecting import CollectOutcome
 from video_pipeline.logic.notifications import parse_notice
+from video_pipeline.logic.rebuilding import rebuild_video
 from video_pipeline.logic.shared_jobs import is_riding, kept_as_asked, riding_job_id
 from video_pipeline.models import JobStatus
 
@@ -163,3 +166,22 @@ def test_a_reanalysis_of_both_reruns_one_shared_job_and_of_one_runs_its_own(harn
     assert alone["labels"].job_id == both["labels"].job_id and not is_riding(alone["persons"].job_id)
     assert harness.stored_detections(both["labels"].job_id) == both["labels"].detection_count
     assert harness.stored_detections(both["persons"].job_id) == 0 and holders(harness) == set()
+
+
+def test_a_rebuild_from_the_archive_filters_each_analysis_as_its_collection_did(harness):
+    video = shared_started(harness, detections=300)
+    harness.run_until_idle()
+    jobs = harness.repository.video(video.video_id).jobs
+    before = {name: stored_data(harness, video.video_id, name) for name in ("labels", "persons")}
+    detections = boto3.resource("dynamodb").Table(harness.resources.detections_table)
+    with detections.batch_writer() as batch:
+        for item in detections.scan(ProjectionExpression="pk, sk")["Items"]:
+            batch.delete_item(Key=item)
+    report = rebuild_video(
+        video.video_id,
+        jobs=JobsStore(boto3.resource("dynamodb").Table(harness.resources.jobs_table)),
+        archive=ResultsArchive(boto3.client("s3"), harness.resources.archive_bucket),
+        detections=DetectionsStore(boto3.client("dynamodb"), harness.resources.detections_table),
+    )
+    assert report.detections == {name: job.detection_count for name, job in jobs.items()}
+    assert {name: stored_data(harness, video.video_id, name) for name in ("labels", "persons")} == before

@@ -49,7 +49,9 @@ def rebuild_video(
             continue
         analysis = of_job(record.analysis, record.engine)
         context = JobContext(record.job_id, video_id, analysis, record.uploaded_at)
-        stream, packer, tally, pages = result_stream(analysis), DetectionPacker(context), ResultTally(), 0
+        # A shared label job's pages are filtered back to this analysis' own options, as when collected.
+        stream = result_stream(analysis, asked=record.asked_options)
+        packer, tally, pages = DetectionPacker(context), ResultTally(), 0
         for page in archive.pages(video_id, record.analysis, record.job_id, analysis.result_key):
             detections.write(packer.pack(stream.feed(page.get(analysis.result_key, [])), tally))
             pages += 1
