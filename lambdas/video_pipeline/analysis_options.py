@@ -18,7 +18,8 @@ from botocore.model import Shape
 from botocore.session import get_session
 from botocore.validate import ParamValidator
 
-from video_pipeline.analyses import REGISTRY, Analysis, JobSettings, by_name
+from video_pipeline.analyses import LABELS, PERSONS_FROM_LABELS, REGISTRY, Analysis, JobSettings, by_name
+from video_pipeline.logic.shared_jobs import merged_label_options
 
 # Members of a Start* request the pipeline sets itself for every job.
 PIPELINE_OWNED_MEMBERS: frozenset[str] = frozenset({"Video", "ClientRequestToken", "NotificationChannel", "JobTag"})
@@ -56,17 +57,29 @@ def _checked(analysis: Analysis, options: object) -> dict[str, Any]:
     if owned:
         verb = "is" if len(owned) == 1 else "are"
         raise ValueError(f"{name}: {', '.join(owned)} {verb} set by the pipeline for every job")
-    request = {
-        **analysis.start_options(JobSettings(options={name: options})),
-        "Video": {"S3Object": {"Bucket": "bucket", "Name": "video.mp4"}},
-    }
+    settings = JobSettings(options={name: options})
+    problems = _refusals(analysis, analysis.start_options(settings))
+    if problems:
+        raise ValueError(f"{name}: {analysis.start_operation} would refuse these options: {problems}")
+    if name == LABELS.name:
+        # With person tracking on the labels engine, one job runs the merged options (logic/shared_jobs.py).
+        merged = merged_label_options(LABELS.start_options(settings), PERSONS_FROM_LABELS.start_options(settings))
+        problems = _refusals(analysis, merged)
+        if problems:
+            raise ValueError(
+                f"{name}: merged with person tracking's into one label job, {analysis.start_operation} would "
+                f"refuse these options: {problems}"
+            )
+    return options
+
+
+def _refusals(analysis: Analysis, options: dict[str, Any]) -> str:
+    """What Rekognition's model says against a Start* request with `options` ("" when nothing)."""
+    request = {**options, "Video": {"S3Object": {"Bucket": "bucket", "Name": "video.mp4"}}}
     shape = get_session().get_service_model("rekognition").operation_model(analysis.start_operation).input_shape
     assert shape is not None
     report = ParamValidator().validate(request, shape)
-    problems = report.generate_report() if report.has_errors() else "; ".join(_beyond_botocore(options, shape))
-    if problems:
-        raise ValueError(f"{name}: {analysis.start_operation} would refuse these options: {problems}")
-    return options
+    return report.generate_report() if report.has_errors() else "; ".join(_beyond_botocore(options, shape))
 
 
 def _beyond_botocore(value: Any, shape: Shape, path: str = "") -> list[str]:
@@ -81,7 +94,9 @@ def _beyond_botocore(value: Any, shape: Shape, path: str = "") -> list[str]:
         ]
     if shape.type_name == "list" and isinstance(value, list):
         member = shape.member  # type: ignore[attr-defined]
-        return [
+        limit = shape.metadata.get("max")
+        too_long = [f"{path} has {len(value)} items, above its maximum {limit}"] if limit and len(value) > limit else []
+        return too_long + [
             problem
             for index, item in enumerate(value)
             for problem in _beyond_botocore(item, member, f"{path}[{index}]")

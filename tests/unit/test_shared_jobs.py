@@ -3,9 +3,13 @@ each analysis' own, the plan of Start* calls and the identities of the shared jo
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from video_pipeline.analyses import LABELS, PERSONS, PERSONS_FROM_LABELS, JobSettings
+from video_pipeline.analysis_options import parse_analysis_options
 from video_pipeline.logic.budget import estimated_cost_usd
 from video_pipeline.logic.identity import client_request_token, riding_token
 from video_pipeline.logic.result_streams import AsAsked, AsReturned
@@ -187,3 +191,16 @@ def test_a_shared_label_job_is_billed_once():
     assert estimated_cost_usd(10.0, (LABELS, PERSONS_FROM_LABELS)) == estimated_cost_usd(10.0, (LABELS,)) == 1.0
     assert estimated_cost_usd(10.0, (PERSONS_FROM_LABELS,)) == 1.0
     assert estimated_cost_usd(10.0, (LABELS, PERSONS)) == 2.0  # the native engine runs a job of its own
+
+
+def test_label_options_the_shared_job_could_not_run_are_refused_with_the_reason():
+    """100 inclusion filters are the model's maximum: Person would make the merged job's 101."""
+    names = [f"Label {number}" for number in range(100)]
+    options = {"labels": {"Settings": {"GeneralLabels": {"LabelInclusionFilters": names}}}}
+    with pytest.raises(ValueError, match=r"merged with person tracking's into one label job.*101 items"):
+        parse_analysis_options(json.dumps(options))
+    options["labels"]["Settings"]["GeneralLabels"]["LabelInclusionFilters"] = [*names[:99], "Person"]
+    assert parse_analysis_options(json.dumps(options))  # Person already in: the merged job is the same size
+    options["labels"]["Settings"]["GeneralLabels"]["LabelInclusionFilters"] = [*names, "Person"]
+    with pytest.raises(ValueError, match=r"^labels: StartLabelDetection would refuse.*101 items"):
+        parse_analysis_options(json.dumps(options))
