@@ -1,15 +1,18 @@
-"""Face attributes for `FaceAttributes=ALL`: what MediaPipe's face models and the face's own pixels can
+"""Face attributes for `FaceAttributes=ALL`: what trained face models and the face's own pixels can
 tell, and nothing more.
 
-Where MediaPipe's face mesh model (emulator/vision/face_mesh.py) sees a face, its points and those of
-MediaPipe's eye contour model measure how open the eyes and the mouth are and whether the mouth's
-corners are drawn up (Smile): rules on trained models' landmarks, cut on one real clip, with a
-confidence that grows with the distance from the cut, up to 90. Where it does not (a face too small
-or blurred for it), those three fall back to pixel rules. Sunglasses, dark glasses and facial hair
-are always photometric estimates from the face's pixels, capped at 75. No registry package ships an
-age, gender or emotion model whose files may be used commercially, so these are a stated "unknown": a
-coin-toss confidence of 50, an age range spanning adulthood, every emotion equally likely.
-docs/emulator.md lists which is which, and the packages checked.
+Age range and gender come from trained networks (Cydral Technology's age predictor and gender
+classifier from dlib-models, CC0-1.0: emulator/vision/age_gender.py). Where MediaPipe's face mesh model
+(emulator/vision/face_mesh.py) sees a face, its points and those of MediaPipe's eye contour model
+measure how open the eyes and the mouth are and whether the mouth's corners are drawn up (Smile): rules
+on trained models' landmarks, cut on one real clip, with a confidence that grows with the distance from
+the cut, up to 90. The same measures give three of the eight emotions (HAPPY from the lifted corners,
+SURPRISED from a wide-open mouth under open eyes, CALM from neither); the other five (SAD, ANGRY,
+CONFUSED, DISGUSTED, FEAR) need brow and lip movements no rule here measures, so they keep a small
+constant share and never lead. Where the mesh does not see the face (too small or blurred for it),
+eyes, mouth and smile fall back to pixel rules and the emotions to "every one equally likely".
+Sunglasses, dark glasses and facial hair are always photometric estimates from the face's pixels,
+capped at 75. docs/emulator.md lists which is which, and the packages checked.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import cv2
 import numpy as np
 
 from emulator.features import EMOTIONS
+from emulator.vision.age_gender import AgeGender
 from emulator.vision.detectors import Image
 from emulator.vision.face_mesh import FaceMesh, MeshMeasures
 
@@ -46,6 +50,14 @@ _FACIAL_HAIR = 0.7  # chin (beard) or upper lip (moustache) this much darker tha
 _OPEN_EYES_MESH = (0.25, 0.1)
 _OPEN_MOUTH_MESH = (0.15, 0.15)
 _SMILE_MESH = (0.0, 0.05)
+# A surprised face: the mouth wide open (the carphone clip's wide-open mouth measures 0.3-0.55) under
+# open eyes. Each measure's strength rises from 0 a scale below its cut to 1 a scale above it, so it is
+# 0.5 at the cut: an emotion leads CALM exactly when its measures are past their cuts (HAPPY with Smile).
+_SURPRISE_MOUTH = (0.3, 0.15)
+_SURPRISE_EYES = (0.25, 0.1)
+# What the five emotions no rule measures keep, each, of the confidences (which sum to 100).
+NOT_MEASURED_EMOTION_CONFIDENCE = 2.0
+MEASURED_EMOTIONS = ("HAPPY", "SURPRISED", "CALM")
 
 
 def _flag(value: bool, margin: float) -> dict[str, Any]:
@@ -59,6 +71,31 @@ def _mesh_flag(measure: float, cut_and_scale: tuple[float, float]) -> dict[str, 
     cut, scale = cut_and_scale
     confidence = UNKNOWN_CONFIDENCE + (MAX_MESH_CONFIDENCE - UNKNOWN_CONFIDENCE) * min(1.0, abs(measure - cut) / scale)
     return {"Value": measure > cut, "Confidence": round(confidence, 3)}
+
+
+def _strength(measure: float, cut_and_scale: tuple[float, float]) -> float:
+    cut, scale = cut_and_scale
+    return min(1.0, max(0.0, 0.5 + (measure - cut) / (2 * scale)))
+
+
+def mesh_emotions(measures: MeshMeasures) -> list[dict[str, Any]]:
+    """The eight emotions, HAPPY, SURPRISED and CALM weighed by the mesh's measures, the rest a constant."""
+    happy = _strength(measures.corner_lift, _SMILE_MESH)
+    surprised = min(
+        _strength(measures.mouth_openness, _SURPRISE_MOUTH), _strength(measures.eye_openness, _SURPRISE_EYES)
+    )
+    weights = {"HAPPY": happy, "SURPRISED": surprised, "CALM": 1.0 - max(happy, surprised)}
+    measured_share = 100.0 - NOT_MEASURED_EMOTION_CONFIDENCE * (len(EMOTIONS) - len(MEASURED_EMOTIONS))
+    total = sum(weights.values()) or 1.0
+    return [
+        {
+            "Type": name,
+            "Confidence": round(
+                measured_share * weights[name] / total if name in weights else NOT_MEASURED_EMOTION_CONFIDENCE, 3
+            ),
+        }
+        for name in EMOTIONS
+    ]
 
 
 def _unknown_flag() -> dict[str, Any]:
@@ -82,16 +119,22 @@ def mesh_attributes(measures: MeshMeasures, *, sunglasses: bool) -> dict[str, An
     attributes = {
         "Smile": _mesh_flag(measures.corner_lift, _SMILE_MESH),
         "MouthOpen": _mesh_flag(measures.mouth_openness, _OPEN_MOUTH_MESH),
+        "Emotions": mesh_emotions(measures),
     }
     if not sunglasses:
         attributes["EyesOpen"] = _mesh_flag(measures.eye_openness, _OPEN_EYES_MESH)
     return attributes
 
 
-def estimate_attributes(image: Image, landmarks: Sequence[Mapping[str, Any]], mesh: FaceMesh) -> dict[str, Any]:
+def estimate_attributes(
+    image: Image, landmarks: Sequence[Mapping[str, Any]], mesh: FaceMesh, age_gender: AgeGender | None = None
+) -> dict[str, Any]:
     """The ALL-only members of a FaceDetail for the face whose landmarks (ratios of `image`) are given:
-    the mesh's measures where its model sees the face, the pixel rules for the rest."""
+    the age and gender networks' answer where given, the mesh's measures where its model sees the face,
+    the pixel rules for the rest."""
     attributes = pixel_estimates(image, landmarks)
+    if age_gender is not None:
+        attributes.update(age_gender.as_attributes())
     measures = mesh.measure(image, landmarks)
     if measures is not None:
         attributes.update(mesh_attributes(measures, sunglasses=attributes["Sunglasses"]["Value"]))

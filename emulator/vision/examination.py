@@ -22,6 +22,7 @@ from typing import Any, BinaryIO
 import cv2
 import numpy as np
 
+from emulator.vision.age_gender import AgeGenderEstimator
 from emulator.vision.attributes import estimate_attributes
 from emulator.vision.celebrities import FaceGallery, KnownFace
 from emulator.vision.continuity import steady_faces
@@ -142,6 +143,7 @@ class Examiner:
         self._faces = faces or FaceDetector()
         # The attributes' mesh model is checked here, so a missing model fails the start, not a job.
         self._mesh = FaceMesh() if self.looks.faces else None
+        self._age_gender = AgeGenderEstimator() if self.looks.faces else None
         self._persons = persons or PeopleDetector()
         self._gallery = gallery
         self._workers = max(1, workers or os.cpu_count() or 1)
@@ -271,7 +273,8 @@ class Examiner:
                 celebrity = self._gallery.match(crop)
         attributes: dict[str, Any] = {}
         if isinstance(found, DlibFound) and self._mesh is not None:
-            attributes = estimate_attributes(image, found.geometry.landmarks, self._mesh)
+            age_gender = self._age_gender.estimate(image, found.box) if self._age_gender is not None else None
+            attributes = estimate_attributes(image, found.geometry.landmarks, self._mesh, age_gender)
         return FaceFinding(found, quality(image, found.box), celebrity, attributes)
 
 

