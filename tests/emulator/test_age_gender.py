@@ -52,7 +52,7 @@ def test_the_range_is_the_middle_of_the_belief_and_holds_the_expected_age():
     skewed = np.zeros(81)
     skewed[[20, 70]] = (0.85, 0.15)  # both percentiles fall on 20, the expected age (27.5) above them
     low, high = age_range(skewed)
-    assert low <= 0.79 * 20 + 0.21 * 70 <= high
+    assert (low, high) == (20, 28)  # widened from (20, 20) to hold 27.5
 
 
 def test_a_face_box_with_no_pixels_has_no_estimate(estimator):
