@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import opentimelineio as otio
 import pytest
 from video_pipeline.logic.exports import (
-    EDL_EVENT_LIMIT,
     CSV_COLUMNS,
+    EDL_EVENT_LIMIT,
     ExportError,
     Segment,
     Timebase,

@@ -207,7 +207,8 @@ def segments_edl(segments: Sequence[Segment], timebase: Timebase, *, title: str,
     the video after each event, and `* COMMENT:` says what the segment is."""
     parts = edl_part_count(segments)
     if not 1 <= part <= parts:
-        raise ExportError(f"part {part} does not exist: this EDL has {parts} part{'s' if parts > 1 else ''} (1-{parts})")
+        plural = "s" if parts > 1 else ""
+        raise ExportError(f"part {part} does not exist: this EDL has {parts} part{plural} (1-{parts})")
     chosen = segments[(part - 1) * EDL_EVENT_LIMIT : part * EDL_EVENT_LIMIT]
     heading = _ascii(title) + (f" (part {part} of {parts})" if parts > 1 else "")
     lines = [
