@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 from local.dashboard import local_dashboard, serving
-from local.dashboard_data import FINISHED_SAMPLES, RUNNING_SAMPLE
+from local.dashboard_data import EVERY_ANALYSIS_SAMPLE, FINISHED_SAMPLES, RUNNING_SAMPLE
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Chromium must stay on this machine: no component updates, sync, or other background traffic.
@@ -76,7 +76,7 @@ def screenshot(page: Page, name: str) -> None:
 def test_videos_list_shows_every_video_with_its_statuses(page: Page, dashboard_url: str) -> None:
     page.goto(dashboard_url + "/")
     rows = page.locator("#videos tbody tr")
-    expect(rows).to_have_count(len(FINISHED_SAMPLES) + 1)
+    expect(rows).to_have_count(len((*FINISHED_SAMPLES, EVERY_ANALYSIS_SAMPLE, RUNNING_SAMPLE)))
     screenshot(page, "videos")
     running = rows.filter(has_text=RUNNING_SAMPLE.key)
     expect(running.locator("[data-status=IN_PROGRESS]")).to_have_count(3)
