@@ -207,7 +207,7 @@ function analysisCell(job) {
   return h("td", { "data-analysis": job.analysis }, badge(job.status), h("div", { class: "muted" }, note));
 }
 
-function videoRow(video) {
+function videoRow(video, columns) {
   const jobs = Object.fromEntries(video.analyses.map((job) => [job.analysis, job]));
   const share = video.progress.total ? (100 * video.progress.finished) / video.progress.total : 0;
   return h(
@@ -223,23 +223,28 @@ function videoRow(video) {
         h("span", { style: { width: `${share}%` } })),
       ` ${video.progress.finished}/${video.progress.total}`,
     ),
-    ANALYSES.map((name) => analysisCell(jobs[name])),
+    columns.map((name) => analysisCell(jobs[name])),
   );
+}
+
+// The list's analysis columns: the default analyses, and any other the first page's videos have.
+function analysisColumns(videos) {
+  const seen = new Set(videos.flatMap((video) => video.analyses.map((job) => job.analysis)));
+  const known = Object.keys(TITLES);
+  const others = [...seen].filter((name) => !ANALYSES.includes(name));
+  others.sort((a, b) => (known.indexOf(a) + 1 || known.length + 1) - (known.indexOf(b) + 1 || known.length + 1));
+  return [...ANALYSES, ...others];
 }
 
 async function videosPage() {
   const rows = h("tbody");
   const more = h("button", { class: "more", hidden: true }, "Load more");
-  const table = h(
-    "table",
-    { id: "videos" },
-    h("thead", {}, h("tr", {}, ["Video", "Uploaded", "Size", "Progress", ...ANALYSES.map((n) => TITLES[n])].map((t) => h("th", {}, t)))),
-    rows,
-  );
+  let columns = ANALYSES;
   let cursor = null;
   const load = async () => {
     const page = await api("/videos", { limit: 25, cursor });
-    rows.append(...page.items.map(videoRow));
+    if (!cursor) columns = analysisColumns(page.items);
+    rows.append(...page.items.map((video) => videoRow(video, columns)));
     cursor = page.cursor;
     more.hidden = !cursor;
     return page;
@@ -250,6 +255,12 @@ async function videosPage() {
     show(h("h1", {}, "Videos"), h("p", { class: "notice", id: "empty" }, "No videos yet. Upload a video to the input bucket and it appears here."));
     return;
   }
+  const table = h(
+    "table",
+    { id: "videos" },
+    h("thead", {}, h("tr", {}, ["Video", "Uploaded", "Size", "Progress", ...columns.map((n) => TITLES[n] || n)].map((t) => h("th", {}, t)))),
+    rows,
+  );
   show(h("h1", {}, "Videos"), table, more);
 }
 

@@ -38,10 +38,30 @@ def detections(dashboard_url: str, video: dict, analysis: str) -> list[dict]:
     return requests.get(path, params={"limit": 1000}, timeout=30).json()["items"]
 
 
+# The page appears once every analysis' detections are in (seven here, read one request at a time
+# from moto): on a loaded machine that takes longer than Playwright's default 5 s.
+PAGE_LOAD_MS = 30_000
+
+
 def open_video(page: Page, dashboard_url: str, video: dict) -> None:
     page.goto(f"{dashboard_url}/")
     page.locator("#videos a.video-link", has_text=video["key"]).click()
-    expect(page.locator("#video-title")).to_have_text(video["key"])
+    expect(page.locator("#video-title")).to_have_text(video["key"], timeout=PAGE_LOAD_MS)
+
+
+def test_videos_list_has_a_column_for_every_analysis_the_videos_have(
+    page: Page, dashboard_url: str, newsroom: dict
+) -> None:
+    page.goto(f"{dashboard_url}/")
+    headers = page.locator("#videos thead th")
+    expect(headers).to_contain_text(
+        ["Faces", "Labels", "Moderation flags", "Text on screen", "Shots and technical cues"]
+    )
+    row = page.locator("#videos tbody tr", has_text=EVERY_ANALYSIS_SAMPLE.key)
+    expect(row.locator("[data-status=SUCCEEDED]")).to_have_count(len(newsroom["analyses"]))
+    segments = next(job for job in newsroom["analyses"] if job["analysis"] == "segments")
+    expect(row.locator("[data-analysis=segments]")).to_contain_text(f"{segments['detection_count']} detections")
+    screenshot(page, "videos-every-analysis")
 
 
 def test_labels_timeline_has_a_row_per_label_linking_to_its_appearances(
@@ -65,7 +85,7 @@ def test_labels_timeline_has_a_row_per_label_linking_to_its_appearances(
     expect(row).to_have_count(1)
     screenshot(page, "label-appearances")
     row.locator("a.video-link").click()
-    expect(page.locator("#video-title")).to_have_text(newsroom["key"])
+    expect(page.locator("#video-title")).to_have_text(newsroom["key"], timeout=PAGE_LOAD_MS)
 
 
 def test_moderation_flags_show_parent_and_level_and_filter_by_confidence(
