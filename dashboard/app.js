@@ -359,14 +359,15 @@ function appearancesHash(analysis, identity) {
   return `#/analyses/${analysis}/appearances/${encodeURIComponent(identity)}`;
 }
 
-// Sightings at sampled instants as time spans: instants closer than 1.5 sampling intervals join.
-function spansOf(times, interval) {
-  const sorted = [...times].sort((a, b) => a - b);
+// Sightings as time spans: each from its time to its end (a result aggregated by segments has one),
+// joined when less than 1.5 sampling intervals apart.
+function spansOf(sightings, interval) {
+  const sorted = [...sightings].sort((a, b) => a.start - b.start);
   const spans = [];
-  for (const time of sorted) {
+  for (const { start, end } of sorted) {
     const last = spans[spans.length - 1];
-    if (last && time - last.end <= interval * 1.5) last.end = time;
-    else spans.push({ start: time, end: time });
+    if (last && start - last.end <= interval * 1.5) last.end = Math.max(last.end, end);
+    else spans.push({ start, end });
   }
   return spans;
 }
@@ -410,8 +411,9 @@ class Timeline {
     this.lanes = new Map();
     for (const detection of detections) {
       const lane = this.kind.lane(detection);
-      if (!this.lanes.has(lane)) this.lanes.set(lane, { name: this.kind.laneName(detection), times: new Set() });
+      if (!this.lanes.has(lane)) this.lanes.set(lane, { name: this.kind.laneName(detection), times: new Set(), sightings: [] });
       this.lanes.get(lane).times.add(detection.timestamp_ms);
+      this.lanes.get(lane).sightings.push({ start: detection.timestamp_ms, end: detection.data.EndTimestampMillis ?? detection.timestamp_ms });
     }
     this.playheads = [];
     this.slider = h("input", {
@@ -432,7 +434,7 @@ class Timeline {
   laneRow(key, lane, onScrub) {
     const track = h("div", { class: "track", "data-lane": key });
     if (this.kind.spans) {
-      for (const span of spansOf(lane.times, samplingInterval(this.timestamps))) {
+      for (const span of spansOf(lane.sightings, samplingInterval(this.timestamps))) {
         const left = (100 * span.start) / this.duration;
         const width = Math.max((100 * (span.end - span.start)) / this.duration, 0.4);
         track.append(h("span", { class: "span", title: `${lane.name}: ${clock(span.start)} – ${clock(span.end)}`, style: { left: `${left}%`, width: `${width}%` } }));

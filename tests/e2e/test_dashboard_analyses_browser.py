@@ -206,53 +206,93 @@ def test_exports_download_a_csv_and_edls_that_import(page: Page, dashboard_url: 
     screenshot(page, "exports")
 
 
-# GetFaceSearch's Persons elements, as the read API would serve them once the analysis is registered.
-_FACE_SEARCH_VIDEO = "f" * 32
-_FACE_SEARCH_JOB = {
-    "analysis": "face_search",
-    "status": "SUCCEEDED",
-    "detection_count": 3,
-    "entity_count": 2,
-    "started_at": None,
-    "completed_at": None,
-}
+# Results the read API does not hold in the sample tables, served in its shapes by Playwright instead.
+_STOOD_IN_VIDEO = "f" * 32
+
+
+def _job(analysis: str, detections: int, entities: int) -> dict:
+    return {
+        "analysis": analysis,
+        "status": "SUCCEEDED",
+        "detection_count": detections,
+        "entity_count": entities,
+        "started_at": "2026-12-01T00:00:00Z",
+    }
+
+
+def _stand_in(page: Page, dashboard_url: str, job: dict, items: list[dict], more: dict[str, dict]) -> None:
+    """A 10-second video with one analysis, its detections, and the other answers in `more` by path."""
+    video = {
+        "video_id": _STOOD_IN_VIDEO,
+        "bucket": "b",
+        "key": "samples/staff-meeting.mp4",
+        "uploaded_at": "2026-12-01T00:00:00Z",
+        "size": 1,
+        "analyses": [job],
+        "progress": {"finished": 1, "total": 1},
+        "metadata": {"duration_ms": 10_000},
+    }
+    answers = {
+        f"/api/videos/{_STOOD_IN_VIDEO}": video,
+        f"/api/videos/{_STOOD_IN_VIDEO}/analyses/{job['analysis']}/detections": {"items": items, "cursor": None},
+        **more,
+    }
+
+    def answer(route: Route) -> None:
+        path = route.request.url.split(dashboard_url, 1)[1].split("?", 1)[0]
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(answers[path]))
+
+    page.route(f"{dashboard_url}/api/**", answer)
+
+
+def _detection(ms: int, label: str, element: dict) -> dict:
+    return {"timestamp_ms": ms, "video_id": _STOOD_IN_VIDEO, "job_id": "j", "label": label, "data": element}
+
+
+def _label(ms: int, name: str, end_ms: int | None = None) -> dict:
+    element = {"Timestamp": ms, "Label": {"Name": name, "Confidence": 90.0, "Instances": [], "Parents": []}}
+    if end_ms is not None:  # GetLabelDetection aggregated by segments
+        element |= {"StartTimestampMillis": ms, "EndTimestampMillis": end_ms}
+    return _detection(ms, name, element)
+
+
+def test_label_sightings_join_into_spans_and_segments_keep_their_ends(page: Page, dashboard_url: str) -> None:
+    # Sampled every second: Dog at 0-2 s and again at 8 s (two spans); Car aggregated from 3 to 6.5 s.
+    labels = [_label(ms, "Dog") for ms in (0, 1000, 2000, 8000)] + [_label(3000, "Car", end_ms=6500)]
+    labels += [_label(ms, "Tree") for ms in range(0, 10_000, 1000)]
+    _stand_in(page, dashboard_url, _job("labels", len(labels), 3), labels, {})
+    page.goto(f"{dashboard_url}/#/videos/{_STOOD_IN_VIDEO}")
+    section = page.locator("section[data-analysis=labels]")
+    expect(section.locator(".lane")).to_have_count(3)
+    spans = {
+        name: section.locator(f".track[data-lane={name}] .span").evaluate_all("spans => spans.map(s => s.title)")
+        for name in ("Dog", "Car", "Tree")
+    }
+    assert spans == {
+        "Dog": ["Dog: 0:00.0 \u2013 0:02.0", "Dog: 0:08.0 \u2013 0:08.0"],
+        "Car": ["Car: 0:03.0 \u2013 0:06.5"],
+        "Tree": ["Tree: 0:00.0 \u2013 0:09.0"],
+    }
 
 
 def _person(ms: int, name: str, similarity: float) -> dict:
+    """A GetFaceSearch `Persons` element matching the indexed face `name` (its ExternalImageId)."""
     face = {"FaceId": "0b683aed-a0f1-48b2-9b5e-139e9cc2a757", "ExternalImageId": name, "Confidence": 99.9}
     element = {
         "Timestamp": ms,
         "Person": {"Index": 0, "BoundingBox": {"Left": 0.1, "Top": 0.2, "Width": 0.2, "Height": 0.3}},
         "FaceMatches": [{"Similarity": similarity, "Face": face}],
     }
-    return {"timestamp_ms": ms, "video_id": _FACE_SEARCH_VIDEO, "job_id": "j", "label": name, "data": element}
+    return _detection(ms, name, element)
 
 
 def test_face_search_matches_link_across_videos(page: Page, dashboard_url: str) -> None:
-    """The panel is written from the routes' shapes; the API is stood in for until `face_search` is registered."""
+    """The panel is written from the read API's shapes; they are stood in for until `face_search` is
+    registered (another change) and has sample data."""
     matches = [_person(0, "ana.garcia", 99.1), _person(1000, "ana.garcia", 98.0), _person(2000, "li.wei", 97.5)]
-    video = {
-        "video_id": _FACE_SEARCH_VIDEO,
-        "bucket": "b",
-        "key": "samples/staff-meeting.mp4",
-        "uploaded_at": None,
-        "size": 1,
-        "analyses": [_FACE_SEARCH_JOB],
-        "progress": {"finished": 1, "total": 1},
-        "metadata": {"duration_ms": 3000},
-    }
-    answers = {
-        f"/api/videos/{_FACE_SEARCH_VIDEO}": video,
-        f"/api/videos/{_FACE_SEARCH_VIDEO}/analyses/face_search/detections": {"items": matches, "cursor": None},
-        "/api/analyses/face_search/appearances/ana.garcia": {"items": matches[:2], "cursor": None},
-    }
-
-    def stand_in(route: Route) -> None:
-        path = route.request.url.split(dashboard_url, 1)[1].split("?", 1)[0]
-        route.fulfill(status=200, content_type="application/json", body=json.dumps(answers[path]))
-
-    page.route(f"{dashboard_url}/api/**", stand_in)
-    page.goto(f"{dashboard_url}/#/videos/{_FACE_SEARCH_VIDEO}")
+    appearances = {"/api/analyses/face_search/appearances/ana.garcia": {"items": matches[:2], "cursor": None}}
+    _stand_in(page, dashboard_url, _job("face_search", len(matches), 2), matches, appearances)
+    page.goto(f"{dashboard_url}/#/videos/{_STOOD_IN_VIDEO}")
     section = page.locator("section[data-analysis=face_search]")
     expect(section.locator("h2")).to_have_text("Face search matches")
     expect(section).to_contain_text("2 distinct people")
