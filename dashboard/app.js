@@ -10,7 +10,7 @@ const TITLES = {
   labels: "Labels",
   moderation: "Moderation flags",
   text: "Text on screen",
-  segments: "Shots and technical cues",
+  segments: "Shots and cues",
   face_search: "Face search matches",
 };
 // What an analysis' distinct entities are called in its header ("12 distinct labels").
