@@ -54,9 +54,7 @@ def test_videos_list_has_a_column_for_every_analysis_the_videos_have(
 ) -> None:
     page.goto(f"{dashboard_url}/")
     headers = page.locator("#videos thead th")
-    expect(headers).to_contain_text(
-        ["Faces", "Labels", "Moderation flags", "Text on screen", "Shots and cues"]
-    )
+    expect(headers).to_contain_text(["Faces", "Labels", "Moderation flags", "Text on screen", "Shots and cues"])
     row = page.locator("#videos tbody tr", has_text=EVERY_ANALYSIS_SAMPLE.key)
     expect(row.locator("[data-status=SUCCEEDED]")).to_have_count(len(newsroom["analyses"]))
     segments = next(job for job in newsroom["analyses"] if job["analysis"] == "segments")
