@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.dashboard_fixtures import browser, dashboard_url, page  # noqa: F401  (the browser tests' fixtures)
 from tests.integration.conftest import harness, sleeps  # noqa: F401  (the same fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]

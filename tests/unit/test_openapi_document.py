@@ -24,6 +24,9 @@ def test_document_describes_every_route_with_its_errors_and_auth():
         ("/celebrities/{celebrity_id}/appearances", "get"),
         ("/analyses/{analysis}/appearances/{identity}", "get"),
         ("/jobs", "get"),
+        # The shot list exports (handlers/export_routes.py): files, not JSON.
+        ("/videos/{video_id}/segments.csv", "get"),
+        ("/videos/{video_id}/segments.edl", "get"),
         # The library routes (docs/operations.md): JSON bodies, so a body of another type is a 415.
         ("/reanalyses", "post"),
         ("/backfills", "post"),
@@ -33,5 +36,9 @@ def test_document_describes_every_route_with_its_errors_and_auth():
     assert "404" in operations[("/videos/{video_id}", "get")]["responses"]
     for route in ("/reanalyses", "/backfills"):
         assert {"400", "415"} <= set(operations[(route, "post")]["responses"])
+    for route, media_type in (("segments.csv", "text/csv"), ("segments.edl", "text/plain")):
+        answers = operations[(f"/videos/{{video_id}}/{route}", "get")]["responses"]
+        assert list(answers["200"]["content"]) == [media_type]
+        assert {"400", "404"} <= set(answers)
     assert document["security"] == [{"cognito": []}]
     assert document["components"]["securitySchemes"]["cognito"]["bearerFormat"] == "JWT"

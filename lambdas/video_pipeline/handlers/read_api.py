@@ -23,8 +23,16 @@ from video_pipeline.composition import Clients
 from video_pipeline.composition.reader import build_library_desk, build_reader
 from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES
 from video_pipeline.dal.repository import InvalidCursorError
-from video_pipeline.handlers import Handler, LazyFunction, finish_loading
+from video_pipeline.handlers import Handler, LazyFunction, export_routes, finish_loading
 from video_pipeline.handlers.observability import logger, tracer
+from video_pipeline.handlers.read_api_shared import (
+    BAD_REQUEST,
+    NOT_FOUND,
+    READER_KEY,
+    VideoId,
+    json_responses,
+    reader_in,
+)
 from video_pipeline.logic.backfill import Selection
 from video_pipeline.logic.identity import video_id
 from video_pipeline.logic.library_desk import LibraryDesk
@@ -49,7 +57,6 @@ from video_pipeline.settings import ReadApiSettings
 API_TITLE = "Rekognition Video pipeline read API"
 API_VERSION = "1.0.0"
 
-VideoId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="32 hex digits")]
 AnalysisName = Annotated[str, Path(pattern=f"^({'|'.join(REGISTRY)})$", description=", ".join(REGISTRY))]
 # Analyses whose identities hold across videos: a celebrity, a label name, a moderation category.
 _ACROSS_VIDEOS = [
@@ -64,30 +71,20 @@ PersonIndex = Annotated[int, Path(ge=0, le=1_000_000, description="Person index 
 Cursor = Annotated[str | None, Query(max_length=4096, description="The `cursor` of the previous page")]
 Milliseconds = Annotated[int, Query(ge=0, le=MAX_TIMESTAMP_MS)]
 
-_NOT_FOUND = (404, "No such video (or analysis of it)")
-_BAD_REQUEST = (400, "Invalid cursor or time window")
-
-
-def _responses(model: type[BaseModel], *errors: tuple[int, str]) -> dict[int, OpenAPIResponse]:
-    """The documented answers of a route: its model, the listed errors, and (added by Powertools) 422."""
-    answers: dict[int, OpenAPIResponse] = {
-        200: {"description": "OK", "content": {"application/json": {"model": model}}}
-    }
-    for status, description in errors:
-        answers[status] = {"description": description, "content": {"application/json": {"model": ErrorView}}}
-    return answers
-
+# The short names the routes below use (shared with the other route modules through read_api_shared).
+_NOT_FOUND, _BAD_REQUEST, _responses = NOT_FOUND, BAD_REQUEST, json_responses
 
 app = APIGatewayHttpResolver(enable_validation=True)
+# The shot list exports (CSV, CMX 3600 EDL): their own module, one router.
+app.include_router(export_routes.router)
 
 
-_READER = "reader"
 _DESK = "library desk"
 
 
 def results_reader() -> ResultsReader:
     """The reader of the handler serving this request (see `bind`)."""
-    return cast(ResultsReader, app.context[_READER])
+    return reader_in(app.context)
 
 
 def library_desk() -> LibraryDesk:
@@ -322,7 +319,7 @@ def bind(reader: ResultsReader, desk: LibraryDesk | None = None) -> Handler:
         refused = _refuse_body_not_json(event)
         if refused is not None:
             return refused
-        app.context[_READER] = reader
+        app.context[READER_KEY] = reader
         app.context[_DESK] = desk
         return app.resolve(event, context)
 
