@@ -190,6 +190,15 @@ def test_a_missing_face_landmarker_bundle_is_a_clear_error_naming_the_install_co
         FaceLandmarker()
 
 
+def test_the_analyzer_reports_a_missing_bundle_when_built_not_mid_video(tmp_path, monkeypatch):
+    from emulator.vision.examination import Examiner, Looks
+
+    detector = FaceDetector()  # its own model (CenterFace) comes from the same folder: built before emptying it
+    monkeypatch.setenv(models.MODELS_DIRECTORY_VARIABLE, str(tmp_path))
+    with pytest.raises(ModelMissingError, match=r"face_landmarker\.task model is not installed"):
+        Examiner(200, Looks(faces=True, persons=False), faces=detector)
+
+
 def test_a_bundle_without_the_models_is_refused_at_install_and_at_load(tmp_path, carphone):
     not_the_bundle = _wheel(tmp_path / "face_landmarker.task", {"face_detector.tflite": b"only the detector"})
     with pytest.raises(ModelInstallError, match=r"holds no face_blendshapes\.tflite, face_landmarks_detector\.tflite"):
