@@ -123,6 +123,8 @@ class FaceLandmarker:
         crop = cv2.warpAffine(image, transform, (FACE_SIDE, FACE_SIDE))
         rgb = cv2.cvtColor(crop, cv2.COLOR_BGR2RGB).astype(np.float32) / 255.0
         mesh_model, blendshape_model = self._interpreters()
+        # Its outputs, in the file's order: the points (x, y, z in the crop's pixels), the face logit, and
+        # a third score the emulator does not use.
         points, face_logit = _run(mesh_model, rgb[np.newaxis])[:2]
         if float(face_logit.ravel()[0]) < _FACE_LOGIT:
             return None
