@@ -2,15 +2,13 @@
 tell, and nothing more.
 
 Age range and gender come from trained networks (Cydral Technology's age predictor and gender
-classifier from dlib-models, CC0-1.0: emulator/vision/age_gender.py). Where MediaPipe's face mesh model
-(emulator/vision/face_mesh.py) sees a face, its points and those of MediaPipe's eye contour model
-measure how open the eyes and the mouth are and whether the mouth's corners are drawn up (Smile): rules
-on trained models' landmarks, cut on one real clip, with a confidence that grows with the distance from
-the cut, up to 90. The same measures give three of the eight emotions (HAPPY from the lifted corners,
-SURPRISED from a wide-open mouth under open eyes, CALM from neither); the other five (SAD, ANGRY,
-CONFUSED, DISGUSTED, FEAR) need brow and lip movements no rule here measures, so they keep a small
-constant share and never lead. Where the mesh does not see the face (too small or blurred for it),
-eyes, mouth and smile fall back to pixel rules and the emotions to "every one equally likely".
+classifier from dlib-models, CC0-1.0: emulator/vision/age_gender.py). Where MediaPipe's Face Mesh V2
+sees the face, its Blendshape V2 coefficients (emulator/vision/face_landmarker.py) decide the eyes
+(eyeBlink), the mouth (jawOpen) and the smile (mouthSmile), each cut by a rule, with a confidence that
+grows with the distance from the cut, up to 90; and the eight emotions, by rules on those coefficients
+(emulator/vision/emotions.py). Where it does not, MediaPipe's older face mesh and eye contour models
+(emulator/vision/face_mesh.py) measure the eyes, the mouth and the smile when they see the face, and the
+emotions are "every one equally likely"; where neither does (too small or blurred), pixel rules answer.
 Sunglasses, dark glasses and facial hair are always photometric estimates from the face's pixels,
 capped at 75. docs/emulator.md lists which is which, and the packages checked.
 """
@@ -26,6 +24,8 @@ import numpy as np
 from emulator.features import EMOTIONS
 from emulator.vision.age_gender import AgeGender
 from emulator.vision.detectors import Image
+from emulator.vision.emotions import emotions
+from emulator.vision.face_landmarker import Expression, FaceLandmarker
 from emulator.vision.face_mesh import FaceMesh, MeshMeasures
 
 # Estimates never claim more than this: they are rules on pixel statistics, not trained models.
@@ -50,14 +50,14 @@ _FACIAL_HAIR = 0.7  # chin (beard) or upper lip (moustache) this much darker tha
 _OPEN_EYES_MESH = (0.25, 0.1)
 _OPEN_MOUTH_MESH = (0.15, 0.15)
 _SMILE_MESH = (0.0, 0.05)
-# A surprised face: the mouth wide open (the carphone clip's wide-open mouth measures 0.3-0.55) under
-# open eyes. Each measure's strength rises from 0 a scale below its cut to 1 a scale above it, so it is
-# 0.5 at the cut: an emotion leads CALM exactly when its measures are past their cuts (HAPPY with Smile).
-_SURPRISE_MOUTH = (0.3, 0.15)
-_SURPRISE_EYES = (0.25, 0.1)
-# What the five emotions no rule measures keep, each, of the confidences (which sum to 100).
-NOT_MEASURED_EMOTION_CONFIDENCE = 2.0
-MEASURED_EMOTIONS = ("HAPPY", "SURPRISED", "CALM")
+# Cuts on the blendshape coefficients (face_landmarker.Expression), each with the distance from the cut
+# at which the confidence reaches its cap. On the carphone clip: eyeBlink 0.01-0.09 with open eyes, 0.72
+# in his blink (as openness, 1 - eyeBlink: 0.91-0.99 against 0.28); jawOpen 0.00-0.03 at rest, 0.09-0.26
+# talking, 0.51-0.72 gasping; mouthSmile 0.00-0.24 (he never smiles), 0.90 with the corners warped up,
+# and 0.41 on the generated clip's drawn faces, whose mouth is a smiling arc.
+_OPEN_EYES_BLENDSHAPES = (0.6, 0.2)
+_OPEN_MOUTH_BLENDSHAPES = (0.15, 0.15)
+_SMILE_BLENDSHAPES = (0.35, 0.15)
 
 
 def _flag(value: bool, margin: float) -> dict[str, Any]:
@@ -71,31 +71,6 @@ def _mesh_flag(measure: float, cut_and_scale: tuple[float, float]) -> dict[str, 
     cut, scale = cut_and_scale
     confidence = UNKNOWN_CONFIDENCE + (MAX_MESH_CONFIDENCE - UNKNOWN_CONFIDENCE) * min(1.0, abs(measure - cut) / scale)
     return {"Value": measure > cut, "Confidence": round(confidence, 3)}
-
-
-def _strength(measure: float, cut_and_scale: tuple[float, float]) -> float:
-    cut, scale = cut_and_scale
-    return min(1.0, max(0.0, 0.5 + (measure - cut) / (2 * scale)))
-
-
-def mesh_emotions(measures: MeshMeasures) -> list[dict[str, Any]]:
-    """The eight emotions, HAPPY, SURPRISED and CALM weighed by the mesh's measures, the rest a constant."""
-    happy = _strength(measures.corner_lift, _SMILE_MESH)
-    surprised = min(
-        _strength(measures.mouth_openness, _SURPRISE_MOUTH), _strength(measures.eye_openness, _SURPRISE_EYES)
-    )
-    weights = {"HAPPY": happy, "SURPRISED": surprised, "CALM": 1.0 - max(happy, surprised)}
-    measured_share = 100.0 - NOT_MEASURED_EMOTION_CONFIDENCE * (len(EMOTIONS) - len(MEASURED_EMOTIONS))
-    total = sum(weights.values()) or 1.0
-    return [
-        {
-            "Type": name,
-            "Confidence": round(
-                measured_share * weights[name] / total if name in weights else NOT_MEASURED_EMOTION_CONFIDENCE, 3
-            ),
-        }
-        for name in EMOTIONS
-    ]
 
 
 def _unknown_flag() -> dict[str, Any]:
@@ -113,13 +88,25 @@ def _mean(patch: Image) -> float:
     return float(patch.mean()) if patch.size else 0.0
 
 
+def expression_attributes(expression: Expression, *, sunglasses: bool) -> dict[str, Any]:
+    """The members the blendshape coefficients decide. Behind dark glasses the lids are hidden: there the
+    eyes stay the pixel rule's (closed)."""
+    attributes: dict[str, Any] = {
+        "Smile": _mesh_flag(expression.both("mouthSmile"), _SMILE_BLENDSHAPES),
+        "MouthOpen": _mesh_flag(expression.both("jawOpen"), _OPEN_MOUTH_BLENDSHAPES),
+        "Emotions": emotions(expression),
+    }
+    if not sunglasses:
+        attributes["EyesOpen"] = _mesh_flag(1.0 - expression.both("eyeBlink"), _OPEN_EYES_BLENDSHAPES)
+    return attributes
+
+
 def mesh_attributes(measures: MeshMeasures, *, sunglasses: bool) -> dict[str, Any]:
-    """The members the models' measures decide. Behind dark glasses the lids are hidden: there the eyes
-    stay the pixel rule's (closed)."""
+    """The members the older mesh's measures decide, where Face Mesh V2 does not see the face. Behind
+    dark glasses the lids are hidden: there the eyes stay the pixel rule's (closed)."""
     attributes = {
         "Smile": _mesh_flag(measures.corner_lift, _SMILE_MESH),
         "MouthOpen": _mesh_flag(measures.mouth_openness, _OPEN_MOUTH_MESH),
-        "Emotions": mesh_emotions(measures),
     }
     if not sunglasses:
         attributes["EyesOpen"] = _mesh_flag(measures.eye_openness, _OPEN_EYES_MESH)
@@ -127,17 +114,26 @@ def mesh_attributes(measures: MeshMeasures, *, sunglasses: bool) -> dict[str, An
 
 
 def estimate_attributes(
-    image: Image, landmarks: Sequence[Mapping[str, Any]], mesh: FaceMesh, age_gender: AgeGender | None = None
+    image: Image,
+    landmarks: Sequence[Mapping[str, Any]],
+    landmarker: FaceLandmarker,
+    mesh: FaceMesh,
+    age_gender: AgeGender | None = None,
 ) -> dict[str, Any]:
     """The ALL-only members of a FaceDetail for the face whose landmarks (ratios of `image`) are given:
-    the age and gender networks' answer where given, the mesh's measures where its model sees the face,
-    the pixel rules for the rest."""
+    the age and gender networks' answer where given, the blendshapes where Face Mesh V2 sees the face,
+    else the older mesh's measures where it sees it, the pixel rules for the rest."""
     attributes = pixel_estimates(image, landmarks)
     if age_gender is not None:
         attributes.update(age_gender.as_attributes())
-    measures = mesh.measure(image, landmarks)
+    sunglasses = attributes["Sunglasses"]["Value"]
+    expression = landmarker.expression(image, landmarks)
+    if expression is not None:
+        attributes.update(expression_attributes(expression, sunglasses=sunglasses))
+        return attributes
+    measures = mesh.measure(image, landmarks)  # the older mesh runs only where V2 saw no face
     if measures is not None:
-        attributes.update(mesh_attributes(measures, sunglasses=attributes["Sunglasses"]["Value"]))
+        attributes.update(mesh_attributes(measures, sunglasses=sunglasses))
     return attributes
 
 
