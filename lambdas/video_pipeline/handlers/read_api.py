@@ -13,23 +13,22 @@ from typing import Annotated, Any, cast
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
 
 from video_pipeline.analyses import REGISTRY, EntityScope
 from video_pipeline.composition import Clients
-from video_pipeline.composition.reader import build_library_desk, build_reader
+from video_pipeline.composition.reader import build_library_desk, build_reader, build_reference_faces
 from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES
 from video_pipeline.dal.repository import InvalidCursorError
-from video_pipeline.handlers import Handler, LazyFunction, finish_loading
+from video_pipeline.handlers import Handler, LazyFunction, face_routes, finish_loading
 from video_pipeline.handlers.observability import logger, tracer
 from video_pipeline.logic.backfill import Selection
 from video_pipeline.logic.identity import video_id
 from video_pipeline.logic.library_desk import LibraryDesk
 from video_pipeline.logic.reading import InvalidRequestError, ResultsReader, UnknownResourceError
 from video_pipeline.logic.reanalysis import ReanalysisError, run_name
+from video_pipeline.logic.reference_faces import ReferenceFaces
 from video_pipeline.models import JobStatus
 from video_pipeline.read_models import (
     BackfillRequest,
@@ -43,6 +42,10 @@ from video_pipeline.read_models import (
     VideoPage,
     VideoView,
 )
+from video_pipeline.route_answers import BAD_REQUEST as _BAD_REQUEST
+from video_pipeline.route_answers import NOT_FOUND as _NOT_FOUND
+from video_pipeline.route_answers import json_body_responses as _json_body_responses
+from video_pipeline.route_answers import responses as _responses
 from video_pipeline.schema import MAX_TIMESTAMP_MS
 from video_pipeline.settings import ReadApiSettings
 
@@ -64,21 +67,8 @@ PersonIndex = Annotated[int, Path(ge=0, le=1_000_000, description="Person index 
 Cursor = Annotated[str | None, Query(max_length=4096, description="The `cursor` of the previous page")]
 Milliseconds = Annotated[int, Query(ge=0, le=MAX_TIMESTAMP_MS)]
 
-_NOT_FOUND = (404, "No such video (or analysis of it)")
-_BAD_REQUEST = (400, "Invalid cursor or time window")
-
-
-def _responses(model: type[BaseModel], *errors: tuple[int, str]) -> dict[int, OpenAPIResponse]:
-    """The documented answers of a route: its model, the listed errors, and (added by Powertools) 422."""
-    answers: dict[int, OpenAPIResponse] = {
-        200: {"description": "OK", "content": {"application/json": {"model": model}}}
-    }
-    for status, description in errors:
-        answers[status] = {"description": description, "content": {"application/json": {"model": ErrorView}}}
-    return answers
-
-
 app = APIGatewayHttpResolver(enable_validation=True)
+app.include_router(face_routes.router)
 
 
 _READER = "reader"
@@ -186,16 +176,6 @@ def stuck_jobs(
     cursor: Cursor = None,
 ) -> JobPage:
     return results_reader().stuck_jobs(status, older_than_minutes=older_than_minutes, limit=limit, cursor=cursor)
-
-
-def _json_body_responses(model: type[BaseModel]) -> dict[int, OpenAPIResponse]:
-    """A route with a JSON body: its answers, and 415 for a body of another content type."""
-    answers = _responses(model, _BAD_REQUEST)
-    answers[415] = {
-        "description": "The body is not JSON",
-        "content": {"application/json": {"model": ContentTypeErrorView}},
-    }
-    return answers
 
 
 @app.post(
@@ -311,9 +291,9 @@ def openapi_document() -> str:
     )
 
 
-def bind(reader: ResultsReader, desk: LibraryDesk | None = None) -> Handler:
-    """The read API's handler on an explicit reader, and the library routes' desk where the deployment
-    has them (Lambda builds both from its environment)."""
+def bind(reader: ResultsReader, desk: LibraryDesk | None = None, faces: ReferenceFaces | None = None) -> Handler:
+    """The read API's handler on an explicit reader, and the library routes' desk and the reference faces
+    where the deployment has them (Lambda builds them from its environment)."""
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @tracer.capture_lambda_handler
@@ -324,6 +304,7 @@ def bind(reader: ResultsReader, desk: LibraryDesk | None = None) -> Handler:
             return refused
         app.context[_READER] = reader
         app.context[_DESK] = desk
+        app.context[face_routes.CONTEXT_KEY] = faces
         return app.resolve(event, context)
 
     return handler
@@ -331,9 +312,13 @@ def bind(reader: ResultsReader, desk: LibraryDesk | None = None) -> Handler:
 
 # The Lambda entry point. Settings are read on the first request, so the OpenAPI document can be
 # built without them.
-def _build() -> tuple[ResultsReader, LibraryDesk | None]:
+def _build() -> tuple[ResultsReader, LibraryDesk | None, ReferenceFaces | None]:
     settings, clients = ReadApiSettings.from_environment(), Clients.default()
-    return build_reader(settings, clients), build_library_desk(settings, clients)
+    return (
+        build_reader(settings, clients),
+        build_library_desk(settings, clients),
+        build_reference_faces(settings, clients),
+    )
 
 
 handler = LazyFunction(_build, lambda built: bind(*built))
