@@ -19,7 +19,7 @@ from in_process.functions import pipeline_functions
 from in_process.lambda_runtime import FakeLambdaContext
 from local.http_api import http_api_event
 from tests.images import png
-from tests.integration.events import failed_ids, invoke
+from tests.integration.events import completion_bodies, failed_ids, invoke
 from tests.integration.test_collector import stored
 from tests.reliability.test_recovery import delete_in_s3, erase
 
@@ -139,9 +139,8 @@ def test_redelivered_face_search_notices_store_nothing_twice(harness, deployed):
     harness.upload("v.mp4")
     harness.run_starter()
     harness.complete_jobs()
-    sqs = boto3.client("sqs")
-    messages = sqs.receive_message(QueueUrl=harness.resources.results_queue_url, MaxNumberOfMessages=10)["Messages"]
-    bodies = [message["Body"] for message in messages]
+    bodies = completion_bodies(harness.resources.results_queue_url)
+    assert bodies
     response, _ = invoke(harness.collector.handler, *bodies, *bodies)
     assert failed_ids(response) == []
     (video,) = harness.repository.recent_videos().items
