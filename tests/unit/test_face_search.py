@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+import botocore.session
 import pytest
+from botocore.stub import Stubber
 from pydantic import ValidationError
 from video_pipeline.analyses import FACE_SEARCH, EntityScope, by_notification_api
 from video_pipeline.analysis_options import parse_analysis_options
 from video_pipeline.contract import Env
+from video_pipeline.dal.face_collection import FaceCollection, FaceCollectionError
 from video_pipeline.logic.backfill import ListedObject
 from video_pipeline.logic.identity import client_request_token
 from video_pipeline.logic.reference_faces import (
@@ -212,3 +215,28 @@ def test_a_face_is_removed_by_its_name_or_its_face_id_and_an_unknown_one_is_refu
     assert [face.name for face in faces.faces()] == [alan.name]
     with pytest.raises(UnknownReferenceFaceError, match="no reference face named 'ada'"):
         faces.remove("ada")
+
+
+def test_the_collection_reports_the_services_reasons_when_it_indexes_no_face() -> None:
+    client = botocore.session.get_session().create_client("rekognition", region_name="us-east-1")
+    with Stubber(client) as stub:
+        unindexed = [{"Reasons": ["LOW_SHARPNESS"]}, {"Reasons": ["LOW_SHARPNESS", "EXTREME_POSE"]}]
+        expected = {
+            "CollectionId": "faces",
+            "Image": {"S3Object": {"Bucket": "videos", "Name": "reference-faces/ada.jpg"}},
+            "ExternalImageId": "ada",
+            "MaxFaces": 1,
+            "QualityFilter": "AUTO",
+            "DetectionAttributes": ["DEFAULT"],
+        }
+        stub.add_response("index_faces", {"FaceRecords": [], "UnindexedFaces": unindexed}, expected)
+        stub.add_client_error("index_faces", "InvalidImageFormatException", "Request has invalid image format")
+        stub.add_client_error("index_faces", "ResourceNotFoundException", "The collection id: faces does not exist")
+        collection = FaceCollection(client, "faces")
+        assert collection.index("videos", "reference-faces/ada.jpg", "ada") == IndexResult(
+            None, ("LOW_SHARPNESS", "EXTREME_POSE")
+        )
+        refused = collection.index("videos", "reference-faces/ada.jpg", "ada")
+        assert refused == IndexResult(None, ("InvalidImageFormatException: Request has invalid image format",))
+        with pytest.raises(FaceCollectionError, match="face collection faces: ResourceNotFoundException"):
+            collection.index("videos", "reference-faces/ada.jpg", "ada")

@@ -56,9 +56,7 @@ class FaceCollection:
             code = str(details.get("Code", ""))
             if code in _PICTURE_ERRORS:
                 return IndexResult(None, (f"{code}: {details.get('Message', '')}".rstrip(": "),))
-            raise FaceCollectionError(
-                f"IndexFaces on {self._collection_id}: {code}: {details.get('Message')}"
-            ) from None
+            raise self._unusable(error) from None
         records = response.get("FaceRecords") or []
         if records:
             return IndexResult(_reference_face(dict(records[0]["Face"])))
