@@ -4,7 +4,9 @@ Each JPEG or PNG under a prefix of the input bucket is indexed with `IndexFaces`
 largest, `QualityFilter=AUTO`), named by its file name without suffix (`ExternalImageId`), the name
 face-search matches are stored and read under. Rekognition adds a new face each time the same picture
 is indexed again, so a name the collection already holds is skipped: indexing a prefix twice adds
-nothing. Removing a reference face stops future matches only; matches already stored stay.
+nothing. (Two indexings of the same new picture running at the same moment can both add it, as
+ListFaces is read before IndexFaces; `remove` by name takes both away.) Removing a reference face
+stops future matches only; matches already stored stay.
 """
 
 from __future__ import annotations
