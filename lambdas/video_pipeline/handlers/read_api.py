@@ -54,13 +54,19 @@ API_VERSION = "1.0.0"
 
 VideoId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="32 hex digits")]
 AnalysisName = Annotated[str, Path(pattern=f"^({'|'.join(REGISTRY)})$", description=", ".join(REGISTRY))]
-# Analyses whose identities hold across videos: a celebrity, a label name, a moderation category.
+# Analyses whose identities hold across videos: a celebrity, a label name, a moderation category, a
+# reference face's name (face search).
 _ACROSS_VIDEOS = [
     name for name, entry in REGISTRY.items() if entry.entity and entry.entity.scope is EntityScope.ACCOUNT
 ]
 AcrossVideos = Annotated[str, Path(pattern=f"^({'|'.join(_ACROSS_VIDEOS)})$", description=", ".join(_ACROSS_VIDEOS))]
 Identity = Annotated[
-    str, Path(min_length=1, max_length=256, description="A label name, a moderation category or a celebrity Id")
+    str,
+    Path(
+        min_length=1,
+        max_length=256,
+        description="A label name, a moderation category, a celebrity Id or a reference face's name (face search)",
+    ),
 ]
 CelebrityId = Annotated[str, Path(pattern=r"^[A-Za-z0-9]{1,64}$", description="Rekognition celebrity Id")]
 PersonIndex = Annotated[int, Path(ge=0, le=1_000_000, description="Person index within the video")]
@@ -152,7 +158,8 @@ def celebrity_appearances(
 
 @app.get(
     "/analyses/<analysis>/appearances/<identity>",
-    summary="Every appearance of a label, a moderation category or a celebrity across videos, newest video first",
+    summary="Every appearance of a label, a moderation category, a celebrity or a reference face across videos, "
+    "newest video first",
     responses=_responses(DetectionPage, _BAD_REQUEST),
 )
 def appearances(
