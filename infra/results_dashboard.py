@@ -37,6 +37,8 @@ class ResultsDashboard(Construct):
                 Env.UPLOADS_QUEUE_URL: pipeline.ingest.queue.queue_url,
                 Env.INPUT_BUCKETS: pipeline.input.bucket.bucket_name,
                 Env.ENABLED_ANALYSES: ",".join(pipeline.config.enabled_analyses),
+                # The reference-face routes, where face search runs.
+                **pipeline.reference_faces_environment(),
             },
             allowed_origin=self.site.url,
             jwt_issuer=self.users.issuer,
@@ -85,3 +87,4 @@ class ResultsDashboard(Construct):
             finding=f"Resource::<{logical_id(bucket)}.Arn>/{prefix}*",
         )
         pipeline.allow_uploads_from(role)
+        pipeline.allow_reference_faces(role)

@@ -18,10 +18,17 @@ from botocore.model import Shape
 from botocore.session import get_session
 from botocore.validate import ParamValidator
 
-from video_pipeline.analyses import REGISTRY, Analysis, JobSettings, by_name
+from video_pipeline.analyses import FACE_SEARCH_COLLECTION_MEMBER, REGISTRY, Analysis, JobSettings, by_name
 
 # Members of a Start* request the pipeline sets itself for every job.
 PIPELINE_OWNED_MEMBERS: frozenset[str] = frozenset({"Video", "ClientRequestToken", "NotificationChannel", "JobTag"})
+# Members the deployment sets, not its options: face search searches the collection the stack creates.
+DEPLOYMENT_OWNED_MEMBERS: frozenset[str] = frozenset({FACE_SEARCH_COLLECTION_MEMBER})
+# Stand-ins for what the pipeline and the deployment fill in, so the options are checked in a whole request.
+_STAND_INS: Mapping[str, Any] = {
+    "Video": {"S3Object": {"Bucket": "bucket", "Name": "video.mp4"}},
+    FACE_SEARCH_COLLECTION_MEMBER: "collection",
+}
 _NUMBERS = ("integer", "long", "float", "double")
 
 
@@ -56,12 +63,14 @@ def _checked(analysis: Analysis, options: object) -> dict[str, Any]:
     if owned:
         verb = "is" if len(owned) == 1 else "are"
         raise ValueError(f"{name}: {', '.join(owned)} {verb} set by the pipeline for every job")
-    request = {
-        **analysis.start_options(JobSettings(options={name: options})),
-        "Video": {"S3Object": {"Bucket": "bucket", "Name": "video.mp4"}},
-    }
+    deployed = sorted(DEPLOYMENT_OWNED_MEMBERS & options.keys())
+    if deployed:
+        raise ValueError(f"{name}: {', '.join(deployed)} is the deployment's (the stack's face collection)")
     shape = get_session().get_service_model("rekognition").operation_model(analysis.start_operation).input_shape
     assert shape is not None
+    members = shape.members
+    stand_ins = {member: value for member, value in _STAND_INS.items() if member in members}
+    request = {**analysis.start_options(JobSettings(options={name: options})), **stand_ins}
     report = ParamValidator().validate(request, shape)
     problems = report.generate_report() if report.has_errors() else "; ".join(_beyond_botocore(options, shape))
     if problems:

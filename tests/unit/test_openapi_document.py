@@ -30,11 +30,15 @@ def test_document_describes_every_route_with_its_errors_and_auth():
         # The library routes (docs/operations.md): JSON bodies, so a body of another type is a 415.
         ("/reanalyses", "post"),
         ("/backfills", "post"),
+        # The reference faces of face search (docs/deploy.md).
+        ("/faces", "get"),
+        ("/faces/indexings", "post"),
+        ("/faces/{external_image_id}", "delete"),
     }
     for operation in operations.values():
         assert {"200", "422"} <= set(operation["responses"])
     assert "404" in operations[("/videos/{video_id}", "get")]["responses"]
-    for route in ("/reanalyses", "/backfills"):
+    for route in ("/reanalyses", "/backfills", "/faces/indexings"):
         assert {"400", "415"} <= set(operations[(route, "post")]["responses"])
     for route, media_type in (("segments.csv", "text/csv"), ("segments.edl", "text/plain")):
         answers = operations[(f"/videos/{{video_id}}/{route}", "get")]["responses"]

@@ -13,23 +13,22 @@ from typing import Annotated, Any, cast
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
 
 from video_pipeline.analyses import REGISTRY, EntityScope
 from video_pipeline.composition import Clients
-from video_pipeline.composition.reader import build_library_desk, build_reader
+from video_pipeline.composition.reader import build_library_desk, build_reader, build_reference_faces
 from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES
 from video_pipeline.dal.repository import InvalidCursorError
-from video_pipeline.handlers import Handler, LazyFunction, export_routes, finish_loading
+from video_pipeline.handlers import Handler, LazyFunction, export_routes, face_routes, finish_loading
 from video_pipeline.handlers.observability import logger, tracer
 from video_pipeline.handlers.read_api_shared import (
     BAD_REQUEST,
     NOT_FOUND,
     READER_KEY,
     VideoId,
+    json_body_responses,
     json_responses,
     reader_in,
 )
@@ -38,6 +37,7 @@ from video_pipeline.logic.identity import video_id
 from video_pipeline.logic.library_desk import LibraryDesk
 from video_pipeline.logic.reading import InvalidRequestError, ResultsReader, UnknownResourceError
 from video_pipeline.logic.reanalysis import ReanalysisError, run_name
+from video_pipeline.logic.reference_faces import ReferenceFaces
 from video_pipeline.models import JobStatus
 from video_pipeline.read_models import (
     BackfillRequest,
@@ -58,13 +58,19 @@ API_TITLE = "Rekognition Video pipeline read API"
 API_VERSION = "1.0.0"
 
 AnalysisName = Annotated[str, Path(pattern=f"^({'|'.join(REGISTRY)})$", description=", ".join(REGISTRY))]
-# Analyses whose identities hold across videos: a celebrity, a label name, a moderation category.
+# Analyses whose identities hold across videos: a celebrity, a label name, a moderation category, a
+# reference face's name (face search).
 _ACROSS_VIDEOS = [
     name for name, entry in REGISTRY.items() if entry.entity and entry.entity.scope is EntityScope.ACCOUNT
 ]
 AcrossVideos = Annotated[str, Path(pattern=f"^({'|'.join(_ACROSS_VIDEOS)})$", description=", ".join(_ACROSS_VIDEOS))]
 Identity = Annotated[
-    str, Path(min_length=1, max_length=256, description="A label name, a moderation category or a celebrity Id")
+    str,
+    Path(
+        min_length=1,
+        max_length=256,
+        description="A label name, a moderation category, a celebrity Id or a reference face's name (face search)",
+    ),
 ]
 CelebrityId = Annotated[str, Path(pattern=r"^[A-Za-z0-9]{1,64}$", description="Rekognition celebrity Id")]
 PersonIndex = Annotated[int, Path(ge=0, le=1_000_000, description="Person index within the video")]
@@ -75,8 +81,9 @@ Milliseconds = Annotated[int, Query(ge=0, le=MAX_TIMESTAMP_MS)]
 _NOT_FOUND, _BAD_REQUEST, _responses = NOT_FOUND, BAD_REQUEST, json_responses
 
 app = APIGatewayHttpResolver(enable_validation=True)
-# The shot list exports (CSV, CMX 3600 EDL): their own module, one router.
+# The shot list exports (CSV, CMX 3600 EDL) and the reference faces: their own modules, one router each.
 app.include_router(export_routes.router)
+app.include_router(face_routes.router)
 
 
 _DESK = "library desk"
@@ -159,7 +166,8 @@ def celebrity_appearances(
 
 @app.get(
     "/analyses/<analysis>/appearances/<identity>",
-    summary="Every appearance of a label, a moderation category or a celebrity across videos, newest video first",
+    summary="Every appearance of a label, a moderation category, a celebrity or a reference face across videos, "
+    "newest video first",
     responses=_responses(DetectionPage, _BAD_REQUEST),
 )
 def appearances(
@@ -185,20 +193,10 @@ def stuck_jobs(
     return results_reader().stuck_jobs(status, older_than_minutes=older_than_minutes, limit=limit, cursor=cursor)
 
 
-def _json_body_responses(model: type[BaseModel]) -> dict[int, OpenAPIResponse]:
-    """A route with a JSON body: its answers, and 415 for a body of another content type."""
-    answers = _responses(model, _BAD_REQUEST)
-    answers[415] = {
-        "description": "The body is not JSON",
-        "content": {"application/json": {"model": ContentTypeErrorView}},
-    }
-    return answers
-
-
 @app.post(
     "/reanalyses",
     summary="Re-run chosen analyses of chosen videos; readers see the old results until the new are complete",
-    responses=_json_body_responses(ReanalysisView),
+    responses=json_body_responses(ReanalysisView),
 )
 def reanalyse(request: ReanalysisRequest) -> ReanalysisView:
     run = request.run or run_name(datetime.now(UTC))
@@ -212,7 +210,7 @@ def reanalyse(request: ReanalysisRequest) -> ReanalysisView:
 @app.post(
     "/backfills",
     summary="One step of a backfill of videos already in the input bucket (call again with the cursor)",
-    responses=_json_body_responses(BackfillView),
+    responses=json_body_responses(BackfillView),
 )
 def backfill(request: BackfillRequest) -> BackfillView:
     selection = Selection(
@@ -308,9 +306,9 @@ def openapi_document() -> str:
     )
 
 
-def bind(reader: ResultsReader, desk: LibraryDesk | None = None) -> Handler:
-    """The read API's handler on an explicit reader, and the library routes' desk where the deployment
-    has them (Lambda builds both from its environment)."""
+def bind(reader: ResultsReader, desk: LibraryDesk | None = None, faces: ReferenceFaces | None = None) -> Handler:
+    """The read API's handler on an explicit reader, and the library routes' desk and the reference faces
+    where the deployment has them (Lambda builds them from its environment)."""
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @tracer.capture_lambda_handler
@@ -321,6 +319,7 @@ def bind(reader: ResultsReader, desk: LibraryDesk | None = None) -> Handler:
             return refused
         app.context[READER_KEY] = reader
         app.context[_DESK] = desk
+        app.context[face_routes.CONTEXT_KEY] = faces
         return app.resolve(event, context)
 
     return handler
@@ -328,9 +327,13 @@ def bind(reader: ResultsReader, desk: LibraryDesk | None = None) -> Handler:
 
 # The Lambda entry point. Settings are read on the first request, so the OpenAPI document can be
 # built without them.
-def _build() -> tuple[ResultsReader, LibraryDesk | None]:
+def _build() -> tuple[ResultsReader, LibraryDesk | None, ReferenceFaces | None]:
     settings, clients = ReadApiSettings.from_environment(), Clients.default()
-    return build_reader(settings, clients), build_library_desk(settings, clients)
+    return (
+        build_reader(settings, clients),
+        build_library_desk(settings, clients),
+        build_reference_faces(settings, clients),
+    )
 
 
 handler = LazyFunction(_build, lambda built: bind(*built))

@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel
 
 from video_pipeline.logic.reading import ResultsReader
-from video_pipeline.read_models import ErrorView
+from video_pipeline.read_models import ContentTypeErrorView, ErrorView
 
 VideoId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="32 hex digits")]
 
@@ -43,3 +43,13 @@ def json_responses(model: type[BaseModel], *errors: tuple[int, str]) -> dict[int
         200: {"description": "OK", "content": {"application/json": {"model": model}}}
     }
     return answers | error_responses(*errors)
+
+
+def json_body_responses(model: type[BaseModel], *errors: tuple[int, str]) -> dict[int, OpenAPIResponse]:
+    """A route with a JSON body: its answers, and 415 for a body of another content type."""
+    answers = json_responses(model, *(errors or (BAD_REQUEST,)))
+    answers[415] = {
+        "description": "The body is not JSON",
+        "content": {"application/json": {"model": ContentTypeErrorView}},
+    }
+    return answers
