@@ -116,7 +116,7 @@ table{border-collapse:collapse;margin:8px 0}td,th{padding:4px 10px;border-bottom
 .mark.cue{fill:#1d2330}.mark.shot-0:hover,.mark.shot-1:hover,.mark.cue:hover{fill:#c45500}
 .stated{background:#fff4e0;border-left:4px solid #ff9900;padding:6px 10px;font-style:normal;color:#5c3b00}
 .timecode{font-family:ui-monospace,monospace}.text-line{font-weight:600}
-img.still{display:block;width:160px;border-radius:3px}.job-note{font-size:12px;color:#5f6b7a;max-width:420px}
+img.still{display:block;width:160px;border-radius:3px}.job-note{display:block;font-size:12px;color:#5f6b7a;max-width:420px}
 .frames{display:flex;flex-wrap:wrap;gap:12px}figure{margin:6px 0}
 figure img{display:block;max-width:320px;border-radius:4px;cursor:zoom-in}
 figure.full{flex-basis:100%}figure.full img{max-width:none;cursor:zoom-out}
@@ -154,6 +154,20 @@ def _job_note(job: JobSummary, note: str) -> str:
     return f'<a href="#{escape(job.analysis)}">{escape(note)}</a>' if note and job.analysis in STATED_NOTES else ""
 
 
+def _summary_row(view: AnalysisView, note: str | None) -> str:
+    """The analysis' row in the video's summary table; `note` None when the table has no note column."""
+    job = view.job
+    cells = [
+        f'<a href="#{escape(view.name)}">{escape(view.name)}</a>',
+        f'<span class="status-{escape(job.status.value)}">{escape(job.status.value)}</span>',
+        str(job.detection_count),
+        f"{job.entity_count}{_seen_once(job)}",
+    ]
+    if note is not None:
+        cells.append(f'<span class="job-note">{note}</span>')
+    return f'<tr data-row="{escape(view.name)}">' + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+
+
 def _video_html(video: VideoSummary, views: Sequence[AnalysisView], notes: Mapping[str, str]) -> str:
     metadata = next((view.job.video_metadata for view in views if view.job.video_metadata), None) or {}
     facts = ", ".join(
@@ -161,19 +175,16 @@ def _video_html(video: VideoSummary, views: Sequence[AnalysisView], notes: Mappi
         for key, name in (("Codec", "codec"), ("FrameWidth", "width"), ("FrameHeight", "height"), ("FrameRate", "fps"))
         if key in metadata
     )
-    rows = "".join(
-        f'<tr data-row="{escape(view.name)}"><td><a href="#{escape(view.name)}">{escape(view.name)}</a></td>'
-        f'<td class="status-{escape(view.job.status.value)}">{escape(view.job.status.value)}</td>'
-        f"<td>{view.job.detection_count}</td><td>{view.job.entity_count}{_seen_once(view.job)}</td>"
-        f'<td class="job-note">{_job_note(view.job, notes.get(view.name, ""))}</td></tr>'
-        for view in views
-    )
+    job_notes = {view.name: _job_note(view.job, notes.get(view.name, "")) for view in views}
+    # The note column only when a row has something to say in it.
+    noted = any(job_notes.values())
+    rows = "".join(_summary_row(view, job_notes[view.name] if noted else None) for view in views)
     sections = "".join(section_html(view, notes.get(view.name, "")) for view in views)
     return (
         f'<section class="video" data-video="{escape(video.key)}"><h2>{escape(video.key)}</h2>'
         f"<p>video {escape(video.video_id)} · {video.size:,} bytes · {escape(facts or 'no metadata')}</p>"
         '<table class="summary"><tr><th>analysis</th><th>status</th><th>detections</th><th>entities</th>'
-        f"<th>note</th></tr>{rows}</table>{sections}</section>"
+        f"{'<th>note</th>' if noted else ''}</tr>{rows}</table>{sections}</section>"
     )
 
 
