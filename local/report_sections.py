@@ -195,7 +195,7 @@ def _moderation(view: AnalysisView) -> list[str]:
 
 def _more(detections: Sequence[Detection]) -> str:
     hidden = len(detections) - ROWS_PER_TABLE
-    return f'<p class="note">and {plural(hidden, "more")}</p>' if hidden > 0 else ""
+    return f'<p class="note">and {hidden:,} more</p>' if hidden > 0 else ""
 
 
 def _text(view: AnalysisView) -> list[str]:

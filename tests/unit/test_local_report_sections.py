@@ -7,7 +7,7 @@ from typing import Any
 from video_pipeline.models import Detection, JobStatus, JobSummary
 
 from local.report_frames import detection_boxes
-from local.report_sections import AnalysisView, frame_timestamps, section_html, still_timestamps
+from local.report_sections import ROWS_PER_TABLE, AnalysisView, frame_timestamps, section_html, still_timestamps
 
 
 def view(name: str, elements: list[tuple[int, dict[str, Any]]], duration_ms: int = 4000) -> AnalysisView:
@@ -85,3 +85,9 @@ def test_moderation_says_its_caveat_above_the_flags():
     assert "<td>0.00 s</td><td>Smoking</td><td>Tobacco</td><td>2</td><td>70.4%</td>" in html
     # Other analyses' caveats are said only when there is nothing else to show.
     assert "stated" not in section_html(view("faces", [(0, {"Face": {}})]), "faces: dlib")
+
+
+def test_long_tables_stop_at_their_row_limit_and_say_how_many_more():
+    flag = {"ModerationLabel": {"Name": "Smoking", "Confidence": 70.4, "ParentName": "Tobacco", "TaxonomyLevel": 2}}
+    html = section_html(view("moderation", [(number, flag) for number in range(ROWS_PER_TABLE + 2)]))
+    assert html.count("<td>Smoking</td>") == ROWS_PER_TABLE and "and 2 more</p>" in html
