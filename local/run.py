@@ -167,7 +167,6 @@ def upload_keys(paths: list[Path]) -> list[str]:
 def _inputs(options: argparse.Namespace) -> list[Input]:
     if options.sample_every_ms <= 0 or options.workers <= 0:
         raise UserError("--sample-every-ms and --workers must be positive")
-    options.analyses = chosen_analyses(options.analyses)
     prepare_output(options.out)
     if options.celebrity_gallery is not None and not options.celebrity_gallery.is_dir():
         raise UserError(f"{options.celebrity_gallery}: the celebrity gallery must be a directory of pictures")
@@ -233,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         argv = [*sys.argv[1:], *make_arguments(os.environ.pop(_MAKE_ARGS))]
     options = _arguments(argv)
     try:
+        options.analyses = chosen_analyses(options.analyses)
         inputs = _inputs(options)
         from emulator.vision.analyzers import Sampling, real_analyzers
 
