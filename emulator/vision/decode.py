@@ -217,16 +217,20 @@ def truncation(source: Source) -> str | None:
 
 def frames_at(source: Source, timestamps_ms: set[int]) -> dict[int, NDArray[np.uint8]]:
     """The frames shown at each of `timestamps_ms` (as reported in detections), decoded in one pass."""
+    return dict(frames_shown(source, timestamps_ms))
+
+
+def frames_shown(source: Source, timestamps_ms: set[int]) -> Iterator[tuple[int, NDArray[np.uint8]]]:
+    """(timestamp, frame shown then) for each of `timestamps_ms` in time order, decoded in one pass and
+    handed over as the decoding passes them: a caller that reduces each frame keeps none of them whole."""
     wanted = sorted(timestamps_ms)
-    found: dict[int, NDArray[np.uint8]] = {}
     if not wanted:
-        return found
+        return
     for frame in sample(source, 1):
         while wanted and wanted[0] <= frame.timestamp_ms:
-            found[wanted.pop(0)] = frame.image
+            yield wanted.pop(0), frame.image
         if not wanted:
-            break
-    return found
+            return
 
 
 def planar_frames(source: Source, max_width: int) -> Iterator[tuple[int, NDArray[np.uint8]]]:
