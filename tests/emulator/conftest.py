@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -237,6 +238,27 @@ def assert_no_gaps_but_known(gaps: list[str], known: set[str]) -> None:
     if unexpected:
         pytest.fail("structure gaps besides the known ones: " + "; ".join(unexpected))
     assert gaps == []
+
+
+def face_description(face: dict[str, Any]) -> dict[str, Any]:
+    """What a FaceDetail says about a face besides where it is and how sure: its members, its landmarks'
+    types in order, its pose's and quality's members."""
+    return {
+        "members": sorted(face),
+        "landmarks": [landmark["Type"] for landmark in face["Landmarks"]],
+        "pose": sorted(face["Pose"]),
+        "quality": sorted(face["Quality"]),
+    }
+
+
+@contextmanager
+def serving_clip(clip: tuple[Path, GroundTruth], analyzers: dict[str, Any]) -> Iterator[RekognitionVideoFake]:
+    """An emulator with these real analyzers, the generated clip stored where `wire_page` starts jobs."""
+    path, _truth = clip
+    client("s3").create_bucket(Bucket=BUCKET)
+    upload(KEY, path.read_bytes())
+    with RekognitionVideoFake(analyzers=analyzers) as instance:
+        yield instance
 
 
 # Generated clips for the real analyzers, rendered once per session.

@@ -11,7 +11,6 @@ import pytest
 from emulator import RekognitionVideoFake, assert_conforms
 from emulator.resemblance import assert_resembles, structure_gaps
 from emulator.vision.face_search import DetectedFaceFinder, FaceSearchAnalyzer
-from tests.emulator import conftest
 from tests.emulator.conftest import (
     BUCKET,
     COLLECTION_ID,
@@ -19,7 +18,8 @@ from tests.emulator.conftest import (
     assert_no_gaps_but_known,
     aws_example,
     create_collection,
-    upload,
+    face_description,
+    serving_clip,
     wire_page,
 )
 from tests.emulator.test_real_face_search import portrait
@@ -28,17 +28,6 @@ pytestmark = pytest.mark.integration
 
 API = "StartFaceSearch"
 EXAMPLE = aws_example("get_face_search")
-
-
-def _person_face(element: dict) -> dict:
-    """What describes the face of a matched person, not where it is: members, landmarks, pose, quality."""
-    face = element["Person"]["Face"]
-    return {
-        "members": sorted(face),
-        "landmarks": [landmark["Type"] for landmark in face["Landmarks"]],
-        "pose": sorted(face["Pose"]),
-        "quality": sorted(face["Quality"]),
-    }
 
 
 def test_the_synthetic_body_has_the_examples_structure(fake, video):
@@ -59,16 +48,12 @@ def test_a_face_indexed_as_the_examples_is_matched_as_the_example_shows(fake, vi
         assert sorted(match["Face"]) == sorted(theirs["FaceMatches"][0]["Face"])
         assert match["Face"]["ExternalImageId"] == "image.PNG"
         assert sorted(element["Person"]) == sorted(theirs["Person"])
-        assert _person_face(element) == _person_face(theirs)
+        assert face_description(element["Person"]["Face"]) == face_description(theirs["Person"]["Face"])
 
 
 @pytest.fixture
 def real(aws: None, clip) -> Iterator[RekognitionVideoFake]:
-    path, _truth = clip
-    conftest.client("s3").create_bucket(Bucket=BUCKET)
-    upload(KEY, path.read_bytes())
-    analyzer = FaceSearchAnalyzer(finder=DetectedFaceFinder())
-    with RekognitionVideoFake(analyzers={API: analyzer}) as instance:
+    with serving_clip(clip, {API: FaceSearchAnalyzer(finder=DetectedFaceFinder())}) as instance:
         yield instance
 
 

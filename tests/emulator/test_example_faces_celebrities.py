@@ -11,23 +11,20 @@ from emulator import RekognitionVideoFake, assert_conforms
 from emulator.features import DEFAULT_FACE_KEYS
 from emulator.resemblance import assert_resembles, structure_gaps
 from emulator.vision.analyzers import FaceAnalyzer, Sampling
-from tests.emulator import conftest
-from tests.emulator.conftest import BUCKET, KEY, assert_no_gaps_but_known, aws_example, upload, wire_page
+from tests.emulator.conftest import (
+    BUCKET,
+    KEY,
+    assert_no_gaps_but_known,
+    aws_example,
+    face_description,
+    serving_clip,
+    wire_page,
+)
 
 pytestmark = pytest.mark.integration
 
 FACES = aws_example("get_face_detection")
 CELEBRITIES = aws_example("get_celebrity_recognition")
-
-
-def _description(face: dict) -> dict:
-    """What a face detail says about a face besides its measures."""
-    return {
-        "members": sorted(face),
-        "landmarks": [landmark["Type"] for landmark in face["Landmarks"]],
-        "pose": sorted(face["Pose"]),
-        "quality": sorted(face["Quality"]),
-    }
 
 
 @pytest.mark.parametrize(
@@ -44,21 +41,18 @@ def test_faces_are_described_as_in_both_examples(fake, video):
     """FaceAttributes=DEFAULT: the examples' faces (and the celebrity's face) have exactly these members."""
     theirs = [element["Face"] for element in FACES["response"]["Faces"]]
     theirs.append(CELEBRITIES["response"]["Celebrities"][0]["Celebrity"]["Face"])
-    assert {repr(_description(face)) for face in theirs} == {repr(_description(theirs[0]))}
+    assert {repr(face_description(face)) for face in theirs} == {repr(face_description(theirs[0]))}
     assert set(theirs[0]) == DEFAULT_FACE_KEYS
     for api, result_key in (("StartFaceDetection", "Faces"), ("StartCelebrityRecognition", "Celebrities")):
         fake.script(BUCKET, KEY, api, detections=12)
         for element in wire_page(fake, api)[result_key]:
             face = element["Face"] if result_key == "Faces" else element["Celebrity"]["Face"]
-            assert _description(face) == _description(theirs[0])
+            assert face_description(face) == face_description(theirs[0])
 
 
 @pytest.fixture
 def real(aws: None, clip) -> Iterator[RekognitionVideoFake]:
-    path, _truth = clip
-    conftest.client("s3").create_bucket(Bucket=BUCKET)
-    upload(KEY, path.read_bytes())
-    with RekognitionVideoFake(analyzers={"StartFaceDetection": FaceAnalyzer(Sampling(every_ms=400))}) as instance:
+    with serving_clip(clip, {"StartFaceDetection": FaceAnalyzer(Sampling(every_ms=400))}) as instance:
         yield instance
 
 

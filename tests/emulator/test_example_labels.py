@@ -11,7 +11,7 @@ from emulator import RekognitionVideoFake, assert_conforms, sample_video_bytes
 from emulator.resemblance import assert_resembles
 from emulator.vision.analyzers import PersonLabelAnalyzer, Sampling
 from tests.emulator import conftest
-from tests.emulator.conftest import BUCKET, KEY, aws_example, get_all, upload, wire_page
+from tests.emulator.conftest import BUCKET, KEY, aws_example, serving_clip, upload, wire_page
 
 pytestmark = pytest.mark.integration
 
@@ -75,11 +75,7 @@ def test_the_examples_request_is_served_as_published(aws):
 def test_the_synthetic_person_label_is_the_pages_person_sample(fake, video):
     theirs = EXAMPLE["person_element"]
     fake.script(BUCKET, KEY, API, detections=30)
-    job_id = conftest.start(
-        conftest.client("rekognition"), API, Settings={"GeneralLabels": {"LabelInclusionFilters": ["Person"]}}
-    )
-    fake.complete_jobs([job_id])
-    elements, _ = get_all(conftest.client("rekognition"), API, job_id)
+    elements = wire_page(fake, API, Settings={"GeneralLabels": {"LabelInclusionFilters": ["Person"]}})["Labels"]
     assert elements
     for element in elements:
         assert _without_measures(element) == _without_measures(theirs)
@@ -93,10 +89,7 @@ def _without_measures(element: dict) -> dict:
 
 @pytest.fixture
 def real(aws: None, clip) -> Iterator[RekognitionVideoFake]:
-    path, _truth = clip
-    conftest.client("s3").create_bucket(Bucket=BUCKET)
-    upload(KEY, path.read_bytes())
-    with RekognitionVideoFake(analyzers={API: PersonLabelAnalyzer(Sampling(every_ms=400))}) as instance:
+    with serving_clip(clip, {API: PersonLabelAnalyzer(Sampling(every_ms=400))}) as instance:
         yield instance
 
 
