@@ -231,15 +231,6 @@ def wire_page(
     return fake.handle(get_operation, {"JobId": job_id, **(get_params or {})})
 
 
-def assert_no_gaps_but_known(gaps: list[str], known: set[str]) -> None:
-    """For a strict xfail on a known structure gap: any other gap fails outright (pytest.fail is no
-    AssertionError), while the known ones raise the AssertionError the xfail expects, until fixed."""
-    unexpected = sorted(set(gaps) - known)
-    if unexpected:
-        pytest.fail("structure gaps besides the known ones: " + "; ".join(unexpected))
-    assert gaps == []
-
-
 def face_description(face: dict[str, Any]) -> dict[str, Any]:
     """What a FaceDetail says about a face besides where it is and how sure: its members, its landmarks'
     types in order, its pose's and quality's members."""
