@@ -36,6 +36,8 @@ class Env:
     FACE_COLLECTION_ID: Final = "FACE_COLLECTION_ID"
     # Where in the input bucket the reference pictures are (IndexFaces reads them with the caller's rights).
     REFERENCE_FACES_PREFIX: Final = "REFERENCE_FACES_PREFIX"
+    # The Cognito group whose members may call the read API's changing routes (logic/operators.py).
+    OPERATORS_GROUP: Final = "OPERATORS_GROUP"
     PERSON_TRACKING_ENGINE: Final = "PERSON_TRACKING_ENGINE"
     PERSON_TRACKING_FALLBACK: Final = "PERSON_TRACKING_FALLBACK"
     RESULT_RETENTION_DAYS: Final = "RESULT_RETENTION_DAYS"

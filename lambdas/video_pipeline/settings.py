@@ -145,6 +145,8 @@ class ReadApiSettings(_TablesSettings):
     # The reference-face routes, where the deployment has a face collection (face_search enabled).
     face_collection_id: CollectionIdString = Field(alias=Env.FACE_COLLECTION_ID, default="")
     reference_faces_prefix: str = Field(alias=Env.REFERENCE_FACES_PREFIX, default=DEFAULT_REFERENCE_FACES_PREFIX)
+    # Who may call the changing routes; empty (the local dashboard) lets every caller.
+    operators_group: str = Field(alias=Env.OPERATORS_GROUP, default="")
 
     @field_validator("enabled_analyses", mode="before")
     @classmethod

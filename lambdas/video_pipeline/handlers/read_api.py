@@ -32,6 +32,7 @@ from video_pipeline.handlers.read_api_shared import (
     json_responses,
     reader_in,
 )
+from video_pipeline.logic import operators
 from video_pipeline.logic.backfill import Selection
 from video_pipeline.logic.identity import video_id
 from video_pipeline.logic.library_desk import LibraryDesk
@@ -271,6 +272,24 @@ def _no_route(_missing: Exception) -> Response[Any]:
     return _error(HTTPStatus.NOT_FOUND, f"no route {app.current_event.http_method} {app.current_event.path}")
 
 
+def _refuse_non_operator(event: dict[str, Any], operators_group: str) -> dict[str, Any] | None:
+    """The 403 for a changing route called by a user outside the operators group."""
+    reason = operators.refusal(event, operators_group)
+    if reason is None:
+        return None
+    return _answered_early(HTTPStatus.FORBIDDEN, ErrorView(statusCode=HTTPStatus.FORBIDDEN.value, message=reason))
+
+
+def _answered_early(status: HTTPStatus, body: BaseModel) -> dict[str, Any]:
+    """An HTTP API answer given before the resolver runs."""
+    return {
+        "statusCode": status.value,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "body": body.model_dump_json(),
+        "isBase64Encoded": False,
+    }
+
+
 def _refuse_body_not_json(event: dict[str, Any]) -> dict[str, Any] | None:
     """The 415 for a body declared as anything but JSON, answered before Powertools parses it: it fails
     with a server error on some (`multipart/form-data` without a boundary), and the routes take JSON only."""
@@ -280,12 +299,7 @@ def _refuse_body_not_json(event: dict[str, Any]) -> dict[str, Any] | None:
         return None
     detail = [{"loc": ["body"], "type": "unsupported_content_type"}]
     body = ContentTypeErrorView(statusCode=HTTPStatus.UNSUPPORTED_MEDIA_TYPE.value, detail=detail)
-    return {
-        "statusCode": HTTPStatus.UNSUPPORTED_MEDIA_TYPE.value,
-        "headers": {"Content-Type": content_types.APPLICATION_JSON},
-        "body": body.model_dump_json(),
-        "isBase64Encoded": False,
-    }
+    return _answered_early(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, body)
 
 
 def openapi_document() -> str:
@@ -306,15 +320,21 @@ def openapi_document() -> str:
     )
 
 
-def bind(reader: ResultsReader, desk: LibraryDesk | None = None, faces: ReferenceFaces | None = None) -> Handler:
+def bind(
+    reader: ResultsReader,
+    desk: LibraryDesk | None = None,
+    faces: ReferenceFaces | None = None,
+    operators_group: str = "",
+) -> Handler:
     """The read API's handler on an explicit reader, and the library routes' desk and the reference faces
-    where the deployment has them (Lambda builds them from its environment)."""
+    where the deployment has them (Lambda builds them from its environment). With `operators_group`,
+    only that Cognito group's members may call the routes that change the library."""
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @tracer.capture_lambda_handler
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         # The resolver clears its context after each request: the routes find this handler's reader there.
-        refused = _refuse_body_not_json(event)
+        refused = _refuse_non_operator(event, operators_group) or _refuse_body_not_json(event)
         if refused is not None:
             return refused
         app.context[READER_KEY] = reader
@@ -327,12 +347,13 @@ def bind(reader: ResultsReader, desk: LibraryDesk | None = None, faces: Referenc
 
 # The Lambda entry point. Settings are read on the first request, so the OpenAPI document can be
 # built without them.
-def _build() -> tuple[ResultsReader, LibraryDesk | None, ReferenceFaces | None]:
+def _build() -> tuple[ResultsReader, LibraryDesk | None, ReferenceFaces | None, str]:
     settings, clients = ReadApiSettings.from_environment(), Clients.default()
     return (
         build_reader(settings, clients),
         build_library_desk(settings, clients),
         build_reference_faces(settings, clients),
+        settings.operators_group,
     )
 
 
