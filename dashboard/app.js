@@ -3,7 +3,18 @@
 "use strict";
 
 const ANALYSES = ["faces", "celebrities", "persons"];
-const TITLES = { faces: "Faces", celebrities: "Celebrities", persons: "Person tracks" };
+const TITLES = {
+  faces: "Faces",
+  celebrities: "Celebrities",
+  persons: "Person tracks",
+  labels: "Labels",
+  moderation: "Moderation flags",
+  text: "Text on screen",
+  segments: "Shots and cues",
+  face_search: "Face search matches",
+};
+// What an analysis' distinct entities are called in its header ("12 distinct labels").
+const DISTINCT = { celebrities: "celebrities", persons: "people", labels: "labels", moderation: "categories", face_search: "people" };
 // A video page loads at most this many detections per analysis; the timeline says when it stopped.
 const MAX_DETECTIONS = 5000;
 const view = () => document.getElementById("view");
@@ -135,7 +146,8 @@ class ApiError extends Error {
   }
 }
 
-async function api(path, parameters = {}) {
+// A GET of the read API with the signed-in user's token; an answer other than 2xx is an ApiError.
+async function request(path, parameters = {}) {
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(parameters)) if (value !== null && value !== undefined) query.set(name, value);
   const url = `${config.apiUrl.replace(/\/$/, "")}${path}${query.size ? `?${query}` : ""}`;
@@ -146,12 +158,29 @@ async function api(path, parameters = {}) {
     headers.Authorization = `Bearer ${token}`;
   }
   const response = await fetch(url, { headers });
-  const body = await response.json().catch(() => ({}));
   if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
     const detail = (body.detail || []).map((item) => `${item.loc.join(".")}: ${item.msg}`).join("; ");
     throw new ApiError(response.status, body.message || detail || `the API answered ${response.status}`);
   }
-  return body;
+  return response;
+}
+
+async function api(path, parameters = {}) {
+  return (await request(path, parameters)).json();
+}
+
+// Save a file the API makes (an export). Fetched, not linked, because the API wants the bearer token.
+async function download(path, parameters, fallbackName) {
+  const response = await request(path, parameters);
+  const disposition = response.headers.get("Content-Disposition") || "";
+  const name = (disposition.match(/filename="([^"]+)"/) || [])[1] || fallbackName;
+  const url = URL.createObjectURL(await response.blob());
+  const link = h("a", { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
 }
 
 async function allPages(path, parameters, cap) {
@@ -178,7 +207,7 @@ function analysisCell(job) {
   return h("td", { "data-analysis": job.analysis }, badge(job.status), h("div", { class: "muted" }, note));
 }
 
-function videoRow(video) {
+function videoRow(video, columns) {
   const jobs = Object.fromEntries(video.analyses.map((job) => [job.analysis, job]));
   const share = video.progress.total ? (100 * video.progress.finished) / video.progress.total : 0;
   return h(
@@ -194,23 +223,28 @@ function videoRow(video) {
         h("span", { style: { width: `${share}%` } })),
       ` ${video.progress.finished}/${video.progress.total}`,
     ),
-    ANALYSES.map((name) => analysisCell(jobs[name])),
+    columns.map((name) => analysisCell(jobs[name])),
   );
+}
+
+// The list's analysis columns: the default analyses, and any other the first page's videos have.
+function analysisColumns(videos) {
+  const seen = new Set(videos.flatMap((video) => video.analyses.map((job) => job.analysis)));
+  const known = Object.keys(TITLES);
+  const others = [...seen].filter((name) => !ANALYSES.includes(name));
+  others.sort((a, b) => (known.indexOf(a) + 1 || known.length + 1) - (known.indexOf(b) + 1 || known.length + 1));
+  return [...ANALYSES, ...others];
 }
 
 async function videosPage() {
   const rows = h("tbody");
   const more = h("button", { class: "more", hidden: true }, "Load more");
-  const table = h(
-    "table",
-    { id: "videos" },
-    h("thead", {}, h("tr", {}, ["Video", "Uploaded", "Size", "Progress", ...ANALYSES.map((n) => TITLES[n])].map((t) => h("th", {}, t)))),
-    rows,
-  );
+  let columns = ANALYSES;
   let cursor = null;
   const load = async () => {
     const page = await api("/videos", { limit: 25, cursor });
-    rows.append(...page.items.map(videoRow));
+    if (!cursor) columns = analysisColumns(page.items);
+    rows.append(...page.items.map((video) => videoRow(video, columns)));
     cursor = page.cursor;
     more.hidden = !cursor;
     return page;
@@ -221,6 +255,12 @@ async function videosPage() {
     show(h("h1", {}, "Videos"), h("p", { class: "notice", id: "empty" }, "No videos yet. Upload a video to the input bucket and it appears here."));
     return;
   }
+  const table = h(
+    "table",
+    { id: "videos" },
+    h("thead", {}, h("tr", {}, ["Video", "Uploaded", "Size", "Progress", ...columns.map((n) => TITLES[n] || n)].map((t) => h("th", {}, t)))),
+    rows,
+  );
   show(h("h1", {}, "Videos"), table, more);
 }
 
@@ -274,7 +314,69 @@ const KINDS = {
       return [`Person ${detection.data.Person.Index}`, box(detection.data.Person.BoundingBox)];
     },
   },
+  // One row per label name, drawn as the spans it is seen in; the name links to its appearances.
+  labels: {
+    lane: (detection) => detection.data.Label.Name,
+    laneName: (detection) => detection.data.Label.Name,
+    laneLink: (name) => appearancesHash("labels", name),
+    spans: true,
+    describe(detection) {
+      const label = detection.data.Label;
+      const parents = (label.Parents || []).map((parent) => parent.Name).join(", ");
+      const instances = (label.Instances || []).length;
+      return [
+        h("a", { href: appearancesHash("labels", label.Name), class: "identity-link" }, label.Name),
+        ` (${(label.Confidence || 0).toFixed(1)}% confident`,
+        instances ? `, ${instances} instance${instances === 1 ? "" : "s"}` : "",
+        ")",
+        parents ? h("span", { class: "muted" }, ` · in ${parents}`) : "",
+      ];
+    },
+  },
+  // GetFaceSearch's Persons: a row per indexed face (its ExternalImageId), like celebrities.
+  face_search: {
+    lane: (detection) => bestMatch(detection).ExternalImageId || "unnamed face",
+    laneName: (detection) => bestMatch(detection).ExternalImageId || "unnamed face",
+    laneLink: (name) => appearancesHash("face_search", name),
+    describe(detection) {
+      const match = bestMatch(detection);
+      const name = match.ExternalImageId || "unnamed face";
+      return [
+        h("a", { href: appearancesHash("face_search", name), class: "identity-link" }, name),
+        ` (${(match.Similarity || 0).toFixed(1)}% similar)`,
+        box(((detection.data.Person || {}).Face || {}).BoundingBox || (detection.data.Person || {}).BoundingBox),
+      ];
+    },
+  },
 };
+
+function bestMatch(detection) {
+  const matches = (detection.data.FaceMatches || []).slice().sort((a, b) => (b.Similarity || 0) - (a.Similarity || 0));
+  return matches.length ? { Similarity: matches[0].Similarity, ...(matches[0].Face || {}) } : {};
+}
+
+function appearancesHash(analysis, identity) {
+  return `#/analyses/${analysis}/appearances/${encodeURIComponent(identity)}`;
+}
+
+// Sightings as time spans: each from its time to its end (a result aggregated by segments has one),
+// joined when less than 1.5 sampling intervals apart.
+function spansOf(sightings, interval) {
+  const sorted = [...sightings].sort((a, b) => a.start - b.start);
+  const spans = [];
+  for (const { start, end } of sorted) {
+    const last = spans[spans.length - 1];
+    if (last && start - last.end <= interval * 1.5) last.end = Math.max(last.end, end);
+    else spans.push({ start, end });
+  }
+  return spans;
+}
+
+// The usual gap between an analysis' sampled instants (the median), for joining sightings into spans.
+function samplingInterval(timestamps) {
+  const gaps = timestamps.slice(1).map((time, index) => time - timestamps[index]).filter((gap) => gap > 0).sort((a, b) => a - b);
+  return gaps.length ? gaps[gaps.length >> 1] : 1000;
+}
 
 function box(bounds) {
   if (!bounds) return "";
@@ -309,8 +411,9 @@ class Timeline {
     this.lanes = new Map();
     for (const detection of detections) {
       const lane = this.kind.lane(detection);
-      if (!this.lanes.has(lane)) this.lanes.set(lane, { name: this.kind.laneName(detection), times: new Set() });
+      if (!this.lanes.has(lane)) this.lanes.set(lane, { name: this.kind.laneName(detection), times: new Set(), sightings: [] });
       this.lanes.get(lane).times.add(detection.timestamp_ms);
+      this.lanes.get(lane).sightings.push({ start: detection.timestamp_ms, end: detection.data.EndTimestampMillis ?? detection.timestamp_ms });
     }
     this.playheads = [];
     this.slider = h("input", {
@@ -330,7 +433,15 @@ class Timeline {
 
   laneRow(key, lane, onScrub) {
     const track = h("div", { class: "track", "data-lane": key });
-    for (const time of lane.times) track.append(h("span", { class: "tick", style: { left: `${(100 * time) / this.duration}%` } }));
+    if (this.kind.spans) {
+      for (const span of spansOf(lane.sightings, samplingInterval(this.timestamps))) {
+        const left = (100 * span.start) / this.duration;
+        const width = Math.max((100 * (span.end - span.start)) / this.duration, 0.4);
+        track.append(h("span", { class: "span", title: `${lane.name}: ${clock(span.start)} – ${clock(span.end)}`, style: { left: `${left}%`, width: `${width}%` } }));
+      }
+    } else {
+      for (const time of lane.times) track.append(h("span", { class: "tick", style: { left: `${(100 * time) / this.duration}%` } }));
+    }
     const playhead = h("span", { class: "playhead" });
     this.playheads.push(playhead);
     track.append(playhead);
@@ -338,7 +449,10 @@ class Timeline {
       const rect = track.getBoundingClientRect();
       onScrub(Math.round(((event.clientX - rect.left) / rect.width) * this.duration));
     });
-    return h("div", { class: "lane" }, h("span", { class: "lane-name", title: lane.name }, lane.name), track);
+    const name = this.kind.laneLink
+      ? h("a", { class: "lane-name identity-link", title: lane.name, href: this.kind.laneLink(lane.name) }, lane.name)
+      : h("span", { class: "lane-name", title: lane.name }, lane.name);
+    return h("div", { class: "lane" }, name, track);
   }
 
   seek(ms) {
@@ -368,17 +482,22 @@ async function analysisSection(video, job, duration, timelines, onScrub) {
     section.append(h("p", { class: "notice error" }, `This analysis failed — ${reason}`));
     return section;
   }
-  const distinct = job.analysis === "celebrities" ? "celebrities" : "people";
-  const entities = job.analysis === "faces" ? "" : `, ${job.entity_count} distinct ${distinct}`;
+  const entities = DISTINCT[job.analysis] ? `, ${job.entity_count} distinct ${DISTINCT[job.analysis]}` : "";
   header.append(h("span", { class: "muted" }, `${job.detection_count} detections${entities}`));
   if (!job.detection_count) {
-    section.append(h("p", { class: "notice empty" }, `Nothing found: no ${TITLES[job.analysis].toLowerCase()} in this video.`));
+    section.append(h("p", { class: "notice empty" }, `Nothing found: no ${(TITLES[job.analysis] || job.analysis).toLowerCase()} in this video.`));
     return section;
   }
   const { items, truncated } = await allPages(`/videos/${video.video_id}/analyses/${job.analysis}/detections`, { limit: 1000 }, MAX_DETECTIONS);
-  const timeline = new Timeline(job.analysis, items, duration || Math.max(...items.map((d) => d.timestamp_ms)), onScrub);
-  timelines.push(timeline);
-  section.append(timeline.element);
+  const length = duration || Math.max(...items.map((d) => d.timestamp_ms));
+  const Panel = PANELS[job.analysis];
+  const panel = Panel ? new Panel(video, items, length, onScrub) : KINDS[job.analysis] ? new Timeline(job.analysis, items, length, onScrub) : null;
+  if (!panel) {
+    section.append(h("p", { class: "notice" }, `This dashboard has no view of ${job.analysis} results yet; the read API has them.`));
+    return section;
+  }
+  timelines.push(panel);
+  section.append(panel.element);
   if (truncated) section.append(h("p", { class: "muted" }, `Showing the first ${items.length} detections.`));
   return section;
 }
@@ -399,7 +518,8 @@ async function videoPage(videoId, startAt) {
     facts(video),
     video.analyses.length ? sections : h("p", { class: "notice" }, "No analysis has been started for this video."),
   );
-  const first = timelines.length ? Math.min(...timelines.map((t) => t.timestamps[0])) : 0;
+  const starts = timelines.map((t) => t.timestamps[0]).filter((time) => time !== undefined);
+  const first = starts.length ? Math.min(...starts) : 0;
   onScrub(startAt ?? first);
 }
 
@@ -412,6 +532,41 @@ async function celebrityPage(celebrityId) {
     return;
   }
   const celebrity = items[0].data.Celebrity;
+  const links = (celebrity.Urls || []).map((url) => h("li", {}, h("a", { href: `https://${url.replace(/^https?:\/\//, "")}`, rel: "noopener", target: "_blank" }, url)));
+  show(
+    h("p", {}, h("a", { href: "#/" }, "← all videos")),
+    h("h1", { id: "celebrity-name" }, celebrity.Name),
+    h("p", { class: "muted" }, `Rekognition celebrity ${celebrity.Id} · ${summary(items, truncated)}`),
+    links.length ? h("ul", {}, links) : null,
+    await appearancesTable(items),
+  );
+}
+
+// What each analysis' identities are, on the page of one identity's appearances.
+const IDENTITY_KINDS = { labels: "Label", moderation: "Moderation category", face_search: "Indexed face", celebrities: "Celebrity" };
+
+async function identityPage(analysis, identity) {
+  const { items, truncated } = await allPages(`/analyses/${analysis}/appearances/${encodeURIComponent(identity)}`, { limit: 1000 }, MAX_DETECTIONS);
+  const kind = IDENTITY_KINDS[analysis] || analysis;
+  if (!items.length) {
+    show(h("h1", { id: "identity-name" }, identity), h("p", { class: "notice", id: "empty" }, `No appearances of this ${kind.toLowerCase()} in any video.`));
+    return;
+  }
+  show(
+    h("p", {}, h("a", { href: "#/" }, "← all videos")),
+    h("h1", { id: "identity-name" }, identity),
+    h("p", { class: "muted" }, `${kind} · ${summary(items, truncated)}`),
+    await appearancesTable(items),
+  );
+}
+
+function summary(items, truncated) {
+  const videos = new Set(items.map((item) => item.video_id)).size;
+  return `${items.length} appearance${items.length === 1 ? "" : "s"} in ${videos} video${videos === 1 ? "" : "s"}${truncated ? " (first pages only)" : ""}`;
+}
+
+// A row per video an identity appears in, linking to the video at the first appearance.
+async function appearancesTable(items) {
   const byVideo = new Map();
   for (const appearance of items) {
     if (!byVideo.has(appearance.video_id)) byVideo.set(appearance.video_id, []);
@@ -431,16 +586,9 @@ async function celebrityPage(celebrityId) {
       h("td", {}, `${clock(times[0])} – ${clock(times[times.length - 1])}`),
     );
   });
-  const links = (celebrity.Urls || []).map((url) => h("li", {}, h("a", { href: `https://${url.replace(/^https?:\/\//, "")}`, rel: "noopener", target: "_blank" }, url)));
-  show(
-    h("p", {}, h("a", { href: "#/" }, "← all videos")),
-    h("h1", { id: "celebrity-name" }, celebrity.Name),
-    h("p", { class: "muted" }, `Rekognition celebrity ${celebrity.Id} · ${items.length} appearance${items.length === 1 ? "" : "s"} in ${byVideo.size} video${byVideo.size === 1 ? "" : "s"}${truncated ? " (first pages only)" : ""}`),
-    links.length ? h("ul", {}, links) : null,
-    h("table", { id: "appearances" },
-      h("thead", {}, h("tr", {}, ["Video", "Uploaded", "Appearances", "Seen"].map((t) => h("th", {}, t)))),
-      h("tbody", {}, rows)),
-  );
+  return h("table", { id: "appearances" },
+    h("thead", {}, h("tr", {}, ["Video", "Uploaded", "Appearances", "Seen"].map((t) => h("th", {}, t)))),
+    h("tbody", {}, rows));
 }
 
 // ---- routing --------------------------------------------------------------------------------------
@@ -455,6 +603,8 @@ async function route() {
       await videoPage(parts[1], t === null ? undefined : Number(t));
     } else if (parts[0] === "celebrities" && parts[1]) {
       await celebrityPage(parts[1]);
+    } else if (parts[0] === "analyses" && parts[2] === "appearances" && parts[3]) {
+      await identityPage(parts[1], parts[3]);
     } else {
       await videosPage();
     }

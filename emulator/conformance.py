@@ -7,7 +7,7 @@ test that wants to hold a fake, a recording or a hand-written fixture to the API
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from emulator.model import output_shape
@@ -32,9 +32,13 @@ def output_problems(operation: str, response: Mapping[str, Any]) -> list[str]:
     return [violation.describe() for violation in found if not _documented_extra(violation)]
 
 
-def assert_conforms(operation: str, response: Mapping[str, Any]) -> None:
-    problems = output_problems(operation, response)
+def raise_listed(heading: str, problems: Sequence[str], shown: int = 20) -> None:
+    """Fail with `heading` and the first `shown` problems, if there are any."""
     if problems:
-        listed = "\n  ".join(problems[:20])
-        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        raise AssertionError(f"{operation} response does not conform to the model:\n  {listed}{more}")
+        listed = "\n  ".join(problems[:shown])
+        more = f"\n  ... and {len(problems) - shown} more" if len(problems) > shown else ""
+        raise AssertionError(f"{heading}:\n  {listed}{more}")
+
+
+def assert_conforms(operation: str, response: Mapping[str, Any]) -> None:
+    raise_listed(f"{operation} response does not conform to the model", output_problems(operation, response))

@@ -39,6 +39,8 @@ class FoundFace:
     box: dict[str, float]
     confidence: float
     signature: bytes  # what the finder compares faces by (its `similarity`)
+    # What else a finder measured of the face (Landmarks, Pose, Quality): GetFaceSearch's Person.Face has them.
+    measured: Mapping[str, Any] = field(default_factory=dict)
 
 
 class FaceFinder(Protocol):

@@ -58,12 +58,17 @@ class ModerationSource(TimelineSource):
         chosen = draw.sample(DETECTIONS, draw.integer(1, 2))
         # Labels seen at each sampled instant: every chosen detection's labels, parents after children.
         self._labels = [label for detection in chosen for label in detection]
+        self._detection_of = [number for number, detection in enumerate(chosen) for _label in detection]
         minimum = spec.start_params.get("MinConfidence")
         self._min_confidence = min(100.0, float(_DEFAULT_MIN_CONFIDENCE if minimum is None else minimum))
         super().__init__(spec, len(self._labels))
 
     def _confidence(self, index: int) -> float:
-        return round(Draw(self._seed, 22, index).uniform(max(self._min_confidence, 55.0), 100.0), 4)
+        """One confidence per detection and instant, its parents' too: AWS's examples report a chain so
+        (GetContentModeration: "Male Swimwear Or Underwear" and "Suggestive" both at 93.02153015136719)."""
+        sample, slot = self._position(index)
+        draw = Draw(self._seed, 22, sample, self._detection_of[slot])
+        return round(draw.uniform(max(self._min_confidence, 55.0), 100.0), 4)
 
     def element(self, index: int, options: Mapping[str, str]) -> Element:
         sample, slot = self._position(index)

@@ -27,7 +27,13 @@ from video_pipeline.analyses import (
     select_engines,
 )
 from video_pipeline.analysis_options import check_options_enabled, parse_analysis_options
-from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES, BudgetSpecError, DailyBudget, parse_budget
+from video_pipeline.contract import (
+    DEFAULT_REFERENCE_FACES_PREFIX,
+    DEFAULT_VIDEO_SUFFIXES,
+    BudgetSpecError,
+    DailyBudget,
+    parse_budget,
+)
 
 FaceAttributes = Literal["DEFAULT", "ALL"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
@@ -114,6 +120,8 @@ class PipelineConfig:
     # Each enabled analysis' own Start* options as JSON, e.g. {"moderation": {"MinConfidence": 60}};
     # checked against Rekognition's model at synth (analyses.parse_analysis_options).
     analysis_options: str = ""
+    # Where face search's reference pictures go in the input bucket (face_search only; docs/deploy.md).
+    reference_faces_prefix: str = DEFAULT_REFERENCE_FACES_PREFIX
 
     def __post_init__(self) -> None:
         _check_analyses(self.enabled_analyses)
@@ -125,8 +133,7 @@ class PipelineConfig:
                 f"falls back from the native engine only; the {self.person_tracking_engine!r} engine needs none",
             )
         _require_choice("log_level", self.log_level, get_args(LogLevel))
-        if self.input_prefix.startswith("/"):
-            raise ConfigError("input_prefix", f"S3 keys do not start with '/': {self.input_prefix!r}")
+        _check_prefixes(self.input_prefix, self.reference_faces_prefix)
         if not self.video_suffixes or not all(_SUFFIX.match(suffix) for suffix in self.video_suffixes):
             raise ConfigError(
                 "video_suffixes", f"need one or more extensions like '.mp4', got {list(self.video_suffixes)}"
@@ -195,6 +202,16 @@ def _check_analyses(names: tuple[str, ...]) -> None:
             by_name(name)
         except ValueError as error:
             raise ConfigError("enabled_analyses", str(error)) from None
+
+
+def _check_prefixes(input_prefix: str, reference_faces_prefix: str) -> None:
+    if input_prefix.startswith("/"):
+        raise ConfigError("input_prefix", f"S3 keys do not start with '/': {input_prefix!r}")
+    if not reference_faces_prefix.endswith("/") or reference_faces_prefix.startswith("/"):
+        raise ConfigError(
+            "reference_faces_prefix",
+            f"a folder of the input bucket like 'reference-faces/', got {reference_faces_prefix!r}",
+        )
 
 
 def _check_options(text: str, enabled: tuple[str, ...]) -> None:
@@ -290,6 +307,7 @@ PIPELINE_CONTEXT_KEYS: Mapping[str, tuple[str, Callable[[object], object]]] = {
     "resultRetentionDays": ("result_retention_days", _as_int),
     "dailyBudgetMinutes": ("daily_budget_minutes", _as_str),
     "analysisOptions": ("analysis_options", _as_json_object),
+    "referenceFacesPrefix": ("reference_faces_prefix", _as_str),
 }
 STACK_NAME_CONTEXT_KEY = "stackName"
 

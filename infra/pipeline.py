@@ -17,7 +17,7 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from constructs import Construct
-from video_pipeline.analyses import Analysis
+from video_pipeline.analyses import FACE_SEARCH, Analysis
 from video_pipeline.contract import (
     ARCHIVE_ROOT,
     COLLECTOR_MAX_RECEIVE_COUNT,
@@ -29,6 +29,7 @@ from video_pipeline.schema import JOB_ID_INDEX, OBJECT_INDEX, STATUS_INDEX
 
 from infra.config import PipelineConfig
 from infra.constructs import (
+    FaceCollection,
     IngestQueue,
     LibraryOperatorRole,
     OperationsDashboard,
@@ -124,6 +125,12 @@ class RekognitionVideoPipeline(Construct):
             removal_policy=RemovalPolicy.RETAIN,
         )
         self.input.notify_videos(self.ingest, prefix=config.input_prefix, suffixes=config.video_suffixes)
+        # Face search's collection exists only where face search runs; IAM grants follow it.
+        self.faces = (
+            FaceCollection(self, "Faces", removal_policy=config.removal_policy)
+            if FACE_SEARCH.name in config.enabled_analyses
+            else None
+        )
         self.notifications.deliver_to(self.results)
 
         self.runtime_defaults = defaults = RuntimeDefaults(
@@ -155,6 +162,8 @@ class RekognitionVideoPipeline(Construct):
                 Env.ARCHIVE_BUCKET: self.archive.bucket.bucket_name,
                 Env.JOB_QUOTA: str(config.job_quota),
                 Env.DAILY_BUDGET_MINUTES: config.daily_budget_minutes,
+                # Empty where face search does not run (no collection).
+                Env.FACE_COLLECTION_ID: self.faces.collection_id if self.faces else "",
             },
             timeout=STARTER_TIMEOUT,
             memory_size=STARTER_MEMORY_MB,
@@ -267,9 +276,39 @@ class RekognitionVideoPipeline(Construct):
             alarms=self.alarms.alarms,
         )
 
+    def reference_faces_environment(self) -> dict[str, str]:
+        """The reference-face tools' settings: the collection (empty where face search does not run) and
+        where its pictures are."""
+        return {
+            Env.FACE_COLLECTION_ID: self.faces.collection_id if self.faces else "",
+            Env.REFERENCE_FACES_PREFIX: self.config.reference_faces_prefix,
+        }
+
+    def allow_reference_faces(self, role: iam.IRole) -> None:
+        """Let `role` index, list and remove reference faces: the collection's operations, and reading the
+        pictures, which Rekognition does with the caller's rights (IndexFaces from an S3 object)."""
+        if self.faces is None:
+            return
+        self.faces.grant_manage(role)
+        prefix = self.config.reference_faces_prefix
+        pictures = self.input.bucket.arn_for_objects(f"{prefix}*")
+        role.add_to_principal_policy(iam.PolicyStatement(actions=["s3:GetObject"], resources=[pictures]))
+        acknowledge(
+            role.node.find_child("DefaultPolicy"),
+            "AwsSolutions-IAM5",
+            "The reference pictures are not known in advance; IndexFaces reads them with the caller's rights, "
+            "under the reference prefix of the input bucket only.",
+            finding=f"Resource::<{logical_id(self.input.bucket)}.Arn>/{prefix}*",
+        )
+
     def _grant_starter(self, analyses: Iterable[Analysis]) -> None:
         starter = self.starter.function
-        _allow_rekognition(self.starter, "StartJobs", sorted({analysis.iam_start_action for analysis in analyses}))
+        # StartFaceSearch takes the collection as its resource: granted on it alone, not with the wildcard.
+        unscoped = sorted({analysis.iam_start_action for analysis in analyses} - {FACE_SEARCH.iam_start_action})
+        if unscoped:
+            _allow_rekognition(self.starter, "StartJobs", unscoped)
+        if self.faces is not None:
+            self.faces.grant_search(starter)
         self.notifications.grant_pass_role(starter)
         # Ranged reads (file signature checks) of new uploads, including a given version.
         objects = self.input.bucket.arn_for_objects(f"{self.config.input_prefix}*")
@@ -329,6 +368,7 @@ class RekognitionVideoPipeline(Construct):
             "input bucket.",
             finding=f"Resource::<{logical_id(bucket)}.Arn>/{self.config.input_prefix}*",
         )
+        self.allow_reference_faces(role)
         jobs = self.tables.jobs.table_arn
         role.add_to_policy(iam.PolicyStatement(actions=["dynamodb:GetItem"], resources=[jobs]))
         role.add_to_policy(

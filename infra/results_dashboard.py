@@ -12,7 +12,7 @@ from video_pipeline.contract import Env
 from video_pipeline.schema import DETECTIONS_TABLE, JOBS_TABLE
 
 from infra.constructs.dashboard_site import DashboardSite
-from infra.constructs.dashboard_users import DashboardUsers
+from infra.constructs.dashboard_users import OPERATORS_GROUP, DashboardUsers
 from infra.constructs.results_api import ResultsApi
 from infra.nag import acknowledge
 from infra.pipeline import RekognitionVideoPipeline, logical_id
@@ -37,6 +37,9 @@ class ResultsDashboard(Construct):
                 Env.UPLOADS_QUEUE_URL: pipeline.ingest.queue.queue_url,
                 Env.INPUT_BUCKETS: pipeline.input.bucket.bucket_name,
                 Env.ENABLED_ANALYSES: ",".join(pipeline.config.enabled_analyses),
+                Env.OPERATORS_GROUP: OPERATORS_GROUP,
+                # The reference-face routes, where face search runs.
+                **pipeline.reference_faces_environment(),
             },
             allowed_origin=self.site.url,
             jwt_issuer=self.users.issuer,
@@ -85,3 +88,4 @@ class ResultsDashboard(Construct):
             finding=f"Resource::<{logical_id(bucket)}.Arn>/{prefix}*",
         )
         pipeline.allow_uploads_from(role)
+        pipeline.allow_reference_faces(role)

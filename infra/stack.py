@@ -36,6 +36,13 @@ class RekognitionVideoPipelineStack(Stack):
             value=pipeline.operator.role.role_arn,
             description="Assume it to run make backfill and make reanalyse",
         )
+        if pipeline.faces is not None:
+            CfnOutput(
+                self,
+                "FaceCollectionId",
+                value=pipeline.faces.collection_id,
+                description=f"Face search collection: pictures under {config.reference_faces_prefix}, then make faces",
+            )
         self.results_dashboard = results = ResultsDashboard(self, "Results", pipeline=pipeline)
         CfnOutput(self, "DashboardUrl", value=results.site.url, description="The results dashboard")
         CfnOutput(self, "ReadApiUrl", value=results.api.url)

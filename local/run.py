@@ -10,6 +10,8 @@ through boto3's endpoint variables. The emulator decodes each video and looks at
                                         # names with spaces survive: quote them, or give them as they are
     python -m local.run --person-engine native   # person tracking on StartPersonTracking (an account
                                                  # that still has People Pathing), not label detection
+    python -m local.run --analyses faces,text,segments   # the analyses to run (`all`: every one);
+                                                         # default faces, celebrities and persons
 """
 
 from __future__ import annotations
@@ -22,12 +24,19 @@ import shlex
 import sys
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from video_pipeline.analyses import DEFAULT_PERSON_ENGINE, NATIVE_ENGINE, PERSON_ENGINES
+from video_pipeline.analyses import (
+    DEFAULT_ANALYSES,
+    DEFAULT_PERSON_ENGINE,
+    NATIVE_ENGINE,
+    PERSON_ENGINES,
+    REGISTRY,
+    parse_analysis_list,
+)
 
 from emulator.jobs import JobProgress, JobStatus
 
@@ -37,6 +46,10 @@ _VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v")
 # `make local` passes ARGS in this variable rather than on the command line, where make's recipe
 # would split a file name with spaces into several arguments.
 _MAKE_ARGS = "LOCAL_RUN_ARGS"
+EVERY_ANALYSIS = "all"
+# Analyses that need more than a video to run (face search: a collection of indexed faces, which a
+# local run does not create); `all` leaves them out, naming one still starts it.
+_NEEDS_SETUP = frozenset({"face_search"})
 
 
 class UserError(Exception):
@@ -64,7 +77,23 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         default=DEFAULT_PERSON_ENGINE,
         help="person tracking engine; the emulator offers People Pathing only to the native engine",
     )
+    parser.add_argument(
+        "--analyses",
+        default=",".join(DEFAULT_ANALYSES),
+        help=f"comma-separated analyses to run, or `{EVERY_ANALYSIS}` (known: {', '.join(REGISTRY)}; "
+        f"default {','.join(DEFAULT_ANALYSES)})",
+    )
     return parser.parse_args(argv)
+
+
+def chosen_analyses(value: str) -> tuple[str, ...]:
+    """The analyses `--analyses` names: `all` for every one a video alone can run, or a list of names."""
+    if value.strip() == EVERY_ANALYSIS:
+        return tuple(name for name in REGISTRY if name not in _NEEDS_SETUP)
+    try:
+        return parse_analysis_list(value)
+    except ValueError as error:
+        raise UserError(f"--analyses {value!r}: {error}, or {EVERY_ANALYSIS} for every one") from None
 
 
 def make_arguments(value: str) -> list[str]:
@@ -203,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         argv = [*sys.argv[1:], *make_arguments(os.environ.pop(_MAKE_ARGS))]
     options = _arguments(argv)
     try:
+        options.analyses = chosen_analyses(options.analyses)
         inputs = _inputs(options)
         from emulator.vision.analyzers import Sampling, real_analyzers
 
@@ -226,9 +256,8 @@ def _run(options: argparse.Namespace, inputs: list[Input], analyzers: object) ->
         from in_process.environment import provision
 
         resources = provision(cloud.region)
-        os.environ.update(
-            {"POWERTOOLS_TRACE_DISABLED": "1", **resources.environment(person_engine=options.person_engine)}
-        )
+        environment = resources.environment(options.analyses, person_engine=options.person_engine)
+        os.environ.update({"POWERTOOLS_TRACE_DISABLED": "1", **environment})
         os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
         os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "rekognition-video-pipeline")
         print(
@@ -238,7 +267,7 @@ def _run(options: argparse.Namespace, inputs: list[Input], analyzers: object) ->
         from in_process.functions import pipeline_functions
         from in_process.harness import PipelineHarness
 
-        functions = pipeline_functions(resources.environment(person_engine=options.person_engine))
+        functions = pipeline_functions(environment)
         harness = PipelineHarness(
             resources=resources, fake=cloud.fake, starter=functions.starter, collector=functions.collector
         )
@@ -253,8 +282,7 @@ def _run(options: argparse.Namespace, inputs: list[Input], analyzers: object) ->
         with contextlib.redirect_stdout(io.StringIO()):
             harness.run_until_idle(on_progress=progress)
         elapsed = time.perf_counter() - began
-        started = {job.api for job in cloud.fake.jobs.values()}
-        notes = _analysis_notes({api: note for api, note in cloud.fake.notes.items() if api in started})
+        notes = _analysis_notes(harness, cloud.fake.notes)
         durations = {job_id: _job_seconds(job.created_at, job.completed_at) for job_id, job in cloud.fake.jobs.items()}
         _summarize(harness, elapsed, notes, durations)
         _write_outputs(options.out, harness, {item.key: item.path for item in inputs}, notes)
@@ -276,14 +304,20 @@ def _failures(harness: object) -> list[str]:
     return lines
 
 
-def _analysis_notes(by_operation: dict[str, str]) -> dict[str, str]:
-    from video_pipeline.analyses import by_notification_api
+def _analysis_notes(harness: object, by_operation: Mapping[str, str]) -> dict[str, str]:
+    """The emulator's caveat for each analysis that ran, by analysis name. Taken from each job's own
+    engine, never from the operation alone: labels and label-based persons share StartLabelDetection."""
+    from video_pipeline.analyses import of_job
 
+    from in_process.harness import PipelineHarness
+
+    assert isinstance(harness, PipelineHarness)
     notes = {}
-    for operation, note in by_operation.items():
-        analysis = by_notification_api(operation)
-        if analysis is not None:
-            notes[analysis.name] = note
+    for video in harness.repository.recent_videos(limit=100).items:
+        for name, job in video.jobs.items():
+            note = by_operation.get(of_job(name, job.engine).start_operation)
+            if note and job.job_id:
+                notes[name] = note
     return notes
 
 
@@ -316,7 +350,7 @@ def _summarize(harness: object, elapsed: float, notes: dict[str, str], durations
             )
     jobs = sum(len(video.jobs) for video in videos)
     print(f"\n{plural(len(videos), 'video')}, {plural(jobs, 'job')} in {elapsed:.1f} s")
-    for note in sorted(notes.values()):
+    for note in sorted(set(notes.values())):
         print(f"  note: {note}")
 
 

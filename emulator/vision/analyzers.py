@@ -91,9 +91,9 @@ class FaceAnalyzer(VideoAnalyzer):
     note: str | None = (
         "faces: dlib HOG and CenterFace detectors; box, confidence, landmarks and pose (estimated from 5 points), "
         "quality; "
-        "with FaceAttributes=ALL, eyes open, mouth open and smile measured on MediaPipe's face mesh and eye models, "
-        "glasses and facial hair estimated from pixels, age, gender and emotions unknown "
-        "(no offline model with a permissive licence)"
+        "with FaceAttributes=ALL, age range and gender from CC0 networks, eyes open, mouth open, smile and the "
+        "emotions from MediaPipe's face mesh and blendshape models (emotions by rules on its coefficients), "
+        "glasses and facial hair estimated from pixels"
     )
     looks = Looks(faces=True, persons=False)
 
@@ -233,6 +233,8 @@ class CelebrityAnalyzer(VideoAnalyzer):
                 "Confidence": round(score * 100, 3),
                 "BoundingBox": face.found.box,
                 "Face": _face_detail(face),
+                # The service reports the celebrity's published gender; a gallery picture publishes none.
+                "KnownGender": {"Type": "Unlisted"},
             }
             elements.append({"Timestamp": frame.timestamp_ms, "Celebrity": celebrity})
         return elements

@@ -1,15 +1,16 @@
-"""Face attributes for `FaceAttributes=ALL`: what MediaPipe's face models and the face's own pixels can
+"""Face attributes for `FaceAttributes=ALL`: what trained face models and the face's own pixels can
 tell, and nothing more.
 
-Where MediaPipe's face mesh model (emulator/vision/face_mesh.py) sees a face, its points and those of
-MediaPipe's eye contour model measure how open the eyes and the mouth are and whether the mouth's
-corners are drawn up (Smile): rules on trained models' landmarks, cut on one real clip, with a
-confidence that grows with the distance from the cut, up to 90. Where it does not (a face too small
-or blurred for it), those three fall back to pixel rules. Sunglasses, dark glasses and facial hair
-are always photometric estimates from the face's pixels, capped at 75. No registry package ships an
-age, gender or emotion model whose files may be used commercially, so these are a stated "unknown": a
-coin-toss confidence of 50, an age range spanning adulthood, every emotion equally likely.
-docs/emulator.md lists which is which, and the packages checked.
+Age range and gender come from trained networks (Cydral Technology's age predictor and gender
+classifier from dlib-models, CC0-1.0: emulator/vision/age_gender.py). Where MediaPipe's Face Mesh V2
+sees the face, its Blendshape V2 coefficients (emulator/vision/face_landmarker.py) decide the eyes
+(eyeBlink), the mouth (jawOpen) and the smile (mouthSmile), each cut by a rule, with a confidence that
+grows with the distance from the cut, up to 90; and the eight emotions, by rules on those coefficients
+(emulator/vision/emotions.py). Where it does not, MediaPipe's older face mesh and eye contour models
+(emulator/vision/face_mesh.py) measure the eyes, the mouth and the smile when they see the face, and the
+emotions are "every one equally likely"; where neither does (too small or blurred), pixel rules answer.
+Sunglasses, dark glasses and facial hair are always photometric estimates from the face's pixels,
+capped at 75. docs/emulator.md lists which is which, and the packages checked.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ import cv2
 import numpy as np
 
 from emulator.features import EMOTIONS
+from emulator.vision.age_gender import AgeGender
 from emulator.vision.detectors import Image
+from emulator.vision.emotions import emotions
+from emulator.vision.face_landmarker import Expression, FaceLandmarker
 from emulator.vision.face_mesh import FaceMesh, MeshMeasures
 
 # Estimates never claim more than this: they are rules on pixel statistics, not trained models.
@@ -46,6 +50,14 @@ _FACIAL_HAIR = 0.7  # chin (beard) or upper lip (moustache) this much darker tha
 _OPEN_EYES_MESH = (0.25, 0.1)
 _OPEN_MOUTH_MESH = (0.15, 0.15)
 _SMILE_MESH = (0.0, 0.05)
+# Cuts on the blendshape coefficients (face_landmarker.Expression), each with the distance from the cut
+# at which the confidence reaches its cap. On the carphone clip: eyeBlink 0.01-0.09 with open eyes, 0.72
+# in his blink (as openness, 1 - eyeBlink: 0.91-0.99 against 0.28); jawOpen 0.00-0.03 at rest, 0.09-0.26
+# talking, 0.51-0.72 gasping; mouthSmile 0.00-0.24 (he never smiles), 0.90 with the corners warped up,
+# and 0.41 on the generated clip's drawn faces, whose mouth is a smiling arc.
+_OPEN_EYES_BLENDSHAPES = (0.6, 0.2)
+_OPEN_MOUTH_BLENDSHAPES = (0.15, 0.15)
+_SMILE_BLENDSHAPES = (0.35, 0.15)
 
 
 def _flag(value: bool, margin: float) -> dict[str, Any]:
@@ -76,9 +88,22 @@ def _mean(patch: Image) -> float:
     return float(patch.mean()) if patch.size else 0.0
 
 
+def expression_attributes(expression: Expression, *, sunglasses: bool) -> dict[str, Any]:
+    """The members the blendshape coefficients decide. Behind dark glasses the lids are hidden: there the
+    eyes stay the pixel rule's (closed)."""
+    attributes: dict[str, Any] = {
+        "Smile": _mesh_flag(expression.both("mouthSmile"), _SMILE_BLENDSHAPES),
+        "MouthOpen": _mesh_flag(expression.both("jawOpen"), _OPEN_MOUTH_BLENDSHAPES),
+        "Emotions": emotions(expression),
+    }
+    if not sunglasses:
+        attributes["EyesOpen"] = _mesh_flag(1.0 - expression.both("eyeBlink"), _OPEN_EYES_BLENDSHAPES)
+    return attributes
+
+
 def mesh_attributes(measures: MeshMeasures, *, sunglasses: bool) -> dict[str, Any]:
-    """The members the models' measures decide. Behind dark glasses the lids are hidden: there the eyes
-    stay the pixel rule's (closed)."""
+    """The members the older mesh's measures decide, where Face Mesh V2 does not see the face. Behind
+    dark glasses the lids are hidden: there the eyes stay the pixel rule's (closed)."""
     attributes = {
         "Smile": _mesh_flag(measures.corner_lift, _SMILE_MESH),
         "MouthOpen": _mesh_flag(measures.mouth_openness, _OPEN_MOUTH_MESH),
@@ -88,13 +113,27 @@ def mesh_attributes(measures: MeshMeasures, *, sunglasses: bool) -> dict[str, An
     return attributes
 
 
-def estimate_attributes(image: Image, landmarks: Sequence[Mapping[str, Any]], mesh: FaceMesh) -> dict[str, Any]:
+def estimate_attributes(
+    image: Image,
+    landmarks: Sequence[Mapping[str, Any]],
+    landmarker: FaceLandmarker,
+    mesh: FaceMesh,
+    age_gender: AgeGender | None = None,
+) -> dict[str, Any]:
     """The ALL-only members of a FaceDetail for the face whose landmarks (ratios of `image`) are given:
-    the mesh's measures where its model sees the face, the pixel rules for the rest."""
+    the age and gender networks' answer where given, the blendshapes where Face Mesh V2 sees the face,
+    else the older mesh's measures where it sees it, the pixel rules for the rest."""
     attributes = pixel_estimates(image, landmarks)
-    measures = mesh.measure(image, landmarks)
+    if age_gender is not None:
+        attributes.update(age_gender.as_attributes())
+    sunglasses = attributes["Sunglasses"]["Value"]
+    expression = landmarker.expression(image, landmarks)
+    if expression is not None:
+        attributes.update(expression_attributes(expression, sunglasses=sunglasses))
+        return attributes
+    measures = mesh.measure(image, landmarks)  # the older mesh runs only where V2 saw no face
     if measures is not None:
-        attributes.update(mesh_attributes(measures, sunglasses=attributes["Sunglasses"]["Value"]))
+        attributes.update(mesh_attributes(measures, sunglasses=sunglasses))
     return attributes
 
 

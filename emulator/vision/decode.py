@@ -44,6 +44,8 @@ class MediaInfo:
     height: int
     full_range: bool
     video_duration_ms: int = 0
+    # What the service reports as `FileExtension`: "mov" for a QuickTime file, else "mp4" (emulator/mp4.py).
+    file_extension: str = "mp4"
 
     @property
     def frame_ms(self) -> float:
@@ -69,10 +71,12 @@ class MediaInfo:
             "Codec": self.codec,
             "DurationMillis": self.duration_ms,
             "Format": self.format_long_name,
-            "FrameRate": round(self.frame_rate, 3),
+            # A 32-bit float, as the service reports it: 30000/1001 is 29.970029830932617.
+            "FrameRate": float(np.float32(self.frame_rate)),
             "FrameHeight": self.height,
             "FrameWidth": self.width,
             "ColorRange": "FULL" if self.full_range else "LIMITED",
+            "FileExtension": self.file_extension,
         }
 
 
@@ -140,6 +144,7 @@ def _info(container: Any) -> MediaInfo:
         height=stream.codec_context.height,
         full_range=int(stream.codec_context.color_range or 0) == 2,
         video_duration_ms=video_ms,
+        file_extension="mov" if (container.metadata or {}).get("major_brand", "").strip() == "qt" else "mp4",
     )
 
 
@@ -217,16 +222,20 @@ def truncation(source: Source) -> str | None:
 
 def frames_at(source: Source, timestamps_ms: set[int]) -> dict[int, NDArray[np.uint8]]:
     """The frames shown at each of `timestamps_ms` (as reported in detections), decoded in one pass."""
+    return dict(frames_shown(source, timestamps_ms))
+
+
+def frames_shown(source: Source, timestamps_ms: set[int]) -> Iterator[tuple[int, NDArray[np.uint8]]]:
+    """(timestamp, frame shown then) for each of `timestamps_ms` in time order, decoded in one pass and
+    handed over as the decoding passes them: a caller that reduces each frame keeps none of them whole."""
     wanted = sorted(timestamps_ms)
-    found: dict[int, NDArray[np.uint8]] = {}
     if not wanted:
-        return found
+        return
     for frame in sample(source, 1):
         while wanted and wanted[0] <= frame.timestamp_ms:
-            found[wanted.pop(0)] = frame.image
+            yield wanted.pop(0), frame.image
         if not wanted:
-            break
-    return found
+            return
 
 
 def planar_frames(source: Source, max_width: int) -> Iterator[tuple[int, NDArray[np.uint8]]]:

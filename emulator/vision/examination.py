@@ -22,11 +22,13 @@ from typing import Any, BinaryIO
 import cv2
 import numpy as np
 
+from emulator.vision.age_gender import AgeGenderEstimator
 from emulator.vision.attributes import estimate_attributes
 from emulator.vision.celebrities import FaceGallery, KnownFace
 from emulator.vision.continuity import steady_faces
 from emulator.vision.decode import MediaInfo, SampledFrame, probe, sample
 from emulator.vision.detectors import Found, Image, PersonDetector, quality
+from emulator.vision.face_landmarker import FaceLandmarker
 from emulator.vision.face_mesh import FaceMesh
 from emulator.vision.faces import DlibFound, FaceDetector
 from emulator.vision.people import PeopleDetector
@@ -140,8 +142,10 @@ class Examiner:
         self.every_ms = every_ms
         self.looks = looks or Looks()
         self._faces = faces or FaceDetector()
-        # The attributes' mesh model is checked here, so a missing model fails the start, not a job.
+        # The attributes' models are checked here, so a missing model fails the start, not a job.
+        self._landmarker = FaceLandmarker() if self.looks.faces else None
         self._mesh = FaceMesh() if self.looks.faces else None
+        self._age_gender = AgeGenderEstimator() if self.looks.faces else None
         self._persons = persons or PeopleDetector()
         self._gallery = gallery
         self._workers = max(1, workers or os.cpu_count() or 1)
@@ -270,8 +274,9 @@ class Examiner:
             if crop.size:
                 celebrity = self._gallery.match(crop)
         attributes: dict[str, Any] = {}
-        if isinstance(found, DlibFound) and self._mesh is not None:
-            attributes = estimate_attributes(image, found.geometry.landmarks, self._mesh)
+        if isinstance(found, DlibFound) and self._landmarker is not None and self._mesh is not None:
+            age_gender = self._age_gender.estimate(image, found.box) if self._age_gender is not None else None
+            attributes = estimate_attributes(image, found.geometry.landmarks, self._landmarker, self._mesh, age_gender)
         return FaceFinding(found, quality(image, found.box), celebrity, attributes)
 
 

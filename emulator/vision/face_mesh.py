@@ -73,15 +73,18 @@ def _level_square(centre: np.ndarray, towards_right: np.ndarray, side: float, ou
     return transform
 
 
-def face_transform(landmarks: Sequence[Mapping[str, Any]], width: int, height: int) -> np.ndarray | None:
-    """From the frame to the mesh's input: centred between the eyes and the nose, the eyes level."""
+def face_transform(
+    landmarks: Sequence[Mapping[str, Any]], width: int, height: int, output_side: int = FACE_SIDE
+) -> np.ndarray | None:
+    """From the frame to a face mesh model's square input of `output_side` pixels: centred between the
+    eyes and the nose, the eyes level (MediaPipe's face mesh models, V1 and V2, take the same framing)."""
     points = {mark["Type"]: np.array([mark["X"] * width, mark["Y"] * height]) for mark in landmarks}
     left_eye, right_eye, nose = points["eyeLeft"], points["eyeRight"], points["nose"]
     span = float(np.linalg.norm(right_eye - left_eye))
     if span < 1.0:
         return None
     centre = ((left_eye + right_eye) / 2 + nose) / 2
-    return _level_square(centre, right_eye - left_eye, _FACE_CROP_EYE_SPANS * span, FACE_SIDE)
+    return _level_square(centre, right_eye - left_eye, _FACE_CROP_EYE_SPANS * span, output_side)
 
 
 def mouth_measures(mesh: np.ndarray) -> tuple[float, float]:

@@ -28,9 +28,9 @@ from emulator.results import ElementSource, ScriptedSource
 from emulator.vision.admission import ProbingAnalyzer, Sampling
 from emulator.vision.celebrities import face_template
 from emulator.vision.decode import MediaError, sample
-from emulator.vision.detectors import Image
+from emulator.vision.detectors import Found, Image, quality
 from emulator.vision.examination import FACE_WIDTH
-from emulator.vision.faces import FaceDetector
+from emulator.vision.faces import DlibFound, FaceDetector
 
 
 def _crop(image: Image, box: dict[str, float]) -> Image:
@@ -46,6 +46,16 @@ def _person_box(face: dict[str, float]) -> dict[str, float]:
     left = min(1.0 - width, max(0.0, face["Left"] + face["Width"] / 2 - width / 2))
     top = min(1.0 - height, max(0.0, face["Top"] - face["Height"] * 0.2))
     return {"Width": round(width, 6), "Height": round(height, 6), "Left": round(left, 6), "Top": round(top, 6)}
+
+
+def _measured(image: Image, face: Found) -> dict[str, Any]:
+    """The members of a face the service reports beside its box (GetFaceSearch's Person.Face)."""
+    measured: dict[str, Any] = {}
+    if isinstance(face, DlibFound):
+        measured["Landmarks"] = face.geometry.landmarks
+        measured["Pose"] = face.geometry.pose
+    measured["Quality"] = quality(image, face.box)
+    return measured
 
 
 class DetectedFaceFinder:
@@ -64,7 +74,12 @@ class DetectedFaceFinder:
             found = self._detector.detect(image)
         found.sort(key=lambda face: -face.box["Width"] * face.box["Height"])
         return [
-            FoundFace(face.box, round(face.confidence, 4), face_template(_crop(image, face.box)).tobytes())
+            FoundFace(
+                face.box,
+                round(face.confidence, 4),
+                face_template(_crop(image, face.box)).tobytes(),
+                _measured(image, face),
+            )
             for face in found
             if _crop(image, face.box).size
         ]
@@ -122,7 +137,7 @@ class FaceSearchAnalyzer(ProbingAnalyzer):
         person = {
             "Index": index,
             "BoundingBox": _person_box(face.box),
-            "Face": {"BoundingBox": face.box, "Confidence": face.confidence},
+            "Face": {"BoundingBox": face.box, "Confidence": face.confidence, **face.measured},
         }
         return {
             "Person": person,

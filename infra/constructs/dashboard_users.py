@@ -10,6 +10,9 @@ from constructs import Construct
 
 from infra.nag import acknowledge
 
+# The group whose members may change the library through the read API (backfills, re-analyses,
+# reference faces); every other user only reads. An administrator adds users to it.
+OPERATORS_GROUP = "operators"
 # Hosted UI domain prefixes are unique per region; stack name plus account keeps copies apart.
 _DOMAIN_PREFIX_LENGTH = 40
 
@@ -38,6 +41,13 @@ class DashboardUsers(Construct):
             "AwsSolutions-COG8",
             "Threat protection needs the Plus feature plan; the pool has no self sign-up, MFA is required "
             "and only administrators create users.",
+        )
+        self.operators = cognito.CfnUserPoolGroup(
+            self,
+            "Operators",
+            user_pool_id=self.user_pool.user_pool_id,
+            group_name=OPERATORS_GROUP,
+            description="May start backfills and re-analyses and manage reference faces (they cost or remove)",
         )
         prefix = Stack.of(self).stack_name.lower()[:_DOMAIN_PREFIX_LENGTH]
         self.domain = self.user_pool.add_domain(

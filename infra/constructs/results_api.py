@@ -23,8 +23,13 @@ THROTTLE_RATE = 50
 THROTTLE_BURST = 100
 
 
+# Reads for every signed-in user; POST and DELETE for the library routes, which the read API itself
+# keeps to the operators group (logic/operators.py).
+METHODS = (apigwv2.HttpMethod.GET, apigwv2.HttpMethod.POST, apigwv2.HttpMethod.DELETE)
+
+
 class ResultsApi(Construct):
-    """GET-only HTTP API: every route needs a Cognito access token; CORS admits one origin only."""
+    """HTTP API: every route needs a Cognito access token; CORS admits one origin only."""
 
     def __init__(
         self,
@@ -59,15 +64,15 @@ class ResultsApi(Construct):
             # API Gateway answers preflight requests itself, without the authorizer.
             cors_preflight=apigwv2.CorsPreflightOptions(
                 allow_origins=[allowed_origin],
-                allow_methods=[apigwv2.CorsHttpMethod.GET],
-                allow_headers=["authorization"],
+                allow_methods=[apigwv2.CorsHttpMethod[method.value] for method in METHODS],
+                allow_headers=["authorization", "content-type"],
                 max_age=Duration.hours(1),
             ),
             default_authorizer=authorizer,
         )
         self.api.add_routes(
             path="/{proxy+}",
-            methods=[apigwv2.HttpMethod.GET],
+            methods=list(METHODS),
             integration=integrations.HttpLambdaIntegration("Reader", self.reader.function),
         )
         self.access_logs = logs.LogGroup(

@@ -279,8 +279,56 @@ SEGMENTS = Analysis(
     ),
 )
 
+
+# Face search: the faces of a Rekognition collection (the stack creates it) found in each video. Each
+# element is a PersonMatch: `Person` (People Pathing's `Index`, a per-video number Rekognition does not
+# store, still documented for GetFaceSearch after People Pathing ended on 2025-10-31, so never an
+# identity here) and `FaceMatches`, the collection's faces that match it. A match's identity is the
+# reference's `ExternalImageId` (its picture's name, `logic/reference_faces.py`), else its `FaceId`.
+FACE_SEARCH_COLLECTION_MEMBER: Final = "CollectionId"
+
+
+def _best_face_match(element: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The collection face this person matches best (highest `Similarity`); empty when none matched."""
+    matches = [match for match in element.get("FaceMatches") or () if isinstance(match, Mapping)]
+    return max(matches, key=lambda match: float(match.get("Similarity") or 0.0), default={})
+
+
+def _face_match_identity(element: Mapping[str, Any]) -> str | None:
+    face = _best_face_match(element).get("Face") or {}
+    value = face.get("ExternalImageId") or face.get("FaceId")
+    return str(value) if value else None
+
+
+def _face_match_view(element: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, float]:
+    person = element.get("Person") or {}
+    box = (person.get("Face") or {}).get("BoundingBox") or person.get("BoundingBox")
+    return box, float(_best_face_match(element).get("Similarity") or 0.0)
+
+
+# `CollectionId` is the deployment's (`Env.FACE_COLLECTION_ID`, laid into the options by the starter's
+# settings), never an option a deployment writes (`analysis_options.py` refuses it).
+FACE_SEARCH = Analysis(
+    name="face_search",
+    start_operation="StartFaceSearch",
+    get_operation="GetFaceSearch",
+    result_key="Persons",
+    notification_api="FACE_SEARCH",
+    get_parameters={"SortBy": "TIMESTAMP"},
+    configurable=True,
+    start_options=_with_options("face_search", {"FaceMatchThreshold": 80.0}),
+    entity=EntityRule(
+        prefix="FACEMATCH",
+        scope=EntityScope.ACCOUNT,
+        identity=_face_match_identity,
+        label=_face_match_identity,
+        view=_face_match_view,
+    ),
+)
+
 REGISTRY: Mapping[str, Analysis] = {
-    analysis.name: analysis for analysis in (FACES, CELEBRITIES, PERSONS, LABELS, MODERATION, TEXT, SEGMENTS)
+    analysis.name: analysis
+    for analysis in (FACES, CELEBRITIES, PERSONS, LABELS, MODERATION, TEXT, SEGMENTS, FACE_SEARCH)
 }
 # Engines by analysis; an analysis absent here has only its REGISTRY entry, the native engine.
 ENGINES: Mapping[str, Mapping[str, Analysis]] = {
@@ -295,6 +343,7 @@ EVERY_ENGINE: tuple[Analysis, ...] = (
     MODERATION,
     TEXT,
     SEGMENTS,
+    FACE_SEARCH,
 )
 # What a deployment runs unless configured otherwise; every other entry is one setting away.
 DEFAULT_ANALYSES: tuple[str, ...] = (FACES.name, CELEBRITIES.name, PERSONS.name)

@@ -18,11 +18,26 @@ from botocore.model import Shape
 from botocore.session import get_session
 from botocore.validate import ParamValidator
 
-from video_pipeline.analyses import LABELS, PERSONS_FROM_LABELS, REGISTRY, Analysis, JobSettings, by_name
+from video_pipeline.analyses import (
+    FACE_SEARCH_COLLECTION_MEMBER,
+    LABELS,
+    PERSONS_FROM_LABELS,
+    REGISTRY,
+    Analysis,
+    JobSettings,
+    by_name,
+)
 from video_pipeline.logic.shared_jobs import merged_label_options
 
 # Members of a Start* request the pipeline sets itself for every job.
 PIPELINE_OWNED_MEMBERS: frozenset[str] = frozenset({"Video", "ClientRequestToken", "NotificationChannel", "JobTag"})
+# Members the deployment sets, not its options: face search searches the collection the stack creates.
+DEPLOYMENT_OWNED_MEMBERS: frozenset[str] = frozenset({FACE_SEARCH_COLLECTION_MEMBER})
+# Stand-ins for what the pipeline and the deployment fill in, so the options are checked in a whole request.
+_STAND_INS: Mapping[str, Any] = {
+    "Video": {"S3Object": {"Bucket": "bucket", "Name": "video.mp4"}},
+    FACE_SEARCH_COLLECTION_MEMBER: "collection",
+}
 _NUMBERS = ("integer", "long", "float", "double")
 
 
@@ -57,6 +72,9 @@ def _checked(analysis: Analysis, options: object) -> dict[str, Any]:
     if owned:
         verb = "is" if len(owned) == 1 else "are"
         raise ValueError(f"{name}: {', '.join(owned)} {verb} set by the pipeline for every job")
+    deployed = sorted(DEPLOYMENT_OWNED_MEMBERS & options.keys())
+    if deployed:
+        raise ValueError(f"{name}: {', '.join(deployed)} is the deployment's (the stack's face collection)")
     settings = JobSettings(options={name: options})
     problems = _refusals(analysis, analysis.start_options(settings))
     if problems:
@@ -75,10 +93,11 @@ def _checked(analysis: Analysis, options: object) -> dict[str, Any]:
 
 def _refusals(analysis: Analysis, options: dict[str, Any]) -> str:
     """What Rekognition's model says against a Start* request with `options` ("" when nothing)."""
-    request = {**options, "Video": {"S3Object": {"Bucket": "bucket", "Name": "video.mp4"}}}
     shape = get_session().get_service_model("rekognition").operation_model(analysis.start_operation).input_shape
     assert shape is not None
-    report = ParamValidator().validate(request, shape)
+    members = shape.members
+    stand_ins = {member: value for member, value in _STAND_INS.items() if member in members}
+    report = ParamValidator().validate({**options, **stand_ins}, shape)
     return report.generate_report() if report.has_errors() else "; ".join(_beyond_botocore(options, shape))
 
 

@@ -32,6 +32,12 @@ class Env:
     FACE_ATTRIBUTES: Final = "FACE_ATTRIBUTES"
     # JSON: analysis name -> its Start* options, e.g. {"moderation": {"MinConfidence": 60}} (analyses.py).
     ANALYSIS_OPTIONS: Final = "ANALYSIS_OPTIONS"
+    # The Rekognition collection face search searches and reference faces are indexed into (the stack's).
+    FACE_COLLECTION_ID: Final = "FACE_COLLECTION_ID"
+    # Where in the input bucket the reference pictures are (IndexFaces reads them with the caller's rights).
+    REFERENCE_FACES_PREFIX: Final = "REFERENCE_FACES_PREFIX"
+    # The Cognito group whose members may call the read API's changing routes (logic/operators.py).
+    OPERATORS_GROUP: Final = "OPERATORS_GROUP"
     PERSON_TRACKING_ENGINE: Final = "PERSON_TRACKING_ENGINE"
     PERSON_TRACKING_FALLBACK: Final = "PERSON_TRACKING_FALLBACK"
     RESULT_RETENTION_DAYS: Final = "RESULT_RETENTION_DAYS"
@@ -95,6 +101,10 @@ def notified_suffixes(suffixes: tuple[str, ...]) -> tuple[str, ...]:
     stable order; mixed case such as `.Mp4` is not matched."""
     variants = (variant for suffix in suffixes for variant in (suffix.lower(), suffix.upper()))
     return tuple(dict.fromkeys(variants))
+
+
+# Where reference pictures for face search go in the input bucket unless configured otherwise.
+DEFAULT_REFERENCE_FACES_PREFIX = "reference-faces/"
 
 
 # Receives before a message is parked in its queue's dead-letter queue.

@@ -141,3 +141,41 @@ class BackfillView(_View):
     minutes: float = Field(description="Dry run: the video minutes of what would start")
     estimated_cost_usd: float = Field(description="Dry run: what Rekognition would charge at list price")
     cursor: str | None = Field(default=None, description="Pass as `cursor` to go on; absent when the listing ended")
+
+
+class ReferenceFaceView(_View):
+    """A face of the stack's collection that face search looks for."""
+
+    name: str = Field(description="Its ExternalImageId (the picture's name), else its FaceId: what matches are under")
+    face_id: str
+    image_id: str | None = None
+    confidence: float | None = None
+
+
+class ReferenceFacePage(_View):
+    items: list[ReferenceFaceView]
+
+
+class FaceIndexingRequest(_View):
+    """One bounded step of indexing the reference pictures under a prefix: call again with the cursor."""
+
+    prefix: str = Field(min_length=1, max_length=1024, description="Within the deployment's reference prefix")
+    cursor: str | None = Field(default=None, max_length=1024, description="The `cursor` of the previous step")
+    limit: int = Field(default=50, ge=1, le=200, description="Objects listed in this step at most")
+
+
+class IndexedPictureView(_View):
+    key: str
+    outcome: str = Field(description="indexed, already_indexed, no_face or not_an_image")
+    name: str | None = Field(default=None, description="The ExternalImageId the face is (or would be) indexed under")
+    face_id: str | None = None
+    reasons: list[str] = Field(default_factory=list, description="Why no face was indexed (UnindexedFaces reasons)")
+
+
+class FaceIndexingView(_View):
+    pictures: list[IndexedPictureView]
+    cursor: str | None = Field(default=None, description="Pass as `cursor` to go on; absent when the prefix is done")
+
+
+class FaceRemovalView(_View):
+    removed: list[str] = Field(description="The FaceIds removed; matches already stored are kept")

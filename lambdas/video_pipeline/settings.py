@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from video_pipeline.analyses import (
     DEFAULT_ANALYSES,
     DEFAULT_PERSON_ENGINE,
+    FACE_SEARCH,
+    FACE_SEARCH_COLLECTION_MEMBER,
     Analysis,
     EngineSelection,
     JobSettings,
@@ -23,9 +25,17 @@ from video_pipeline.analyses import (
     select_engines,
 )
 from video_pipeline.analysis_options import check_options_enabled, parse_analysis_options
-from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES, DailyBudget, Env, parse_budget
+from video_pipeline.contract import (
+    DEFAULT_REFERENCE_FACES_PREFIX,
+    DEFAULT_VIDEO_SUFFIXES,
+    DailyBudget,
+    Env,
+    parse_budget,
+)
 
 ArnString = Annotated[str, Field(pattern=r"^arn:aws[a-zA-Z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$")]
+# StartFaceSearch's and IndexFaces' CollectionId constraint (empty: no collection deployed).
+CollectionIdString = Annotated[str, Field(pattern=r"^[a-zA-Z0-9_.\-]{0,255}$")]
 
 
 class _EnvModel(BaseModel):
@@ -63,6 +73,8 @@ class StarterSettings(_EnvModel):
     person_tracking_fallback: bool = Field(alias=Env.PERSON_TRACKING_FALLBACK, default=False)
     # Each enabled analysis' own Start* options, as JSON (empty: the registry's defaults).
     analysis_options: str = Field(alias=Env.ANALYSIS_OPTIONS, default="")
+    # The collection face search searches; required when face_search is enabled.
+    face_collection_id: CollectionIdString = Field(alias=Env.FACE_COLLECTION_ID, default="")
     # Empty: no limit (the minutes are still counted for the dashboard).
     daily_budget_minutes: str = Field(alias=Env.DAILY_BUDGET_MINUTES, default="")
 
@@ -89,11 +101,18 @@ class StarterSettings(_EnvModel):
     @model_validator(mode="after")
     def _check_options(self) -> Self:
         check_options_enabled(parse_analysis_options(self.analysis_options), self.enabled_analyses)
+        if FACE_SEARCH.name in self.enabled_analyses and not self.face_collection_id:
+            raise ValueError(f"{FACE_SEARCH.name} is enabled but {Env.FACE_COLLECTION_ID} names no collection")
         return self
 
     @property
     def job_settings(self) -> JobSettings:
-        return JobSettings(face_attributes=self.face_attributes, options=parse_analysis_options(self.analysis_options))
+        options = parse_analysis_options(self.analysis_options)
+        if FACE_SEARCH.name in self.enabled_analyses:
+            # The collection is the deployment's, so it travels with the options (and the job's identity).
+            searched = {**options.get(FACE_SEARCH.name, {}), FACE_SEARCH_COLLECTION_MEMBER: self.face_collection_id}
+            options = {**options, FACE_SEARCH.name: searched}
+        return JobSettings(face_attributes=self.face_attributes, options=options)
 
     @property
     def engines(self) -> EngineSelection:
@@ -123,6 +142,11 @@ class ReadApiSettings(_TablesSettings):
     input_buckets: tuple[str, ...] = Field(alias=Env.INPUT_BUCKETS, default=())
     # For the backfill's cost estimate: what the deployment analyses.
     enabled_analyses: tuple[str, ...] = Field(alias=Env.ENABLED_ANALYSES, default=DEFAULT_ANALYSES)
+    # The reference-face routes, where the deployment has a face collection (face_search enabled).
+    face_collection_id: CollectionIdString = Field(alias=Env.FACE_COLLECTION_ID, default="")
+    reference_faces_prefix: str = Field(alias=Env.REFERENCE_FACES_PREFIX, default=DEFAULT_REFERENCE_FACES_PREFIX)
+    # Who may call the changing routes; empty (the local dashboard) lets every caller.
+    operators_group: str = Field(alias=Env.OPERATORS_GROUP, default="")
 
     @field_validator("enabled_analyses", mode="before")
     @classmethod

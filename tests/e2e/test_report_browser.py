@@ -96,3 +96,49 @@ def test_the_report_renders_in_headless_chromium(local_run):
         browser.close()
     assert [url for url in requests if not url.startswith(("file:", "data:"))] == []
     assert errors == []
+
+
+def test_the_new_analyses_render_in_headless_chromium(analyses_run):
+    """Labels, moderation, text and the shot list as a browser shows them, with a screenshot to look at."""
+    from playwright.sync_api import sync_playwright
+
+    assert analyses_run.returncode == 0, analyses_run.stderr
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_chromium(), args=ARGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto((analyses_run.out / "report.html").as_uri())
+        page.wait_for_load_state("load")
+
+        edit = page.locator('[data-video="uploads/edit.mp4"]')
+        stills = edit.locator('[data-analysis="segments"] img.still')
+        assert stills.count() == 4
+        for index in range(stills.count()):
+            still = stills.nth(index)
+            still.scroll_into_view_if_needed()
+            assert still.evaluate("img => img.complete && img.naturalWidth > 0")
+            assert still.is_visible()
+        shot = edit.locator('[data-analysis="segments"] .mark.shot-1').first
+        shot.hover()
+        assert page.locator("#hover").inner_text() == "1.20 s: shot 1"
+        # A shot is a span as long as the shot: wider than the point marks of a sampled detection.
+        assert shot.evaluate("rect => rect.getBoundingClientRect().width") > 100
+        assert edit.locator('[data-analysis="segments"] .cues td', has_text="BlackFrames").is_visible()
+        text = edit.locator('[data-analysis="text"]')
+        assert text.locator(".text-line", has_text="BREAKING NEWS").first.is_visible()
+        assert text.locator("figure img").count() >= 2
+        walker = page.locator('[data-video="uploads/walker.mp4"]')
+        moderation = walker.locator('[data-analysis="moderation"]')
+        assert moderation.locator(".stated", has_text="synthetic").is_visible()
+        assert moderation.locator(".flags tr").count() > 1
+        assert walker.locator('[data-analysis="labels"] .row span', has_text="Person").is_visible()
+        # The summary's link goes to the analysis' own section.
+        walker.locator('[data-row="moderation"] a').first.click()
+        assert page.evaluate("location.hash") == "#moderation"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "report-analyses.png"), full_page=True)
+        edit.locator('[data-analysis="segments"]').screenshot(path=str(ARTIFACTS / "report-shots.png"))
+        browser.close()
+    assert errors == []

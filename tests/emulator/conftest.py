@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -208,6 +209,47 @@ def get_all(client: BaseClient, api: str, job_id: str, **params: Any) -> tuple[l
         token = page.get("NextToken")
         if not token:
             return elements, sizes
+
+
+AWS_EXAMPLES = Path(__file__).parents[1] / "data" / "aws_examples"
+
+
+def aws_example(name: str) -> dict[str, Any]:
+    """One of AWS's published responses, kept with its source: `source`, `operation`, `response`."""
+    example: dict[str, Any] = json.loads((AWS_EXAMPLES / f"{name}.json").read_text())
+    return example
+
+
+def wire_page(
+    fake: RekognitionVideoFake, api: str, get_params: dict[str, Any] | None = None, **start_params: Any
+) -> dict[str, Any]:
+    """A finished job's first Get page as the wire carries it (VideoMetadata.FileExtension included,
+    which botocore drops), for a job on the `video` fixture's object."""
+    job_id = fake.handle(api, {"Video": video_param(), **REQUIRED_START_PARAMS.get(api, {}), **start_params})["JobId"]
+    fake.complete_jobs([job_id])
+    _, get_operation, _ = ALL_GET_METHODS[api]
+    return fake.handle(get_operation, {"JobId": job_id, **(get_params or {})})
+
+
+def face_description(face: dict[str, Any]) -> dict[str, Any]:
+    """What a FaceDetail says about a face besides where it is and how sure: its members, its landmarks'
+    types in order, its pose's and quality's members."""
+    return {
+        "members": sorted(face),
+        "landmarks": [landmark["Type"] for landmark in face["Landmarks"]],
+        "pose": sorted(face["Pose"]),
+        "quality": sorted(face["Quality"]),
+    }
+
+
+@contextmanager
+def serving_clip(clip: tuple[Path, GroundTruth], analyzers: dict[str, Any]) -> Iterator[RekognitionVideoFake]:
+    """An emulator with these real analyzers, the generated clip stored where `wire_page` starts jobs."""
+    path, _truth = clip
+    client("s3").create_bucket(Bucket=BUCKET)
+    upload(KEY, path.read_bytes())
+    with RekognitionVideoFake(analyzers=analyzers) as instance:
+        yield instance
 
 
 # Generated clips for the real analyzers, rendered once per session.

@@ -17,7 +17,7 @@ from video_pipeline.logic.errors import RekognitionCallError
 from video_pipeline.result_pages import SERVICE_BODY, ServiceElement
 
 from emulator import RekognitionVideoFake
-from tests.emulator.conftest import BUCKET, KEY, SESSION, SINGLE_ATTEMPT, get, start
+from tests.emulator.conftest import BUCKET, KEY, SESSION, SINGLE_ATTEMPT, create_collection, get, start
 
 pytestmark = pytest.mark.integration
 
@@ -49,6 +49,8 @@ def _first(metadata: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize("analysis", EVERY_ENGINE, ids=lambda analysis: analysis.get_operation)
 def test_every_page_reads_as_botocore_reads_it(fake: RekognitionVideoFake, video, rekognition, analysis: Analysis):
+    if analysis.start_operation == "StartFaceSearch":
+        create_collection(fake, {"ada": 10, "grace": 200})  # face search needs its collection, and people in it
     job_id = start(rekognition, analysis.start_operation)
     assert fake.complete_jobs([job_id]) == [job_id]
     gateway = RekognitionGateway(SESSION.client("rekognition", config=SINGLE_ATTEMPT))

@@ -17,11 +17,15 @@ pytestmark = pytest.mark.infra
 COMMERCIAL_REGIONS = [region for region in REGIONS if not region.startswith(("cn-", "us-gov-"))]
 
 
-@pytest.mark.parametrize("fixture", ["synthesized", "variant"])
-def test_cfn_lint_finds_no_errors_or_warnings(fixture: str, request: pytest.FixtureRequest) -> None:
-    synth: Synthesized = request.getfixturevalue(fixture)
+def lint_problems(synth: Synthesized) -> list[str]:
+    """cfn-lint's errors and warnings about the template, in every commercial region."""
     args = ManualArgs(include_checks=["I"], include_experimental=True, regions=COMMERCIAL_REGIONS)
     matches = lint(json.dumps(synth.template.to_json()), config=args)
     # Informational matches (I*) are style advice about CDK's own output, e.g. Fn::Join vs Fn::Sub.
-    problems = [f"{match.rule.id} {match.path}: {match.message}" for match in matches if match.rule.id[0] in "EW"]
-    assert problems == []
+    return [f"{match.rule.id} {match.path}: {match.message}" for match in matches if match.rule.id[0] in "EW"]
+
+
+@pytest.mark.parametrize("fixture", ["synthesized", "variant"])
+def test_cfn_lint_finds_no_errors_or_warnings(fixture: str, request: pytest.FixtureRequest) -> None:
+    synth: Synthesized = request.getfixturevalue(fixture)
+    assert lint_problems(synth) == []

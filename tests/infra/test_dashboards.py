@@ -182,12 +182,20 @@ def test_read_api_requires_a_cognito_token_and_admits_only_the_dashboard_origin(
         "AWS::ApiGatewayV2::Api",
         {
             "ProtocolType": "HTTP",
-            "CorsConfiguration": {"AllowOrigins": [origin], "AllowMethods": ["GET"], "AllowHeaders": ["authorization"]},
+            "CorsConfiguration": {
+                "AllowOrigins": [origin],
+                "AllowMethods": ["GET", "POST", "DELETE"],
+                "AllowHeaders": ["authorization", "content-type"],
+            },
         },
     )
-    (route,) = synthesized.of_type("AWS::ApiGatewayV2::Route").values()
-    assert route["Properties"]["RouteKey"] == "GET /{proxy+}"
-    assert route["Properties"]["AuthorizationType"] == "JWT"
+    routes = synthesized.of_type("AWS::ApiGatewayV2::Route").values()
+    assert sorted(route["Properties"]["RouteKey"] for route in routes) == [
+        "DELETE /{proxy+}",
+        "GET /{proxy+}",
+        "POST /{proxy+}",
+    ]
+    assert {route["Properties"]["AuthorizationType"] for route in routes} == {"JWT"}
     (authorizer,) = synthesized.of_type("AWS::ApiGatewayV2::Authorizer").values()
     pool = synthesized.logical_id(results.users.user_pool)
     client = synthesized.logical_id(results.users.client)
@@ -300,3 +308,29 @@ def test_dashboard_config_names_the_api_and_the_sign_in(synthesized: Synthesized
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
+
+
+def test_the_api_routes_every_method_the_read_api_serves_and_names_the_operators_group(
+    synthesized: Synthesized,
+) -> None:
+    """POST and DELETE reach the library routes (backfills, re-analyses, reference faces); the read API
+    keeps them to the operators group, which the user pool has and the function is told."""
+    from aws_cdk import aws_apigatewayv2 as apigwv2
+    from video_pipeline.contract import Env
+    from video_pipeline.handlers.read_api import app
+
+    from infra.constructs.dashboard_users import OPERATORS_GROUP
+    from infra.constructs.results_api import METHODS
+
+    served = {route.method.upper() for route in app._static_routes + app._dynamic_routes}
+    assert served <= {method.value for method in METHODS} | {"HEAD", "OPTIONS"}
+    assert {"POST", "DELETE"} <= served
+    assert apigwv2.HttpMethod.ANY not in METHODS
+    (group,) = synthesized.of_type("AWS::Cognito::UserPoolGroup").values()
+    assert group["Properties"]["GroupName"] == OPERATORS_GROUP
+    assert group["Properties"]["UserPoolId"] == {
+        "Ref": synthesized.logical_id(synthesized.stack.results_dashboard.users.user_pool)
+    }
+    reader = synthesized.logical_id(synthesized.stack.results_dashboard.api.reader.function)
+    environment = synthesized.of_type("AWS::Lambda::Function")[reader]["Properties"]["Environment"]["Variables"]
+    assert environment[Env.OPERATORS_GROUP] == OPERATORS_GROUP

@@ -7,6 +7,8 @@ import uuid
 from typing import Any
 from urllib.parse import quote_plus
 
+import boto3
+
 from in_process.lambda_runtime import FakeLambdaContext, to_sqs_event
 
 
@@ -44,3 +46,9 @@ def invoke(handler: Any, *bodies: str) -> tuple[dict[str, Any], list[str]]:
 
 def failed_ids(response: dict[str, Any]) -> list[str]:
     return [failure["itemIdentifier"] for failure in response.get("batchItemFailures", [])]
+
+
+def completion_bodies(queue_url: str) -> list[str]:
+    """The completion notices waiting in the results queue (up to 10), to deliver by hand."""
+    messages = boto3.client("sqs").receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
+    return [message["Body"] for message in messages]

@@ -86,3 +86,34 @@ def test_a_body_that_is_not_json_gets_415_not_a_server_error(harness):
         response = handler(event, FakeLambdaContext())
         assert response["statusCode"] == 415, content_type
         assert json.loads(response["body"])["detail"][0]["type"] == "unsupported_content_type"
+
+
+def _signed_in(event, groups):
+    """The event as API Gateway's JWT authorizer passes it: list claims as text, `[a b]`."""
+    claims = {"sub": "user-1"} | ({"cognito:groups": groups} if groups is not None else {})
+    event["requestContext"]["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
+    return event
+
+
+def test_where_an_operators_group_is_set_only_its_members_change_the_library_and_everyone_reads(harness):
+    existing(harness, "lib/a.mp4")
+    settings = ReadApiSettings.from_environment(harness.resources.environment())
+    clients = Clients.new()
+    handler = read_api.bind(
+        build_reader(settings, clients), build_library_desk(settings, clients), operators_group="operators"
+    )
+    body = json.dumps({"prefix": "lib/", "dry_run": True}).encode()
+    for groups in (None, "[analysts]", "[operators-old]"):
+        event = _signed_in(http_api_event("POST", "/backfills", "", {"content-type": "application/json"}, body), groups)
+        response = handler(event, FakeLambdaContext())
+        assert response["statusCode"] == 403, groups
+        assert "only members of the Cognito group 'operators'" in json.loads(response["body"])["message"]
+    for method, path in (("DELETE", "/faces/ada"), ("POST", "/reanalyses")):
+        event = _signed_in(http_api_event(method, path, "", {"content-type": "application/json"}, b"{}"), "[analysts]")
+        assert handler(event, FakeLambdaContext())["statusCode"] == 403, path
+    for groups in ("[analysts operators]", ["operators"]):
+        event = _signed_in(http_api_event("POST", "/backfills", "", {"content-type": "application/json"}, body), groups)
+        response = handler(event, FakeLambdaContext())
+        assert response["statusCode"] == 200 and json.loads(response["body"])["sent"] == 1, groups
+    reading = _signed_in(http_api_event("GET", "/videos", "", {}, b""), None)
+    assert handler(reading, FakeLambdaContext())["statusCode"] == 200

@@ -23,6 +23,7 @@ from schemathesis.checks import (
 )
 
 from local.dashboard import local_dashboard, serving
+from local.dashboard_data import EVERY_ANALYSIS_SAMPLE, FINISHED_SAMPLES, RUNNING_SAMPLE
 from local.http_api import API_PREFIX
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
@@ -65,8 +66,10 @@ def test_real_data_pages_conform_and_cursors_walk_every_item(api_url):
         page = _validated(api_url, "/videos", "/videos", limit=2, cursor=cursor)
         videos += page["items"]
         cursor = page["cursor"]
-    assert len({video["video_id"] for video in videos}) == len(videos) == 7
+    samples = (*FINISHED_SAMPLES, EVERY_ANALYSIS_SAMPLE, RUNNING_SAMPLE)
+    assert len({video["video_id"] for video in videos}) == len(videos) == len(samples)
     celebrity_ids = set()
+    exported = 0
     for video in videos:
         one = _validated(api_url, f"/videos/{video['video_id']}", "/videos/{video_id}")
         assert one["video_id"] == video["video_id"]
@@ -82,7 +85,10 @@ def test_real_data_pages_conform_and_cursors_walk_every_item(api_url):
                     api_url, f"/videos/{video['video_id']}/persons/{index}", "/videos/{video_id}/persons/{person_index}"
                 )
                 assert track["items"] and all(item["data"]["Person"]["Index"] == index for item in track["items"])
+            if job["analysis"] == "segments":
+                exported += _validated_exports(api_url, video["video_id"])
     assert celebrity_ids
+    assert exported == 2
     for celebrity_id in celebrity_ids:
         appearances = _validated(
             api_url, f"/celebrities/{celebrity_id}/appearances", "/celebrities/{celebrity_id}/appearances"
@@ -92,3 +98,13 @@ def test_real_data_pages_conform_and_cursors_walk_every_item(api_url):
         )
     stuck = _validated(api_url, "/jobs", "/jobs", status="IN_PROGRESS", older_than_minutes=0)
     assert {job["analysis"] for job in stuck["items"]} == {"faces", "celebrities", "persons"}
+
+
+def _validated_exports(api_url: str, video_id: str) -> int:
+    """The shot list's CSV and EDL: documented answers, as attachments."""
+    for route in ("segments.csv", "segments.edl"):
+        response = requests.get(f"{api_url}/videos/{video_id}/{route}", timeout=10)
+        schema[f"/videos/{{video_id}}/{route}"]["GET"].validate_response(response)
+        assert response.status_code == 200, response.text
+        assert response.headers["Content-Disposition"].startswith("attachment; filename=")
+    return 2

@@ -25,6 +25,8 @@ START_ERRORS = {
     "ThrottlingException": TRANSIENT,
     "VideoTooLargeException": PERMANENT,
 }
+# StartFaceSearch also names a collection, which may not exist.
+START_ERRORS_OF = {"StartFaceSearch": {**START_ERRORS, "ResourceNotFoundException": PERMANENT}}
 GET_ERRORS = {
     "AccessDeniedException": PERMANENT,
     "InternalServerError": TRANSIENT,
@@ -39,7 +41,9 @@ GET_ERRORS = {
 def _operations() -> list[tuple[str, dict[str, str]]]:
     starts = {analysis.start_operation for analysis in EVERY_ENGINE}
     gets = {analysis.get_operation for analysis in EVERY_ENGINE}
-    return [(name, START_ERRORS) for name in sorted(starts)] + [(name, GET_ERRORS) for name in sorted(gets)]
+    return [(name, START_ERRORS_OF.get(name, START_ERRORS)) for name in sorted(starts)] + [
+        (name, GET_ERRORS) for name in sorted(gets)
+    ]
 
 
 def classify(code: str) -> str:

@@ -24,14 +24,25 @@ def test_document_describes_every_route_with_its_errors_and_auth():
         ("/celebrities/{celebrity_id}/appearances", "get"),
         ("/analyses/{analysis}/appearances/{identity}", "get"),
         ("/jobs", "get"),
+        # The shot list exports (handlers/export_routes.py): files, not JSON.
+        ("/videos/{video_id}/segments.csv", "get"),
+        ("/videos/{video_id}/segments.edl", "get"),
         # The library routes (docs/operations.md): JSON bodies, so a body of another type is a 415.
         ("/reanalyses", "post"),
         ("/backfills", "post"),
+        # The reference faces of face search (docs/deploy.md).
+        ("/faces", "get"),
+        ("/faces/indexings", "post"),
+        ("/faces/{external_image_id}", "delete"),
     }
     for operation in operations.values():
         assert {"200", "422"} <= set(operation["responses"])
     assert "404" in operations[("/videos/{video_id}", "get")]["responses"]
-    for route in ("/reanalyses", "/backfills"):
+    for route in ("/reanalyses", "/backfills", "/faces/indexings"):
         assert {"400", "415"} <= set(operations[(route, "post")]["responses"])
+    for route, media_type in (("segments.csv", "text/csv"), ("segments.edl", "text/plain")):
+        answers = operations[(f"/videos/{{video_id}}/{route}", "get")]["responses"]
+        assert list(answers["200"]["content"]) == [media_type]
+        assert {"400", "404"} <= set(answers)
     assert document["security"] == [{"cognito": []}]
     assert document["components"]["securitySchemes"]["cognito"]["bearerFormat"] == "JWT"

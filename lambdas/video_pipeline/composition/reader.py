@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from video_pipeline.composition import Clients
+from video_pipeline.dal.face_collection import FaceCollection
 from video_pipeline.dal.jobs_store import JobsStore
 from video_pipeline.dal.listing import BucketLister
 from video_pipeline.dal.objects import ObjectReader
@@ -10,6 +11,7 @@ from video_pipeline.dal.queues import MessageQueue
 from video_pipeline.dal.repository import PipelineRepository
 from video_pipeline.logic.library_desk import LibraryDesk
 from video_pipeline.logic.reading import ResultsReader
+from video_pipeline.logic.reference_faces import ReferenceFaces
 from video_pipeline.settings import ReadApiSettings
 
 
@@ -31,4 +33,16 @@ def build_library_desk(settings: ReadApiSettings, clients: Clients) -> LibraryDe
         objects=ObjectReader(clients.s3),
         lister=BucketLister(clients.s3),
         analyses=settings.engines,
+    )
+
+
+def build_reference_faces(settings: ReadApiSettings, clients: Clients) -> ReferenceFaces | None:
+    """The reference-face routes, where the deployment has a face collection and an input bucket."""
+    if not settings.face_collection_id or not settings.input_buckets:
+        return None
+    return ReferenceFaces(
+        collection=FaceCollection(clients.rekognition, settings.face_collection_id),
+        pictures=BucketLister(clients.s3),
+        bucket=settings.input_buckets[0],
+        root=settings.reference_faces_prefix,
     )

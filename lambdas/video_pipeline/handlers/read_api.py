@@ -13,23 +13,33 @@ from typing import Annotated, Any, cast
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
 from video_pipeline.analyses import REGISTRY, EntityScope
 from video_pipeline.composition import Clients
-from video_pipeline.composition.reader import build_library_desk, build_reader
+from video_pipeline.composition.reader import build_library_desk, build_reader, build_reference_faces
 from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES
 from video_pipeline.dal.repository import InvalidCursorError
-from video_pipeline.handlers import Handler, LazyFunction, finish_loading
+from video_pipeline.handlers import Handler, LazyFunction, export_routes, face_routes, finish_loading
 from video_pipeline.handlers.observability import logger, tracer
+from video_pipeline.handlers.read_api_shared import (
+    BAD_REQUEST,
+    NOT_FOUND,
+    READER_KEY,
+    VideoId,
+    json_body_responses,
+    json_responses,
+    reader_in,
+)
+from video_pipeline.logic import operators
 from video_pipeline.logic.backfill import Selection
 from video_pipeline.logic.identity import video_id
 from video_pipeline.logic.library_desk import LibraryDesk
 from video_pipeline.logic.reading import InvalidRequestError, ResultsReader, UnknownResourceError
 from video_pipeline.logic.reanalysis import ReanalysisError, run_name
+from video_pipeline.logic.reference_faces import ReferenceFaces
 from video_pipeline.models import JobStatus
 from video_pipeline.read_models import (
     BackfillRequest,
@@ -49,45 +59,41 @@ from video_pipeline.settings import ReadApiSettings
 API_TITLE = "Rekognition Video pipeline read API"
 API_VERSION = "1.0.0"
 
-VideoId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="32 hex digits")]
 AnalysisName = Annotated[str, Path(pattern=f"^({'|'.join(REGISTRY)})$", description=", ".join(REGISTRY))]
-# Analyses whose identities hold across videos: a celebrity, a label name, a moderation category.
+# Analyses whose identities hold across videos: a celebrity, a label name, a moderation category, a
+# reference face's name (face search).
 _ACROSS_VIDEOS = [
     name for name, entry in REGISTRY.items() if entry.entity and entry.entity.scope is EntityScope.ACCOUNT
 ]
 AcrossVideos = Annotated[str, Path(pattern=f"^({'|'.join(_ACROSS_VIDEOS)})$", description=", ".join(_ACROSS_VIDEOS))]
 Identity = Annotated[
-    str, Path(min_length=1, max_length=256, description="A label name, a moderation category or a celebrity Id")
+    str,
+    Path(
+        min_length=1,
+        max_length=256,
+        description="A label name, a moderation category, a celebrity Id or a reference face's name (face search)",
+    ),
 ]
 CelebrityId = Annotated[str, Path(pattern=r"^[A-Za-z0-9]{1,64}$", description="Rekognition celebrity Id")]
 PersonIndex = Annotated[int, Path(ge=0, le=1_000_000, description="Person index within the video")]
 Cursor = Annotated[str | None, Query(max_length=4096, description="The `cursor` of the previous page")]
 Milliseconds = Annotated[int, Query(ge=0, le=MAX_TIMESTAMP_MS)]
 
-_NOT_FOUND = (404, "No such video (or analysis of it)")
-_BAD_REQUEST = (400, "Invalid cursor or time window")
-
-
-def _responses(model: type[BaseModel], *errors: tuple[int, str]) -> dict[int, OpenAPIResponse]:
-    """The documented answers of a route: its model, the listed errors, and (added by Powertools) 422."""
-    answers: dict[int, OpenAPIResponse] = {
-        200: {"description": "OK", "content": {"application/json": {"model": model}}}
-    }
-    for status, description in errors:
-        answers[status] = {"description": description, "content": {"application/json": {"model": ErrorView}}}
-    return answers
-
+# The short names the routes below use (shared with the other route modules through read_api_shared).
+_NOT_FOUND, _BAD_REQUEST, _responses = NOT_FOUND, BAD_REQUEST, json_responses
 
 app = APIGatewayHttpResolver(enable_validation=True)
+# The shot list exports (CSV, CMX 3600 EDL) and the reference faces: their own modules, one router each.
+app.include_router(export_routes.router)
+app.include_router(face_routes.router)
 
 
-_READER = "reader"
 _DESK = "library desk"
 
 
 def results_reader() -> ResultsReader:
     """The reader of the handler serving this request (see `bind`)."""
-    return cast(ResultsReader, app.context[_READER])
+    return reader_in(app.context)
 
 
 def library_desk() -> LibraryDesk:
@@ -162,7 +168,8 @@ def celebrity_appearances(
 
 @app.get(
     "/analyses/<analysis>/appearances/<identity>",
-    summary="Every appearance of a label, a moderation category or a celebrity across videos, newest video first",
+    summary="Every appearance of a label, a moderation category, a celebrity or a reference face across videos, "
+    "newest video first",
     responses=_responses(DetectionPage, _BAD_REQUEST),
 )
 def appearances(
@@ -188,20 +195,10 @@ def stuck_jobs(
     return results_reader().stuck_jobs(status, older_than_minutes=older_than_minutes, limit=limit, cursor=cursor)
 
 
-def _json_body_responses(model: type[BaseModel]) -> dict[int, OpenAPIResponse]:
-    """A route with a JSON body: its answers, and 415 for a body of another content type."""
-    answers = _responses(model, _BAD_REQUEST)
-    answers[415] = {
-        "description": "The body is not JSON",
-        "content": {"application/json": {"model": ContentTypeErrorView}},
-    }
-    return answers
-
-
 @app.post(
     "/reanalyses",
     summary="Re-run chosen analyses of chosen videos; readers see the old results until the new are complete",
-    responses=_json_body_responses(ReanalysisView),
+    responses=json_body_responses(ReanalysisView),
 )
 def reanalyse(request: ReanalysisRequest) -> ReanalysisView:
     run = request.run or run_name(datetime.now(UTC))
@@ -215,7 +212,7 @@ def reanalyse(request: ReanalysisRequest) -> ReanalysisView:
 @app.post(
     "/backfills",
     summary="One step of a backfill of videos already in the input bucket (call again with the cursor)",
-    responses=_json_body_responses(BackfillView),
+    responses=json_body_responses(BackfillView),
 )
 def backfill(request: BackfillRequest) -> BackfillView:
     selection = Selection(
@@ -276,6 +273,24 @@ def _no_route(_missing: Exception) -> Response[Any]:
     return _error(HTTPStatus.NOT_FOUND, f"no route {app.current_event.http_method} {app.current_event.path}")
 
 
+def _refuse_non_operator(event: dict[str, Any], operators_group: str) -> dict[str, Any] | None:
+    """The 403 for a changing route called by a user outside the operators group."""
+    reason = operators.refusal(event, operators_group)
+    if reason is None:
+        return None
+    return _answered_early(HTTPStatus.FORBIDDEN, ErrorView(statusCode=HTTPStatus.FORBIDDEN.value, message=reason))
+
+
+def _answered_early(status: HTTPStatus, body: BaseModel) -> dict[str, Any]:
+    """An HTTP API answer given before the resolver runs."""
+    return {
+        "statusCode": status.value,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "body": body.model_dump_json(),
+        "isBase64Encoded": False,
+    }
+
+
 def _refuse_body_not_json(event: dict[str, Any]) -> dict[str, Any] | None:
     """The 415 for a body declared as anything but JSON, answered before Powertools parses it: it fails
     with a server error on some (`multipart/form-data` without a boundary), and the routes take JSON only."""
@@ -285,12 +300,7 @@ def _refuse_body_not_json(event: dict[str, Any]) -> dict[str, Any] | None:
         return None
     detail = [{"loc": ["body"], "type": "unsupported_content_type"}]
     body = ContentTypeErrorView(statusCode=HTTPStatus.UNSUPPORTED_MEDIA_TYPE.value, detail=detail)
-    return {
-        "statusCode": HTTPStatus.UNSUPPORTED_MEDIA_TYPE.value,
-        "headers": {"Content-Type": content_types.APPLICATION_JSON},
-        "body": body.model_dump_json(),
-        "isBase64Encoded": False,
-    }
+    return _answered_early(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, body)
 
 
 def openapi_document() -> str:
@@ -311,19 +321,26 @@ def openapi_document() -> str:
     )
 
 
-def bind(reader: ResultsReader, desk: LibraryDesk | None = None) -> Handler:
-    """The read API's handler on an explicit reader, and the library routes' desk where the deployment
-    has them (Lambda builds both from its environment)."""
+def bind(
+    reader: ResultsReader,
+    desk: LibraryDesk | None = None,
+    faces: ReferenceFaces | None = None,
+    operators_group: str = "",
+) -> Handler:
+    """The read API's handler on an explicit reader, and the library routes' desk and the reference faces
+    where the deployment has them (Lambda builds them from its environment). With `operators_group`,
+    only that Cognito group's members may call the routes that change the library."""
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @tracer.capture_lambda_handler
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         # The resolver clears its context after each request: the routes find this handler's reader there.
-        refused = _refuse_body_not_json(event)
+        refused = _refuse_non_operator(event, operators_group) or _refuse_body_not_json(event)
         if refused is not None:
             return refused
-        app.context[_READER] = reader
+        app.context[READER_KEY] = reader
         app.context[_DESK] = desk
+        app.context[face_routes.CONTEXT_KEY] = faces
         return app.resolve(event, context)
 
     return handler
@@ -331,9 +348,14 @@ def bind(reader: ResultsReader, desk: LibraryDesk | None = None) -> Handler:
 
 # The Lambda entry point. Settings are read on the first request, so the OpenAPI document can be
 # built without them.
-def _build() -> tuple[ResultsReader, LibraryDesk | None]:
+def _build() -> tuple[ResultsReader, LibraryDesk | None, ReferenceFaces | None, str]:
     settings, clients = ReadApiSettings.from_environment(), Clients.default()
-    return build_reader(settings, clients), build_library_desk(settings, clients)
+    return (
+        build_reader(settings, clients),
+        build_library_desk(settings, clients),
+        build_reference_faces(settings, clients),
+        settings.operators_group,
+    )
 
 
 handler = LazyFunction(_build, lambda built: bind(*built))

@@ -29,6 +29,8 @@ PERMANENT_START_ERRORS = frozenset(
         "VideoTooLargeException",
         "AccessDeniedException",
         "IdempotentParameterMismatchException",
+        # StartFaceSearch's collection does not exist (deleted outside the stack): the job fails saying so.
+        "ResourceNotFoundException",
     }
 )
 
