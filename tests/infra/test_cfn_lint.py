@@ -17,7 +17,7 @@ pytestmark = pytest.mark.infra
 COMMERCIAL_REGIONS = [region for region in REGIONS if not region.startswith(("cn-", "us-gov-"))]
 
 
-@pytest.mark.parametrize("fixture", ["synthesized", "variant"])
+@pytest.mark.parametrize("fixture", ["synthesized", "variant", "every_analysis"])
 def test_cfn_lint_finds_no_errors_or_warnings(fixture: str, request: pytest.FixtureRequest) -> None:
     synth: Synthesized = request.getfixturevalue(fixture)
     args = ManualArgs(include_checks=["I"], include_experimental=True, regions=COMMERCIAL_REGIONS)

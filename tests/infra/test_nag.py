@@ -75,14 +75,14 @@ def _logical_id(synth: Synthesized, construct: Any) -> str:
     return str(synth.stack.resolve(synth.stack.get_logical_id(construct)))
 
 
-@pytest.mark.parametrize("fixture", ["synthesized", "variant"])
+@pytest.mark.parametrize("fixture", ["synthesized", "variant", "every_analysis"])
 def test_cdk_nag_reports_no_unacknowledged_finding(fixture: str, request: pytest.FixtureRequest) -> None:
     synth: Synthesized = request.getfixturevalue(fixture)
     # Synthesis itself fails on a finding; the report says so too.
     assert synth.validation_report()["pluginReports"] == []
 
 
-@pytest.mark.parametrize("fixture", ["synthesized", "variant"])
+@pytest.mark.parametrize("fixture", ["synthesized", "variant", "every_analysis"])
 def test_acknowledgements_are_exactly_the_reviewed_ones(fixture: str, request: pytest.FixtureRequest) -> None:
     synth: Synthesized = request.getfixturevalue(fixture)
     bucket = synth.logical_id(synth.stack.pipeline.input.bucket)
