@@ -253,6 +253,8 @@ class _Probe:
         import boto3
         from video_pipeline.analyses import EVERY_ENGINE
 
+        from benchmarks.aws_calls import cpu_clock
+
         (job,) = [job for job in self._fake.jobs.values() if job.bucket == resources.bucket]
         analysis = next(entry for entry in EVERY_ENGINE if entry.start_operation == job.api)
         rekognition = boto3.client("rekognition", region_name=resources.region)
@@ -263,7 +265,7 @@ class _Probe:
         backend, fake = self.backend, self.timers["fake"]
         before = (backend.items, backend.write_units, backend.seconds, fake.seconds, api.of("dynamodb"))
         api.recording = True
-        began = time.perf_counter()
+        began = cpu_clock()
         token, ordinal = None, 0
         while True:
             page = get(
@@ -292,7 +294,7 @@ class _Probe:
             token = page.get("NextToken")
             if not token:
                 break
-        elapsed = time.perf_counter() - began
+        elapsed = cpu_clock() - began
         api.recording = False
         return {
             "seconds": elapsed - (backend.seconds - before[2]) - (fake.seconds - before[3]),
