@@ -1,8 +1,10 @@
 """Collector ingest: throughput of the collector's own processing, write requests, bytes and memory.
 
-    .venv/bin/python -m benchmarks.collector_ingest [--quick]
+    .venv/bin/python -m benchmarks.collector_ingest [--quick] [--analyses labels,text] [--sizes 20000]
+                                                    [--service-spelling]
 
-For each analysis and result size (1k, 10k, 100k, 500k detections; --quick: 1k and 2k) a fresh
+For each analysis of the registry and result size (1k, 10k, 100k, 500k detections; --quick: 1k
+and 2k) a fresh
 process starts one job through the real starter, lets the in-process Rekognition fake finish it and
 runs the real collector handler on its completion notification: Get* pages of 1,000 through boto3
 (the fake answers in-process), the archive, the mapping, BatchWriteItem. DynamoDB BatchWriteItem and
@@ -35,6 +37,7 @@ run (tracemalloc slows the code it watches, so the timed run has it off). Figure
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import io
 import json
@@ -47,6 +50,8 @@ import tracemalloc
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from video_pipeline.analyses import FACE_SEARCH, REGISTRY
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (1_000, 10_000, 100_000, 500_000)
@@ -61,7 +66,8 @@ QUICK_SIZES = (1_000, 2_000)
 DEFAULT_CLIP_SECONDS = 600.0
 CLIP_FPS = 30.0
 MAX_CLIP_SECONDS = 6 * 3600.0
-ANALYSES = ("faces", "celebrities", "persons")
+# Every analysis of the registry, in its order (faces, celebrities, persons, then the others).
+ANALYSES = tuple(REGISTRY)
 BATCH_WRITE_LIMIT = 25
 
 
@@ -124,12 +130,13 @@ def run_one(analysis: str, detections: int, *, trace_memory: bool, service_spell
         from in_process.environment import provision
 
         resources = provision()
-        os.environ.update(resources.environment(analyses=(analysis,)))
+        environment = resources.environment(analyses=(analysis,)) | _collection_setting(analysis)
+        os.environ.update(environment)
         from emulator import RekognitionVideoFake
         from in_process.functions import pipeline_functions
         from in_process.harness import PipelineHarness
 
-        functions = pipeline_functions(resources.environment(analyses=(analysis,)))
+        functions = pipeline_functions(environment)
         starter, collector = functions.starter, functions.collector
         fake = RekognitionVideoFake()
         with fake.activate(), contextlib.redirect_stdout(io.StringIO()):
@@ -137,11 +144,34 @@ def run_one(analysis: str, detections: int, *, trace_memory: bool, service_spell
                 fake.handle = _service_spelled(fake.handle)  # type: ignore[method-assign]
             probe = _Probe(collector, fake, resources)
             harness = PipelineHarness(resources=resources, fake=fake, starter=starter, collector=collector)
+            if analysis == FACE_SEARCH.name:
+                _reference_faces(fake)
             fake.script(resources.bucket, f"{analysis}.mp4", detections=detections)
             harness.upload(f"{analysis}.mp4", clip(detections))
             harness.run_starter()
             harness.complete_jobs()
             return probe.collect(resources, analysis, detections, trace_memory=trace_memory)
+
+
+# Face search searches the stack's collection: the benchmark's holds three reference faces.
+BENCHMARK_COLLECTION = "benchmark-reference-faces"
+
+
+def _collection_setting(analysis: str) -> dict[str, str]:
+    from video_pipeline.contract import Env
+
+    return {Env.FACE_COLLECTION_ID: BENCHMARK_COLLECTION} if analysis == FACE_SEARCH.name else {}
+
+
+def _reference_faces(fake: Any) -> None:
+    fake.handle("CreateCollection", {"CollectionId": BENCHMARK_COLLECTION})
+    for name in ("ada", "grace", "alan"):
+        # The fake's synthetic finder sees one face in any PNG: its bytes make the person.
+        picture = base64.b64encode(b"\x89PNG\r\n\x1a\n" + name.encode()).decode()
+        fake.handle(
+            "IndexFaces",
+            {"CollectionId": BENCHMARK_COLLECTION, "Image": {"Bytes": picture}, "ExternalImageId": name},
+        )
 
 
 def _service_spelled(handle: Any) -> Any:
@@ -248,6 +278,8 @@ class _Probe:
         import boto3
         from video_pipeline.analyses import EVERY_ENGINE
 
+        from benchmarks.aws_calls import cpu_clock
+
         (job,) = [job for job in self._fake.jobs.values() if job.bucket == resources.bucket]
         analysis = next(entry for entry in EVERY_ENGINE if entry.start_operation == job.api)
         rekognition = boto3.client("rekognition", region_name=resources.region)
@@ -258,7 +290,7 @@ class _Probe:
         backend, fake = self.backend, self.timers["fake"]
         before = (backend.items, backend.write_units, backend.seconds, fake.seconds, api.of("dynamodb"))
         api.recording = True
-        began = time.perf_counter()
+        began = cpu_clock()
         token, ordinal = None, 0
         while True:
             page = get(
@@ -287,7 +319,7 @@ class _Probe:
             token = page.get("NextToken")
             if not token:
                 break
-        elapsed = time.perf_counter() - began
+        elapsed = cpu_clock() - began
         api.recording = False
         return {
             "seconds": elapsed - (backend.seconds - before[2]) - (fake.seconds - before[3]),
@@ -362,15 +394,20 @@ def _snake(operation: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")
 
 
-def measure(analysis: str, detections: int, *, trace_memory: bool = False) -> IngestFigures:
+def measure(
+    analysis: str, detections: int, *, trace_memory: bool = False, service_spelling: bool = False
+) -> IngestFigures:
     """`run_one` in a fresh interpreter, so that no run inherits another's memory or warm caches."""
     command = [sys.executable, "-m", "benchmarks.collector_ingest", "--one", analysis, str(detections)]
     command += ["--memory"] if trace_memory else []
+    command += ["--service-spelling"] if service_spelling else []
     completed = subprocess.run(command, check=True, capture_output=True, text=True)
     return IngestFigures(**json.loads(completed.stdout.strip().splitlines()[-1]))
 
 
-def ingest_figures(sizes: tuple[int, ...], analyses: tuple[str, ...] = ANALYSES) -> list[IngestFigures]:
+def ingest_figures(
+    sizes: tuple[int, ...], analyses: tuple[str, ...] = ANALYSES, *, service_spelling: bool = False
+) -> list[IngestFigures]:
     """Per analysis and size: the timed run, with the peak memory of a traced run; rows print as they come."""
     print("Collector ingest (per job; own = mapping + building writes; times in seconds)")
     print(
@@ -383,8 +420,8 @@ def ingest_figures(sizes: tuple[int, ...], analyses: tuple[str, ...] = ANALYSES)
     for analysis in analyses:
         for requested in sizes:
             size = PERSON_INSTANTS.get(requested, requested) if analysis == "persons" else requested
-            timed = measure(analysis, size)
-            traced = measure(analysis, size, trace_memory=True)
+            timed = measure(analysis, size, service_spelling=service_spelling)
+            traced = measure(analysis, size, trace_memory=True, service_spelling=service_spelling)
             row = IngestFigures(**{**asdict(timed), "peak_bytes": traced.peak_bytes})
             _print_row(row)
             results.append(row)
@@ -439,8 +476,11 @@ def main() -> None:
     parser.add_argument(
         "--service-spelling",
         action="store_true",
-        help="with --one: numbers as the service spells them (float32 in full), not the fake's 6 digits",
+        help="numbers as the service spells them (float32 in full), not the fake's 6 digits",
     )
+    parser.add_argument("--analyses", type=_names, help=f"comma-separated, of {', '.join(ANALYSES)} (default: all)")
+    parser.add_argument("--sizes", type=_sizes, help="comma-separated result counts (default: 1k, 10k, 100k, 500k)")
+    parser.add_argument("--json", type=Path, help="also write each row as a JSON line here (cost_model.py --rows)")
     arguments = parser.parse_args()
     _quiet_environment()
     if arguments.one:
@@ -450,7 +490,28 @@ def main() -> None:
         )
         print(json.dumps(asdict(figures)))
         return
-    ingest_figures(QUICK_SIZES if arguments.quick else SIZES)
+    sizes = arguments.sizes or (QUICK_SIZES if arguments.quick else SIZES)
+    rows = ingest_figures(sizes, arguments.analyses or ANALYSES, service_spelling=arguments.service_spelling)
+    if arguments.json is not None:
+        arguments.json.write_text("".join(json.dumps(asdict(row)) + "\n" for row in rows))
+
+
+def _names(text: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    unknown = [name for name in names if name not in ANALYSES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown analyses {unknown}; known: {', '.join(ANALYSES)}")
+    return names
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(size) for size in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: write whole numbers, e.g. 1000,20000") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: sizes must be positive")
+    return sizes
 
 
 def _quiet_environment() -> None:

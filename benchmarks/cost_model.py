@@ -1,11 +1,14 @@
 """The pipeline's own AWS cost per video next to Rekognition's, from measured counts and durations.
 
     .venv/bin/python -m benchmarks.cost_model --before BEFORE.json --after AFTER.json
+    .venv/bin/python -m benchmarks.cost_model --rows ROWS.json [--stand-in face_search=celebrities]
 
-(each file: the JSON lines `python -m benchmarks.collector_ingest --one ANALYSIS N` prints, one per
-analysis, measured on two commits) prints the cost of a 1-hour video by density (10, 50, 100 and 200
-detections/s per analysis) and by analysis, before and after. `benchmarks.performance` prints the
-per-video table from the figures it has just measured.
+(each file: the JSON lines `python -m benchmarks.collector_ingest --one ANALYSIS N` or `--json`
+writes, one per analysis) prints the cost of a 1-hour video by density (10, 50, 100 and 200
+detections/s per analysis) and by analysis: before and after (rows measured on two commits), or for
+one set of rows. `--stand-in NAME=MEASURED` adds a row for an analysis this checkout cannot run,
+from another's measurement (an element of the same kind), priced at NAME's own Rekognition price.
+`benchmarks.performance` prints the per-video table from the figures it has just measured.
 
 Prices: public on-demand list prices, us-east-1, x86, as published on the AWS pricing pages on
 2025-06-01 (DynamoDB on-demand after its November 2024 reduction); free tiers ignored.
@@ -19,8 +22,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from video_pipeline.analyses import REGISTRY, STORED_VIDEO_USD_PER_MINUTE
 
 PRICES_AS_OF = "2025-06-01"
 LAMBDA_GB_SECOND = 0.0000166667
@@ -33,7 +38,6 @@ SNS_PUBLISH = 0.50 / 1e6
 S3_PUT = 0.005 / 1000
 S3_GET = 0.0004 / 1000
 S3_GB_MONTH = 0.023
-REKOGNITION_VIDEO_MINUTE = 0.10  # stored video: labels, faces, celebrities (and People Pathing, while it ran)
 CLOUDWATCH_LOGS_GB = 0.50  # ingestion
 XRAY_TRACE = 5.00 / 1e6  # recorded
 
@@ -132,8 +136,15 @@ def video_cost(
         s3_cost,
         observability_cost,
         storage_month,
-        minutes * REKOGNITION_VIDEO_MINUTE,
+        minutes * rekognition_price(measured.analysis),
     )
+
+
+def rekognition_price(analysis: str) -> float:
+    """Rekognition's charge per minute of video for `analysis`: the registry's (analyses.py), else the
+    stored-video list price that every analysis has, face search included."""
+    entry = REGISTRY.get(analysis)
+    return entry.usd_per_minute if entry is not None else STORED_VIDEO_USD_PER_MINUTE
 
 
 def break_even_rate(measured: list[Measured], starter_requests: float, starter_cpu_ms: float) -> float:
@@ -224,17 +235,62 @@ def print_by_density(before: list[Measured], after: list[Measured]) -> None:
         print(f"{label}: 1 h, all analyses, the pipeline reaches 1% of Rekognition's cost at {rate:.1f} detections/s")
 
 
+def print_densities(rows: list[Measured]) -> None:
+    """A 1-hour video with every analysis of `rows`, at each density: one layout, per analysis and in total."""
+    print(f"Cost of a 1-hour video by density and analysis (USD, us-east-1 on-demand prices of {PRICES_AS_OF})")
+    print(
+        f"{'det/s':>6} {'analysis':<13}{'WRU/det':>8}{'CPU ms/1k':>10}{'DynamoDB':>10}{'Lambda':>9}{'pipeline':>10}"
+        f"{'Rekognition':>12}{'ratio':>8}"
+    )
+    for rate in DENSITIES:
+        costs = [
+            video_cost(60, row, STARTER_REQUESTS, STARTER_CPU_MS, len(rows), detections_per_second=rate) for row in rows
+        ]
+        for row, cost in zip(rows, costs, strict=True):
+            print(
+                f"{rate:>6.0f} {row.analysis:<13}{row.write_units_per_detection:>8.3f}"
+                f"{row.cpu_seconds_per_1k * 1000:>10.0f}"
+                f"{cost.dynamodb_cost:>10.4f}{cost.lambda_cost:>9.4f}{cost.pipeline:>10.4f}{cost.rekognition:>12.2f}"
+                f"{cost.ratio:>8.2%}"
+            )
+        pipeline, rekognition = sum(c.pipeline for c in costs), sum(c.rekognition for c in costs)
+        print(f"{rate:>6.0f} {'all':<13}{'':>47}{pipeline:>10.4f}{rekognition:>12.2f}{pipeline / rekognition:>8.2%}")
+    rate = break_even_rate(rows, STARTER_REQUESTS, STARTER_CPU_MS)
+    print(f"1 h, these analyses together: the pipeline reaches 1% of Rekognition's cost at {rate:.1f} detections/s")
+
+
+def with_stand_ins(rows: list[Measured], stand_ins: list[str]) -> list[Measured]:
+    """`rows`, plus a row named NAME copied from the MEASURED row for each `NAME=MEASURED`."""
+    by_name = {row.analysis: row for row in rows}
+    added = []
+    for spec in stand_ins:
+        name, _, measured = spec.partition("=")
+        if not name or measured not in by_name:
+            raise SystemExit(f"--stand-in {spec!r}: write NAME=MEASURED, MEASURED one of {sorted(by_name)}")
+        if name in by_name:
+            raise SystemExit(f"--stand-in {spec!r}: {name} was measured; its own row is used")
+        added.append(replace(by_name[measured], analysis=name))
+    return [*rows, *added]
+
+
 def _rows(path: Path) -> list[Measured]:
     lines = [line for line in path.read_text().splitlines() if line.strip().startswith("{")]
     return [measured_from(json.loads(line)) for line in lines]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Cost by density and analysis, before and after")
-    parser.add_argument("--before", type=Path, required=True)
-    parser.add_argument("--after", type=Path, required=True)
+    parser = argparse.ArgumentParser(description="Cost by density and analysis: before and after, or one set of rows")
+    parser.add_argument("--before", type=Path)
+    parser.add_argument("--after", type=Path)
+    parser.add_argument("--rows", type=Path, help="one set of `collector_ingest` rows (JSON lines), one per analysis")
+    parser.add_argument("--stand-in", action="append", default=[], metavar="NAME=MEASURED", help="with --rows")
     options = parser.parse_args()
-    print_by_density(_rows(options.before), _rows(options.after))
+    if options.rows is not None and options.before is None and options.after is None:
+        print_densities(with_stand_ins(_rows(options.rows), options.stand_in))
+    elif options.rows is None and options.before is not None and options.after is not None and not options.stand_in:
+        print_by_density(_rows(options.before), _rows(options.after))
+    else:
+        parser.error("give --before and --after, or --rows (with any --stand-in)")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from video_pipeline.analyses import (
     DEFAULT_ANALYSES,
     DEFAULT_PERSON_ENGINE,
     FACE_ATTRIBUTE_CHOICES,
+    MODERATION,
     NATIVE_ENGINE,
     PERSON_ENGINES,
     EngineSelection,
@@ -122,6 +123,9 @@ class PipelineConfig:
     analysis_options: str = ""
     # Where face search's reference pictures go in the input bucket (face_search only; docs/deploy.md).
     reference_faces_prefix: str = DEFAULT_REFERENCE_FACES_PREFIX
+    # Opt-in: an alarm when at least this many moderation flags (labels stored by content-moderation
+    # jobs) are stored within five minutes; needs moderation enabled. None: no such alarm.
+    moderation_alarm_threshold: int | None = None
 
     def __post_init__(self) -> None:
         _check_analyses(self.enabled_analyses)
@@ -156,6 +160,7 @@ class PipelineConfig:
             )
         _check_budget(self.daily_budget_minutes)
         _check_options(self.analysis_options, self.enabled_analyses)
+        _check_moderation_alarm(self.moderation_alarm_threshold, self.enabled_analyses)
         if self.result_retention_days < 0:
             raise ConfigError(
                 "result_retention_days", f"must be 0 (keep) or a number of days, got {self.result_retention_days}"
@@ -221,6 +226,18 @@ def _check_options(text: str, enabled: tuple[str, ...]) -> None:
         raise ConfigError("analysis_options", str(error)) from None
 
 
+def _check_moderation_alarm(threshold: int | None, enabled: tuple[str, ...]) -> None:
+    if threshold is None:
+        return
+    if threshold < 1:
+        raise ConfigError("moderation_alarm_threshold", f"must be a positive number of flags, got {threshold}")
+    if MODERATION.name not in enabled:
+        raise ConfigError(
+            "moderation_alarm_threshold",
+            f"watches moderation flags, but {MODERATION.name!r} is not among the enabled analyses {list(enabled)}",
+        )
+
+
 def _check_budget(text: str) -> None:
     try:
         parse_budget(text)
@@ -281,6 +298,13 @@ def _as_int(value: object) -> int:
     raise ValueError(f"expected a whole number, got {value!r}")
 
 
+def _as_optional_int(value: object) -> int | None:
+    """A whole number, or nothing: an empty string (cdk.json's way of leaving it unset) or null."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return _as_int(value)
+
+
 def _as_bool(value: object) -> bool:
     if isinstance(value, bool):
         return value
@@ -308,6 +332,7 @@ PIPELINE_CONTEXT_KEYS: Mapping[str, tuple[str, Callable[[object], object]]] = {
     "dailyBudgetMinutes": ("daily_budget_minutes", _as_str),
     "analysisOptions": ("analysis_options", _as_json_object),
     "referenceFacesPrefix": ("reference_faces_prefix", _as_str),
+    "moderationAlarmThreshold": ("moderation_alarm_threshold", _as_optional_int),
 }
 STACK_NAME_CONTEXT_KEY = "stackName"
 

@@ -17,7 +17,7 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from constructs import Construct
-from video_pipeline.analyses import FACE_SEARCH, Analysis
+from video_pipeline.analyses import FACE_SEARCH, MODERATION, Analysis
 from video_pipeline.contract import (
     ARCHIVE_ROOT,
     COLLECTOR_MAX_RECEIVE_COUNT,
@@ -249,7 +249,16 @@ class RekognitionVideoPipeline(Construct):
         self.alarms.on_oldest_message(
             "ResultsBacklog", self.results.queue, max_age=RESULTS_MAX_AGE, what="A job completion"
         )
-        self.alarms.on_failed_jobs("FailedJobs", self.metrics.all_failed_jobs())
+        for analysis in config.enabled_analyses:
+            self.alarms.on_failed_jobs(
+                f"FailedJobs{_camel(analysis)}", self.metrics.failed_jobs(analysis), analysis=analysis
+            )
+        if config.moderation_alarm_threshold is not None:
+            self.alarms.on_flagged_content(
+                "ContentFlagged",
+                self.metrics.finding(Metric.MODERATION_FLAGS, MODERATION.name),
+                threshold=config.moderation_alarm_threshold,
+            )
         self.alarms.on_saturation(
             "JobsAtQuota", self.metrics.jobs_in_flight(), quota=config.job_quota, periods=AT_QUOTA_PERIODS
         )
@@ -453,6 +462,11 @@ def _allow_rekognition(function: PipelineFunction, construct_id: str, actions: l
         "are exactly those of the enabled analyses.",
         finding="Resource::*",
     )
+
+
+def _camel(name: str) -> str:
+    """An analysis name as part of a construct id: `face_search` -> `FaceSearch`."""
+    return "".join(part.title() for part in name.split("_"))
 
 
 def logical_id(construct: Construct) -> str:

@@ -58,12 +58,30 @@ class PipelineAlarms(Construct):
             threshold=max_age.to_seconds(),
         )
 
-    def on_failed_jobs(self, construct_id: str, failed_jobs: cloudwatch.IMetric) -> cloudwatch.Alarm:
-        """Alarm when any Rekognition job fails (refused at start, or FAILED/ERROR when it ends)."""
+    def on_failed_jobs(self, construct_id: str, failed_jobs: cloudwatch.IMetric, *, analysis: str) -> cloudwatch.Alarm:
+        """Alarm when a Rekognition job of `analysis` fails (refused at start, or FAILED/ERROR when it ends).
+
+        One alarm per analysis, and no alarm over all of them: a failure belongs to exactly one analysis,
+        so the per-analysis alarms together fire exactly when an all-analyses one would, and each says
+        which analysis to look at. An all-analyses alarm would page twice for every failure, and its
+        metric math (two metrics per analysis) passes CloudWatch's hard limit of 10 metrics per alarm
+        once more than five analyses are enabled.
+        """
         return self._alarm(
             construct_id,
             failed_jobs,
-            "Rekognition jobs failed; the dashboard and the jobs table say which videos and why.",
+            f"Rekognition {analysis} jobs failed; the dashboard and the jobs table say which videos and why.",
+        )
+
+    def on_flagged_content(self, construct_id: str, flags: cloudwatch.IMetric, *, threshold: int) -> cloudwatch.Alarm:
+        """Alarm when content moderation stores at least `threshold` flags within one period (opt-in)."""
+        return self._alarm(
+            construct_id,
+            flags,
+            f"Content moderation flagged content: at least {threshold} moderation labels stored within "
+            f"{_PERIOD.to_minutes()} minutes. Review the moderation flags of the latest videos in the results "
+            "dashboard.",
+            threshold=threshold,
         )
 
     def on_saturation(

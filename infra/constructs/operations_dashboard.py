@@ -14,7 +14,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
-from video_pipeline.contract import TOTAL, DailyBudget, Metric
+from video_pipeline.contract import FINDINGS, TOTAL, DailyBudget, Metric
 
 from infra.constructs.ingest_queue import IngestQueue
 
@@ -63,6 +63,10 @@ class PipelineMetrics:
             expression=f"({total}) / uploads", using_metrics=metrics, label="USD per upload", period=PERIOD
         )
 
+    def finding(self, name: str, analysis: str) -> cloudwatch.Metric:
+        """One of `contract.FINDINGS`, or DetectionsStored: what `analysis`' jobs stored, per period."""
+        return self.custom(name, self.collector_service, analysis=analysis).with_(label=name)
+
     def jobs_in_flight(self) -> cloudwatch.Metric:
         return cloudwatch.Metric(
             namespace=self.namespace, metric_name=JOBS_IN_FLIGHT, statistic="Maximum", period=PERIOD, label="in flight"
@@ -71,9 +75,6 @@ class PipelineMetrics:
     def failed_jobs(self, analysis: str) -> cloudwatch.MathExpression:
         """Refused at start (starter) plus FAILED/ERROR at completion (collector)."""
         return self._failed(f"{analysis} failed", (analysis,))
-
-    def all_failed_jobs(self) -> cloudwatch.MathExpression:
-        return self._failed("failed jobs", self.analyses)
 
     def _failed(self, label: str, analyses: Sequence[str]) -> cloudwatch.MathExpression:
         # Metric ids must be unique within a graph, so they name the analysis.
@@ -90,7 +91,8 @@ class PipelineMetrics:
 
 
 class OperationsDashboard(Construct):
-    """A CloudWatch dashboard: uploads, jobs per analysis, in-flight vs quota, latency, queues, functions."""
+    """A CloudWatch dashboard: uploads, jobs per analysis, in-flight vs quota, latency, a row per analysis
+    (detections stored and what they found, failed jobs, latency), budget, queues, functions."""
 
     def __init__(
         self,
@@ -155,6 +157,8 @@ class OperationsDashboard(Construct):
             ),
             graph("Jobs failed", [metrics.failed_jobs(a) for a in per_analysis]),
         )
+        for analysis in per_analysis:
+            self.dashboard.add_widgets(*_analysis_row(metrics, analysis))
         self.dashboard.add_widgets(*_budget_widgets(metrics, daily_budget))
         self.dashboard.add_widgets(
             graph(
@@ -190,6 +194,39 @@ class OperationsDashboard(Construct):
             self.dashboard.add_widgets(
                 cloudwatch.AlarmStatusWidget(title="Alarms", alarms=list(alarms), width=WIDTH, height=4)
             )
+
+
+def _analysis_row(metrics: PipelineMetrics, analysis: str) -> list[cloudwatch.IWidget]:
+    """One analysis at a glance: what its jobs stored and found, its failures, and how long results take."""
+    stored = cloudwatch.GraphWidget(
+        title=f"{analysis}: detections stored",
+        left=[metrics.finding(Metric.DETECTIONS_STORED, analysis)],
+        # Findings (moderation flags, shots) are far fewer than detections: their own axis keeps them visible.
+        right=[metrics.finding(name, analysis) for name in FINDINGS.get(analysis, ())],
+        left_y_axis=cloudwatch.YAxisProps(min=0),
+        width=WIDTH // 3,
+        height=6,
+    )
+    failed = cloudwatch.GraphWidget(
+        title=f"{analysis}: jobs failed",
+        left=[metrics.failed_jobs(analysis)],
+        left_y_axis=cloudwatch.YAxisProps(min=0),
+        width=WIDTH // 3,
+        height=6,
+    )
+    latency = cloudwatch.GraphWidget(
+        title=f"{analysis}: upload to results (ms)",
+        left=[
+            metrics.custom(
+                Metric.UPLOAD_TO_RESULTS_LATENCY, metrics.collector_service, analysis=analysis, statistic=s
+            ).with_(label=s)
+            for s in ("p50", "p90", "Maximum")
+        ],
+        left_y_axis=cloudwatch.YAxisProps(min=0),
+        width=WIDTH // 3,
+        height=6,
+    )
+    return [stored, failed, latency]
 
 
 def _budget_widgets(metrics: PipelineMetrics, budget: DailyBudget) -> list[cloudwatch.IWidget]:

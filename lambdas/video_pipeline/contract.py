@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from video_pipeline.analyses import by_name
+from video_pipeline.analyses import MODERATION, SEGMENTS, by_name
 
 
 class Env:
@@ -80,6 +80,11 @@ class Metric:
     NOTIFICATIONS_UNKNOWN_JOB: Final = "NotificationsUnknownJob"
     NOTIFICATIONS_PREMATURE: Final = "NotificationsPremature"
     DETECTIONS_STORED: Final = "DetectionsStored"
+    # Per job that stored all its results, by analysis (FINDINGS below says which analysis has which):
+    # moderation labels stored, each a flag at or above the job's MinConfidence (the moderation alarm's);
+    MODERATION_FLAGS: Final = "ModerationFlags"
+    # and the shots a segment-detection job found (its technical cues are not shots).
+    SHOTS_FOUND: Final = "ShotsFound"
     UPLOAD_TO_RESULTS_LATENCY: Final = "UploadToResultsLatency"
     # Reconciler
     JOBS_RECONCILED: Final = "JobsReconciled"
@@ -89,6 +94,14 @@ class Metric:
     MALFORMED_MESSAGES: Final = "MalformedMessages"
     # The dimension of the metrics that are about one analysis.
     ANALYSIS_DIMENSION: Final = "analysis"
+
+
+# What an analysis' jobs found, beside DetectionsStored: analysis -> its metrics (counted in
+# logic/findings.py, graphed per analysis on the operations dashboard).
+FINDINGS: Mapping[str, tuple[str, ...]] = {
+    MODERATION.name: (Metric.MODERATION_FLAGS,),
+    SEGMENTS.name: (Metric.SHOTS_FOUND,),
+}
 
 
 # The object names the input bucket notifies about; the starter admits the same set (the stack's

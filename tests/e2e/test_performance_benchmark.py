@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pytest
+from video_pipeline.analyses import REGISTRY
 
 from tests.e2e.conftest import ROOT
 
@@ -42,14 +43,14 @@ def _table(out: str, title: str) -> list[str]:
     for line in lines[start + 1 :]:
         if not line.strip():
             break
-        if re.match(r"^(faces|celebrities|persons)\s+1,000\s", line):
+        if re.match(rf"^({'|'.join(REGISTRY)})\s+1,000\s", line):
             rows.append(line)
     return rows
 
 
 def test_collector_rows_cover_every_analysis_with_writes_near_the_batch_floor(quick_run):
     rows = _table(quick_run.stdout, "Collector ingest")
-    assert [row.split()[0] for row in rows] == ["faces", "celebrities", "persons"], quick_run.stdout
+    assert [row.split()[0] for row in rows] == list(REGISTRY), quick_run.stdout
     for line in rows:
         columns = line.split()
         assert len(columns) == 21, line
@@ -63,7 +64,7 @@ def test_collector_rows_cover_every_analysis_with_writes_near_the_batch_floor(qu
 
 def test_the_whole_collector_is_compared_with_what_a_user_would_write(quick_run):
     rows = _table(quick_run.stdout, "Collector, whole handler")
-    assert [row.split()[0] for row in rows] == ["faces", "celebrities", "persons"], quick_run.stdout
+    assert [row.split()[0] for row in rows] == list(REGISTRY), quick_run.stdout
     for line in rows:
         columns = line.split()
         assert len(columns) == 12, line

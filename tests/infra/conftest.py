@@ -7,6 +7,7 @@ fails every test that uses them, as it would fail the deploy.
 from __future__ import annotations
 
 import pytest
+from video_pipeline.analyses import REGISTRY
 
 from infra.config import PipelineConfig
 from tests.infra.synth import Synthesized, synthesize
@@ -33,6 +34,9 @@ NATIVE_PERSONS = PipelineConfig(
     analysis_options='{"moderation":{"MinConfidence":70}}',
 )
 
+# Every analysis of the registry at once, with the opt-in moderation alarm.
+EVERY_ANALYSIS = PipelineConfig(enabled_analyses=tuple(REGISTRY), moderation_alarm_threshold=3)
+
 
 @pytest.fixture(scope="session")
 def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
@@ -50,3 +54,9 @@ def variant(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
 def native_persons(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     """`NATIVE_PERSONS`: native person engine with the label-detection fallback, moderation, segments."""
     return synthesize(tmp_path_factory.mktemp("native-persons"), config=NATIVE_PERSONS, nag=True)
+
+
+@pytest.fixture(scope="session")
+def every_analysis(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """`EVERY_ANALYSIS`: each analysis of the registry enabled, and the moderation alarm at 3 flags."""
+    return synthesize(tmp_path_factory.mktemp("every-analysis"), config=EVERY_ANALYSIS, nag=True)

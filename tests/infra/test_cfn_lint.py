@@ -25,7 +25,11 @@ def lint_problems(synth: Synthesized) -> list[str]:
     return [f"{match.rule.id} {match.path}: {match.message}" for match in matches if match.rule.id[0] in "EW"]
 
 
-@pytest.mark.parametrize("fixture", ["synthesized", "variant"])
+# Face search's collection is in fewer regions than the rest; test_face_search_stack.py pins where.
+_COLLECTION_MISSING_IN_REGION = "Resource type 'AWS::Rekognition::Collection' does not exist in"
+
+
+@pytest.mark.parametrize("fixture", ["synthesized", "variant", "every_analysis"])
 def test_cfn_lint_finds_no_errors_or_warnings(fixture: str, request: pytest.FixtureRequest) -> None:
     synth: Synthesized = request.getfixturevalue(fixture)
-    assert lint_problems(synth) == []
+    assert [problem for problem in lint_problems(synth) if _COLLECTION_MISSING_IN_REGION not in problem] == []

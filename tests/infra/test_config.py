@@ -86,6 +86,14 @@ def test_empty_alarm_email_means_none() -> None:
     assert from_context(alarmEmail="").pipeline.alarm_email is None
 
 
+def test_the_moderation_alarm_is_opt_in_and_needs_moderation() -> None:
+    assert from_context(moderationAlarmThreshold="").pipeline.moderation_alarm_threshold is None
+    config = from_context(enabledAnalyses="faces,moderation", moderationAlarmThreshold="5").pipeline
+    assert config.moderation_alarm_threshold == 5
+    with pytest.raises(ConfigError, match="moderation_alarm_threshold: must be a positive number of flags, got 0"):
+        PipelineConfig(enabled_analyses=("moderation",), moderation_alarm_threshold=0)
+
+
 @pytest.mark.parametrize(
     ("key", "value", "expected"),
     [
@@ -116,6 +124,9 @@ def test_empty_alarm_email_means_none() -> None:
         ("dailyBudgetMinutes", "lots", "'lots' is not a number of minutes"),
         ("dailyBudgetMinutes", "facez=10", "unknown analysis 'facez'"),
         ("stackName", "my stack", "not a CloudFormation stack name"),
+        ("moderationAlarmThreshold", "5", "'moderation' is not among the enabled analyses"),
+        ("moderationAlarmThreshold", "some", "expected a whole number"),
+        ("moderationAlarmThreshold", -2, "must be a positive number of flags"),
     ],
 )
 def test_bad_context_names_the_key_and_the_problem(key: str, value: object, expected: str) -> None:

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from aws_cdk.assertions import Match
+from video_pipeline.analyses import REGISTRY
+from video_pipeline.contract import FINDINGS, Metric
 from video_pipeline.schema import DETECTIONS_TABLE, JOBS_TABLE
 
 from infra.constructs.results_api import READ_API_HANDLER
@@ -64,6 +66,11 @@ def test_operations_dashboard_has_every_widget(synthesized: Synthesized) -> None
         "Video minutes today against the daily budget",
         "Estimated Rekognition cost per upload (USD)",
         "Alarms",
+        *(
+            f"{analysis}: {what}"
+            for analysis in ("faces", "celebrities", "persons")
+            for what in ("detections stored", "jobs failed", "upload to results (ms)")
+        ),
     }
 
 
@@ -113,16 +120,84 @@ def test_queue_and_function_widgets_cover_every_queue_and_function(synthesized: 
         assert [(row[0], row[1]) for row in rows] == [("AWS/Lambda", metric)] * 3, title
 
 
-def test_failed_jobs_alarm_sums_starter_and_collector_failures(synthesized: Synthesized) -> None:
-    properties = alarm_by_id(synthesized, "FailedJobs")
-    queries = properties["Metrics"]
-    (expression,) = [query for query in queries if "Expression" in query]
-    assert expression["ReturnData"] is True
-    stats = [query["MetricStat"] for query in queries if "MetricStat" in query]
-    assert len(stats) == 6 and {stat["Metric"]["MetricName"] for stat in stats} == {"JobsFailed"}
-    services = {d["Value"] for stat in stats for d in stat["Metric"]["Dimensions"] if d["Name"] == "service"}
-    assert services == {"video-pipeline-starter", "video-pipeline-collector"}
-    assert (properties["Threshold"], properties["ComparisonOperator"]) == (1, "GreaterThanOrEqualToThreshold")
+def test_failed_jobs_alarms_sum_starter_and_collector_failures_of_their_analysis(synthesized: Synthesized) -> None:
+    for analysis in ("faces", "celebrities", "persons"):
+        properties = alarm_by_id(synthesized, f"FailedJobs{analysis.title()}")
+        queries = properties["Metrics"]
+        (expression,) = [query for query in queries if "Expression" in query]
+        assert expression["ReturnData"] is True
+        stats = [query["MetricStat"] for query in queries if "MetricStat" in query]
+        assert len(stats) == 2 and {stat["Metric"]["MetricName"] for stat in stats} == {"JobsFailed"}
+        dimensions = [{d["Name"]: d["Value"] for d in stat["Metric"]["Dimensions"]} for stat in stats]
+        assert {d["service"] for d in dimensions} == {"video-pipeline-starter", "video-pipeline-collector"}
+        assert {d["analysis"] for d in dimensions} == {analysis}
+        assert (properties["Threshold"], properties["ComparisonOperator"]) == (1, "GreaterThanOrEqualToThreshold")
+        assert analysis in properties["AlarmDescription"]
+
+
+ANALYSIS_WIDGETS = ("detections stored", "jobs failed", "upload to results (ms)")
+
+
+@pytest.mark.parametrize("fixture", ["synthesized", "variant", "every_analysis"])
+def test_each_enabled_analysis_and_no_other_has_its_widget_row_and_failed_jobs_alarm(
+    fixture: str, request: pytest.FixtureRequest
+) -> None:
+    synth: Synthesized = request.getfixturevalue(fixture)
+    enabled = synth.stack.pipeline.config.enabled_analyses
+    titles = set(widgets_by_title(synth))
+    registry_rows = {f"{a}: {what}" for a in REGISTRY for what in ANALYSIS_WIDGETS}
+    assert titles & registry_rows == {f"{a}: {what}" for a in enabled for what in ANALYSIS_WIDGETS}
+    failed = {a.node.id for a in synth.stack.pipeline.alarms.alarms if a.node.id.startswith("FailedJobs")}
+    # One per analysis, and no all-analyses alarm beside them (alarms.py, `on_failed_jobs`, says why).
+    assert failed == {"FailedJobs" + "".join(part.title() for part in a.split("_")) for a in enabled}
+
+
+def test_an_analysis_row_graphs_what_it_stored_and_found_its_failures_and_latency(every_analysis: Synthesized) -> None:
+    widgets = widgets_by_title(every_analysis)
+    collector = ["service", "video-pipeline-collector"]
+    for analysis in REGISTRY:
+        stored = widgets[f"{analysis}: detections stored"]
+        rows = metric_rows(stored)
+        assert [row[:6] for row in rows] == [
+            ["RekognitionVideoPipeline", name, "analysis", analysis, *collector]
+            for name in (Metric.DETECTIONS_STORED, *FINDINGS.get(analysis, ()))
+        ], analysis
+        assert [row[-1].get("yAxis", "left") for row in rows] == ["left"] + ["right"] * len(FINDINGS.get(analysis, ()))
+        failed = widgets[f"{analysis}: jobs failed"]["metrics"]
+        assert [row[0]["expression"] for row in failed if "expression" in row[0]] == [
+            f"FILL(start_{analysis}, 0) + FILL(end_{analysis}, 0)"
+        ]
+        latency = metric_rows(widgets[f"{analysis}: upload to results (ms)"])
+        assert [row[:6] for row in latency] == [
+            ["RekognitionVideoPipeline", "UploadToResultsLatency", "analysis", analysis, *collector]
+        ] * 3
+        assert [row[-1]["stat"] for row in latency] == ["p50", "p90", "Maximum"]
+    assert set(FINDINGS["moderation"]) == {"ModerationFlags"} and set(FINDINGS["segments"]) == {"ShotsFound"}
+
+
+def test_the_moderation_alarm_watches_the_flags_only_when_configured(
+    synthesized: Synthesized, native_persons: Synthesized, every_analysis: Synthesized
+) -> None:
+    for without in (synthesized, native_persons):  # native_persons runs moderation, with no threshold set
+        assert "ContentFlagged" not in {a.node.id for a in without.stack.pipeline.alarms.alarms}
+    properties = alarm_by_id(every_analysis, "ContentFlagged")
+    (query,) = properties["Metrics"]
+    stat = query["MetricStat"]
+    assert stat["Metric"]["MetricName"] == "ModerationFlags"
+    assert {d["Name"]: d["Value"] for d in stat["Metric"]["Dimensions"]} == {
+        "analysis": "moderation",
+        "service": "video-pipeline-collector",
+    }
+    assert (stat["Stat"], stat["Period"]) == ("Sum", 300)
+    assert (properties["Threshold"], properties["ComparisonOperator"]) == (3, "GreaterThanOrEqualToThreshold")
+    assert properties["TreatMissingData"] == "notBreaching"
+
+
+def test_no_alarm_reads_more_metrics_than_cloudwatch_allows(every_analysis: Synthesized) -> None:
+    # PutMetricAlarm takes at most 10 MetricStat queries (a hard limit): beyond it the deploy fails.
+    for name, body in every_analysis.of_type("AWS::CloudWatch::Alarm").items():
+        stats = [query for query in body["Properties"].get("Metrics", []) if "MetricStat" in query]
+        assert len(stats) <= 10, name
 
 
 def test_in_flight_at_quota_alarm_waits_half_an_hour(synthesized: Synthesized) -> None:
@@ -159,10 +234,12 @@ def test_every_alarm_notifies_the_alarm_topic(synthesized: Synthesized) -> None:
         "ResultsDeadLetters",
         "CollectorErrors",
         "ReconcilerErrors",
-        "FailedJobs",
+        "FailedJobsFaces",
+        "FailedJobsCelebrities",
+        "FailedJobsPersons",
         "JobsAtQuota",
     } <= names
-    assert len(names) == len(alarms) == 10
+    assert len(names) == len(alarms) == 12
     for body in alarms.values():
         assert body["Properties"]["AlarmActions"] == [topic] and body["Properties"]["OKActions"] == [topic]
 

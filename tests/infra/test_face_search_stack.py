@@ -11,7 +11,7 @@ from video_pipeline.contract import Env
 from infra.config import PipelineConfig
 from tests.infra.synth import Synthesized, as_list, synthesize
 from tests.infra.test_cfn_lint import lint_problems
-from tests.infra.test_nag import EXPECTED_ACKNOWLEDGEMENTS, acknowledgements
+from tests.infra.test_nag import EXPECTED_ACKNOWLEDGEMENTS, acknowledgements, reference_pictures_acknowledgements
 from tests.infra.test_stack import arn_of, function_policy_statements, rekognition_actions
 
 pytestmark = pytest.mark.infra
@@ -114,11 +114,7 @@ def test_cdk_nag_is_clean_and_only_the_reference_pictures_wildcard_is_newly_ackn
     expected = {(path, rule.format(**names)) for path, rule in EXPECTED_ACKNOWLEDGEMENTS}
     # Face search alone: no Start* without resource-level permissions, so no wildcard policy for them.
     expected.discard(("Pipeline/Starter/StartJobs/Resource", "AwsSolutions-IAM5[Resource::*]"))
-    pictures = f"AwsSolutions-IAM5[Resource::<{names['bucket']}.Arn>/people/*]"
-    expected |= {
-        ("Pipeline/LibraryOperator/Role/DefaultPolicy/Resource", pictures),
-        ("Results/Api/Reader/Role/DefaultPolicy/Resource", pictures),
-    }
+    expected |= reference_pictures_acknowledgements(names["bucket"], "people/")
     assert acknowledgements(face_search) == expected
 
 

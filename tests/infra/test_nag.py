@@ -75,14 +75,14 @@ def _logical_id(synth: Synthesized, construct: Any) -> str:
     return str(synth.stack.resolve(synth.stack.get_logical_id(construct)))
 
 
-@pytest.mark.parametrize("fixture", ["synthesized", "variant"])
+@pytest.mark.parametrize("fixture", ["synthesized", "variant", "every_analysis"])
 def test_cdk_nag_reports_no_unacknowledged_finding(fixture: str, request: pytest.FixtureRequest) -> None:
     synth: Synthesized = request.getfixturevalue(fixture)
     # Synthesis itself fails on a finding; the report says so too.
     assert synth.validation_report()["pluginReports"] == []
 
 
-@pytest.mark.parametrize("fixture", ["synthesized", "variant"])
+@pytest.mark.parametrize("fixture", ["synthesized", "variant", "every_analysis"])
 def test_acknowledgements_are_exactly_the_reviewed_ones(fixture: str, request: pytest.FixtureRequest) -> None:
     synth: Synthesized = request.getfixturevalue(fixture)
     bucket = synth.logical_id(synth.stack.pipeline.input.bucket)
@@ -93,4 +93,17 @@ def test_acknowledgements_are_exactly_the_reviewed_ones(fixture: str, request: p
         (path, rule.format(bucket=bucket, prefix=prefix, site_bucket=site_bucket, archive=archive))
         for path, rule in EXPECTED_ACKNOWLEDGEMENTS
     }
+    config = synth.stack.pipeline.config
+    if "face_search" in config.enabled_analyses:
+        expected |= reference_pictures_acknowledgements(bucket, config.reference_faces_prefix)
     assert acknowledgements(synth) == expected
+
+
+def reference_pictures_acknowledgements(bucket: str, prefix: str) -> set[tuple[str, str]]:
+    """With face search: IndexFaces reads the reference pictures with the caller's rights, so the read API
+    and the operator role may read every object under their prefix (reviewed in face_collection.py)."""
+    pictures = f"AwsSolutions-IAM5[Resource::<{bucket}.Arn>/{prefix}*]"
+    return {
+        ("Pipeline/LibraryOperator/Role/DefaultPolicy/Resource", pictures),
+        ("Results/Api/Reader/Role/DefaultPolicy/Resource", pictures),
+    }

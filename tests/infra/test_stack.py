@@ -64,8 +64,9 @@ def test_resource_counts(synthesized: Synthesized) -> None:
     template.resource_count_is("AWS::S3::Bucket", 4)
     # Four functions' logs, the read API's access logs, and the bucket deployment's logs.
     template.resource_count_is("AWS::Logs::LogGroup", 6)
-    # Two dead-letter queues, two queue ages, four functions' errors, failed jobs, jobs at quota.
-    template.resource_count_is("AWS::CloudWatch::Alarm", 10)
+    # Two dead-letter queues, two queue ages, three functions' errors, jobs at quota, failed jobs of
+    # each of the three analyses.
+    template.resource_count_is("AWS::CloudWatch::Alarm", 12)
     template.resource_count_is("AWS::CloudWatch::Dashboard", 1)
     # Four Lambda roles, the Rekognition publishing role, the library operator role and the two CDK handlers' roles.
     template.resource_count_is("AWS::IAM::Role", 8)

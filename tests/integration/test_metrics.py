@@ -66,3 +66,47 @@ def test_failed_jobs_are_counted_per_analysis(harness, capsys):
     assert [metric["dimensions"]["analysis"] for metric in failed] == ["faces"]
     latencies = named(metrics, "UploadToResultsLatency")
     assert sorted(metric["dimensions"]["analysis"] for metric in latencies) == ["celebrities", "persons"]
+
+
+def test_each_analysis_reports_what_it_found_once_per_job(harness, capsys):
+    from tests.integration.test_more_analyses import MORE, enable
+
+    enable(harness, MORE, {})
+    harness.fake.script(harness.resources.bucket, "show.mp4", detections=40)
+    harness.upload("show.mp4")
+    harness.run_until_idle()
+    metrics = emitted(capsys.readouterr().out)
+    (video,) = harness.repository.recent_videos().items
+    stored = {name: job.detection_count for name, job in video.jobs.items()}
+    assert {m["dimensions"]["analysis"]: m["value"] for m in named(metrics, "DetectionsStored")} == stored
+    (flags,) = named(metrics, "ModerationFlags")
+    assert flags["dimensions"]["analysis"] == "moderation" and flags["value"] == stored["moderation"] > 0
+    shots = {
+        (element.get("ShotSegment") or {}).get("Index")
+        for element in harness.fake.results(video.jobs["segments"].job_id)
+        if element["Type"] == "SHOT"
+    }
+    (found,) = named(metrics, "ShotsFound")
+    assert found["dimensions"]["analysis"] == "segments" and found["value"] == len(shots) > 0
+    assert all(m["unit"] == "Count" and "service" in m["dimensions"] for m in (flags, found))
+
+
+def test_a_redelivered_notice_reports_no_finding_twice(harness, capsys):
+    import boto3
+
+    from tests.integration.events import invoke
+    from tests.integration.test_more_analyses import enable
+
+    enable(harness, ("moderation", "segments"), {})
+    harness.fake.script(harness.resources.bucket, "v.mp4", detections=40)
+    harness.upload("v.mp4")
+    harness.run_starter()
+    harness.complete_jobs()
+    sqs = boto3.client("sqs")
+    messages = sqs.receive_message(QueueUrl=harness.resources.results_queue_url, MaxNumberOfMessages=10)["Messages"]
+    bodies = [message["Body"] for message in messages]
+    capsys.readouterr()
+    invoke(harness.collector.handler, *bodies, *bodies)
+    metrics = emitted(capsys.readouterr().out)
+    assert [m["dimensions"]["analysis"] for m in named(metrics, "ModerationFlags")] == ["moderation"]
+    assert [m["dimensions"]["analysis"] for m in named(metrics, "ShotsFound")] == ["segments"]

@@ -75,6 +75,8 @@ def _report(report: CollectReport) -> None:
     count(_METRIC_BY_OUTCOME[report.outcome], analysis=report.analysis)
     if report.outcome is not CollectOutcome.CONTINUED:
         count(Metric.DETECTIONS_STORED, report.detections, analysis=report.analysis)
+    for name, found in report.findings.items():
+        count(name, found, analysis=report.analysis)
     if report.outcome is CollectOutcome.SUCCEEDED and report.uploaded_at:
         measure_ms(Metric.UPLOAD_TO_RESULTS_LATENCY, milliseconds_since(report.uploaded_at), analysis=report.analysis)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -21,6 +21,7 @@ from video_pipeline.logic.clock import utc_now
 from video_pipeline.logic.detections import DetectionPacker, JobContext, ResultTally
 from video_pipeline.logic.erasing import RESERVE_SECONDS
 from video_pipeline.logic.errors import RekognitionCallError, RetryLaterError
+from video_pipeline.logic.findings import job_findings
 from video_pipeline.logic.identity import holder_id, parse_job_tag
 from video_pipeline.logic.notifications import CompletionNotice
 from video_pipeline.logic.ports import ArchivePort, DetectionsPort, JobsPort, RekognitionPort, SlotsPort
@@ -69,6 +70,8 @@ class CollectReport:
     # Notices for the analyses riding on this job (`logic/shared_jobs.py`): the caller queues them, so
     # each is collected in its own delivery, with its own checkpoint and final-state write.
     follow_ups: tuple[dict[str, Any], ...] = ()
+    # What the job found, once all its results are stored (logic/findings.py): metric name -> count.
+    findings: Mapping[str, int] = field(default_factory=dict)
 
 
 class _PaginationExpiredError(Exception):
@@ -439,6 +442,7 @@ class ResultCollector:
         if not finished and self._jobs.is_erased(record.video_id, record.analysis):
             raise _ErasedError
         self._release_slot(record)
+        stored = finished and status is JobStatus.SUCCEEDED
         return CollectReport(
             outcome if finished else CollectOutcome.DUPLICATE,
             record.job_id,
@@ -446,7 +450,9 @@ class ResultCollector:
             record.video_id,
             tally.detections,
             reason=message,
-            uploaded_at=record.uploaded_at if finished and status is JobStatus.SUCCEEDED else None,
+            uploaded_at=record.uploaded_at if stored else None,
+            # Only the delivery that completed the job reports them, so a duplicate counts nothing twice.
+            findings=job_findings(analysis.name, tally) if stored else {},
         )
 
 
