@@ -73,13 +73,11 @@ def test_concurrent_deliveries_of_the_shared_jobs_notice_and_of_its_riders_store
     harness.complete_jobs()
     (carrier_notice,) = queued_bodies(harness)
     both_ready = threading.Barrier(2, timeout=PAUSE_LIMIT_SECONDS)
-    one_at_a_time = threading.Lock()
     complete = JobsStore.complete
 
     def complete_together(self, *args, **kwargs):
         both_ready.wait()
-        with one_at_a_time:  # moto is not thread-safe; DynamoDB serializes writes to one item
-            return complete(self, *args, **kwargs)
+        return complete(self, *args, **kwargs)
 
     monkeypatch.setattr(JobsStore, "complete", complete_together)
 
