@@ -138,8 +138,60 @@ class TextPanel {
 
 // ---- shots and technical cues, with the exports ------------------------------------------------------
 
-// A thumbnail needs the video's frames, which the dashboard cannot reach: it reads results only.
-const NO_THUMBNAIL = "No thumbnail: the dashboard reads results, not the video, which stays in the private input bucket";
+// Each shot's thumbnail is its middle frame, drawn in the browser from the video itself, which the
+// read API links to (a presigned URL that lasts minutes); nothing is stored or sent anywhere.
+const THUMB_WIDTH = 192;
+const THUMB_HEIGHT = 108;
+const SEEK_TIMEOUT_MS = 10000;
+
+// Resolves when `element` fires `ready`; rejects on its `error` or after `timeout` ms.
+function eventOf(element, ready, timeout) {
+  return new Promise((resolve, reject) => {
+    const done = (settle) => (value) => {
+      clearTimeout(timer);
+      element.removeEventListener(ready, onReady);
+      element.removeEventListener("error", onError);
+      settle(value);
+    };
+    const onReady = done(resolve);
+    const onError = done(() => reject(new Error(element.error ? `the browser cannot play it (${element.error.message || `code ${element.error.code}`})` : "it could not be loaded")));
+    const timer = setTimeout(done(() => reject(new Error(`no frame within ${timeout / 1000} s`))), timeout);
+    element.addEventListener(ready, onReady);
+    element.addEventListener("error", onError);
+  });
+}
+
+// Draws each shot's middle frame into its canvas, one seek after another on one hidden <video>.
+async function drawThumbnails(video, shots, canvases, status) {
+  status.textContent = "Thumbnails: loading the video…";
+  try {
+    const link = await api(`/videos/${video.video_id}/media`);
+    const player = document.createElement("video");
+    player.muted = true;
+    player.preload = "auto";
+    const loaded = eventOf(player, "loadeddata", SEEK_TIMEOUT_MS);
+    player.src = link.url;
+    await loaded;
+    for (const [index, shot] of shots.entries()) {
+      const middle = (shot.StartTimestampMillis + shot.EndTimestampMillis) / 2;
+      const seeked = eventOf(player, "seeked", SEEK_TIMEOUT_MS);
+      player.currentTime = Math.min(middle / 1000, Math.max(player.duration - 0.001, 0));
+      await seeked;
+      const canvas = canvases[index];
+      const scale = Math.min(THUMB_WIDTH / player.videoWidth, THUMB_HEIGHT / player.videoHeight);
+      const [width, height] = [player.videoWidth * scale, player.videoHeight * scale];
+      canvas.getContext("2d").drawImage(player, (THUMB_WIDTH - width) / 2, (THUMB_HEIGHT - height) / 2, width, height);
+      canvas.classList.remove("placeholder");
+      canvas.dataset.frameMs = String(Math.round(middle));
+    }
+    player.removeAttribute("src");
+    player.load();
+    status.textContent = "Thumbnails: each shot's middle frame, drawn from the video in this browser.";
+  } catch (error) {
+    status.textContent = `No thumbnails: ${error.message}.`;
+    status.classList.add("error");
+  }
+}
 // CMX 3600 holds at most 999 events: longer lists are exported in parts (the read API's `part`).
 const EDL_EVENT_LIMIT = 999;
 
@@ -150,8 +202,12 @@ class SegmentsPanel {
     this.duration = Math.max(duration, 1);
     const shots = segments.filter((s) => s.Type === "SHOT");
     const cues = segments.filter((s) => s.Type === "TECHNICAL_CUE");
-    this.shotRows = shots.map((shot) => this.row(shot, onScrub, [
-      h("td", { class: "thumb-cell" }, h("div", { class: "thumb placeholder", title: NO_THUMBNAIL, "aria-label": NO_THUMBNAIL }, "no frame")),
+    const canvases = shots.map((shot) => h("canvas", {
+      class: "thumb placeholder", width: THUMB_WIDTH, height: THUMB_HEIGHT, role: "img",
+      "aria-label": `Shot ${shot.ShotSegment.Index}, its middle frame`,
+    }));
+    this.shotRows = shots.map((shot, index) => this.row(shot, onScrub, [
+      h("td", { class: "thumb-cell" }, canvases[index]),
       h("td", {}, `#${shot.ShotSegment.Index}`),
     ]));
     this.cueRows = cues.map((cue) => this.row(cue, onScrub, [h("td", {}, cue.TechnicalCueSegment.Type)]));
@@ -166,12 +222,14 @@ class SegmentsPanel {
       })),
       this.playhead);
     const headings = ["Time", "Start", "End", "Duration", "Frames", "Confidence"];
+    const thumbStatus = h("p", { class: "muted thumb-note", role: "status" });
+    if (shots.length) drawThumbnails(video, shots, canvases, thumbStatus);
     this.element = h(
       "div",
       { class: "segments" },
       this.exports(video, shots.length, cues.length),
       strip,
-      h("p", { class: "muted thumb-note" }, `${NO_THUMBNAIL}.`),
+      thumbStatus,
       h("h3", {}, `Shots (${shots.length})`),
       h("table", { class: "shots" },
         h("thead", {}, h("tr", {}, ["Thumbnail", "Shot", ...headings].map((t) => h("th", {}, t)))),

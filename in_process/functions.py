@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 
 from video_pipeline.composition import Clients
 from video_pipeline.composition.collector import CollectorApp, build_collector
-from video_pipeline.composition.reader import build_reader
+from video_pipeline.composition.reader import build_media_links, build_reader
 from video_pipeline.composition.reconciler import ReconcilerApp, build_reconciler
 from video_pipeline.composition.starter import StarterApp, build_starter
 from video_pipeline.handlers import Handler, collector, read_api, reconciler, starter
@@ -57,7 +57,11 @@ def reconciler_function(environment: Mapping[str, str], clients: Clients) -> Loc
 
 
 def read_api_function(environment: Mapping[str, str], clients: Clients) -> LocalFunction[ResultsReader]:
-    return bound(read_api.bind, build_reader(ReadApiSettings.from_environment(environment), clients))
+    media = build_media_links(clients)
+    return bound(
+        lambda reader: read_api.bind(reader, media=media),
+        build_reader(ReadApiSettings.from_environment(environment), clients),
+    )
 
 
 def pipeline_functions(environment: Mapping[str, str], clients: Clients | None = None) -> PipelineFunctions:

@@ -67,7 +67,8 @@ class ResultsDashboard(Construct):
 
     def _grant_library_routes(self, pipeline: RekognitionVideoPipeline) -> None:
         """Backfill and re-analysis (docs/operations.md): list the input bucket, read movie headers for a dry
-        run's estimate, and queue uploads. Nothing else is written."""
+        run's estimate, and queue uploads. Nothing else is written. The same read of the input prefix signs
+        the links the dashboard draws shot thumbnails from (`GET /videos/{id}/media`, docs/dashboards.md)."""
         function = self.api.reader.function
         bucket = pipeline.input.bucket
         function.add_to_role_policy(
@@ -83,7 +84,8 @@ class ResultsDashboard(Construct):
         acknowledge(
             role.node.find_child("DefaultPolicy"),
             "AwsSolutions-IAM5",
-            "A backfill's dry run reads the movie headers of videos not known in advance, under the input prefix "
+            "A backfill's dry run reads the movie headers of videos not known in advance, and the dashboard's "
+            "five-minute links to a video (shot thumbnails) are signed with this read, under the input prefix "
             "of the input bucket only.",
             finding=f"Resource::<{logical_id(bucket)}.Arn>/{prefix}*",
         )

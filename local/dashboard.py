@@ -27,12 +27,16 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from botocore.exceptions import ClientError
 from moto import mock_aws
+from video_pipeline.composition import Clients
+from video_pipeline.handlers import read_api
 
 from emulator import RekognitionVideoFake
 from in_process.environment import provision
 from in_process.functions import pipeline_functions
 from in_process.harness import PipelineHarness
+from local import media as local_media
 from local.dashboard_data import DataSource, from_snapshot, run_samples
 from local.http_api import DashboardApp, StartResponse, WsgiEnviron
 
@@ -48,9 +52,24 @@ class LocalDashboard:
     harness: PipelineHarness
 
 
+def _from_bucket(s3: Any) -> local_media.VideoBytes:
+    """The videos in moto's bucket (the sample data's uploads)."""
+
+    def read(bucket: str, key: str) -> bytes | None:
+        try:
+            return bytes(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+        except ClientError:
+            return None
+
+    return read
+
+
 @contextmanager
-def local_dashboard(source: DataSource = run_samples) -> Iterator[LocalDashboard]:
-    """moto tables filled by `source`, and the dashboard app reading them; only inside the block."""
+def local_dashboard(
+    source: DataSource = run_samples, videos: local_media.VideoBytes | None = None
+) -> Iterator[LocalDashboard]:
+    """moto tables filled by `source`, and the dashboard app reading them; only inside the block. The
+    videos' bytes for the thumbnails come from `videos`, else from moto's bucket."""
     with mock_aws():
         resources = provision(prefix="local")
         os.environ.update({"AWS_DEFAULT_REGION": resources.region, "POWERTOOLS_TRACE_DISABLED": "1"})
@@ -69,7 +88,9 @@ def local_dashboard(source: DataSource = run_samples) -> Iterator[LocalDashboard
                 # Powertools warns about invocations without metrics (a message dropped, a duplicate).
                 warnings.filterwarnings("ignore", message="No application metrics to publish")
                 source(harness)
-            yield LocalDashboard(app=DashboardApp(functions.read_api.handler), harness=harness)
+            handler = read_api.bind(functions.read_api.app, media=local_media.LocalMediaLinks())
+            media = videos or _from_bucket(Clients.new().s3)
+            yield LocalDashboard(app=DashboardApp(handler, media=media), harness=harness)
 
 
 class _Server(ThreadingMixIn, WSGIServer):
@@ -134,11 +155,17 @@ def choose_source(tables: Path) -> tuple[DataSource, str]:
     )
 
 
+def videos_of_run(tables: Path) -> local_media.VideoBytes | None:
+    """The files a `make local` run uploaded (its videos.json beside `tables`); None without a run,
+    when the sample data's videos are in moto's bucket."""
+    return local_media.from_manifest(tables.parent / local_media.VIDEOS_MANIFEST) if tables.is_file() else None
+
+
 def main(argv: list[str] | None = None) -> int:
     options = _arguments(argv)
     source, origin = choose_source(options.tables)
     print(origin, "...", flush=True)
-    with local_dashboard(source) as dashboard:
+    with local_dashboard(source, videos_of_run(options.tables)) as dashboard:
         videos = dashboard.harness.repository.recent_videos(limit=100).items
         try:
             with serving(dashboard.app, options.host, options.port) as url:

@@ -21,6 +21,7 @@ from video_pipeline.composition import Clients
 from in_process.functions import starter_function
 from in_process.harness import PipelineHarness, sample_video_bytes
 from local import snapshot
+from local.sample_media import scenes_video_bytes
 
 DataSource = Callable[[PipelineHarness], None]
 
@@ -77,7 +78,8 @@ def _run_every_analysis(harness: PipelineHarness) -> None:
         harness.fake.script(bucket, sample.key, operation, detections=count)
     environment = harness.resources.environment(analyses=EVERY_ANALYSIS)
     harness.redeploy_starter(starter_function(environment, Clients.new()))
-    harness.upload(sample.key, sample_video_bytes())
+    # Real frames, drawn: the shot list's thumbnails are taken from them.
+    harness.upload(sample.key, scenes_video_bytes())
     harness.run_until_idle()
     harness.redeploy_starter(usual)
 

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote
 
 from in_process.lambda_runtime import FakeLambdaContext
+from local import media as local_media
 
 DASHBOARD_DIR = Path(__file__).resolve().parent.parent / "dashboard"
 API_PREFIX = "/api"
@@ -78,11 +79,15 @@ class DashboardApp:
     handler: LambdaHandler
     runtime_config: dict[str, Any] = field(default_factory=lambda: {"apiUrl": API_PREFIX, "auth": None})
     static_dir: Path = DASHBOARD_DIR
+    # The videos' bytes, for the read API's media links (`local/media.py`); none: links lead nowhere.
+    media: local_media.VideoBytes | None = None
 
     def __call__(self, environ: WsgiEnviron, start_response: StartResponse) -> Iterable[bytes]:
         path = raw_path(environ)
         if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
             status, headers, body = self._api(environ, path[len(API_PREFIX) :] or "/")
+        elif self.media is not None and path.startswith(local_media.MEDIA_PREFIX + "/"):
+            status, headers, body = local_media.answer(self.media, path, environ.get("HTTP_RANGE"))
         elif path == "/config.json":
             status, headers, body = _json(HTTPStatus.OK, self.runtime_config)
         else:

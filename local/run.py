@@ -364,12 +364,14 @@ def _job_seconds(started: float | None, completed: float | None) -> str:
 def _write_outputs(out: Path, harness: object, sources: dict[str, Path], notes: dict[str, str]) -> None:
     from in_process.harness import PipelineHarness
     from local import snapshot
+    from local.media import write_manifest
     from local.report import plural, write_report
 
     assert isinstance(harness, PipelineHarness)
     report = write_report(out / "report.html", harness.repository, sources, notes)
     tables = harness.tables()
     snapshot.save(out / "tables.json", *tables)
+    write_manifest(out, harness.resources.bucket, sources)
     videos = harness.repository.recent_videos(limit=100).items
     jobs = sum(len(video.jobs) for video in videos)
     detections = sum(job.detection_count for video in videos for job in video.jobs.values())

@@ -179,3 +179,8 @@ class FaceIndexingView(_View):
 
 class FaceRemovalView(_View):
     removed: list[str] = Field(description="The FaceIds removed; matches already stored are kept")
+
+
+class MediaLinkView(_View):
+    url: str = Field(description="Where a browser can load the video (the version analysed): a presigned S3 URL")
+    expires_in_seconds: int = Field(description="How long the URL works from now")

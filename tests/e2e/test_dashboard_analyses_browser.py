@@ -6,18 +6,22 @@ sample every analysis has seen). Screenshots are kept under test-artifacts/ like
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
 from pathlib import Path
 from urllib.parse import quote
 
+import av
+import numpy as np
 import opentimelineio as otio
 import pytest
 import requests
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
 from local.dashboard_data import EVERY_ANALYSIS_SAMPLE
+from local.sample_media import FPS, scenes_video_bytes
 from tests.e2e.dashboard_fixtures import screenshot
 
 
@@ -36,6 +40,46 @@ def newsroom(dashboard_url: str) -> dict:
 def detections(dashboard_url: str, video: dict, analysis: str) -> list[dict]:
     path = f"{dashboard_url}/api/videos/{video['video_id']}/analyses/{analysis}/detections"
     return requests.get(path, params={"limit": 1000}, timeout=30).json()["items"]
+
+
+def canvas_colour(canvas: Locator) -> tuple[float, float, float]:
+    """The mean RGB of a thumbnail's picture (its middle, inside any letterbox)."""
+    values = canvas.evaluate(
+        """(c) => {
+          const d = c.getContext("2d").getImageData(c.width / 4, c.height / 4, c.width / 2, c.height / 2).data;
+          const sum = [0, 0, 0];
+          for (let i = 0; i < d.length; i += 4) { sum[0] += d[i]; sum[1] += d[i + 1]; sum[2] += d[i + 2]; }
+          return sum.map((v) => v / (d.length / 4));
+        }"""
+    )
+    return (values[0], values[1], values[2])
+
+
+@functools.cache
+def _sample_frames() -> list[np.ndarray]:
+    with av.open(io.BytesIO(scenes_video_bytes())) as container:
+        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+
+
+def frame_colour(ms: float) -> tuple[float, float, float]:
+    """The mean RGB of the same middle region of the sample's frame shown at `ms`."""
+    frames = _sample_frames()
+    frame = frames[min(int(ms * FPS / 1000), len(frames) - 1)]
+    height, width = frame.shape[:2]
+    red, green, blue = frame[height // 4 : 3 * height // 4, width // 4 : 3 * width // 4].reshape(-1, 3).mean(axis=0)
+    return (float(red), float(green), float(blue))
+
+
+def test_without_a_playable_video_the_shots_say_why_and_keep_their_placeholders(
+    page: Page, dashboard_url: str, newsroom: dict
+) -> None:
+    page.route("**/local-media/**", lambda route: route.fulfill(status=404, body="gone"))
+    segments = [item["data"] for item in detections(dashboard_url, newsroom, "segments")]
+    shots = [s for s in segments if s["Type"] == "SHOT"]
+    open_video(page, dashboard_url, newsroom)
+    section = page.locator("section[data-analysis=segments]")
+    expect(section.locator(".thumb-note.error")).to_contain_text("No thumbnails:", timeout=PAGE_LOAD_MS)
+    expect(section.locator("canvas.thumb.placeholder")).to_have_count(len(shots))
 
 
 # The page appears once every analysis' detections are in (seven here, read one request at a time
@@ -150,9 +194,7 @@ def test_text_search_filters_lines_and_words_and_jumps_to_a_time(
     expect(text.locator(".notice")).to_have_text("No text matches the search.")
 
 
-def test_shot_list_shows_timecodes_frames_and_a_thumbnail_placeholder(
-    page: Page, dashboard_url: str, newsroom: dict
-) -> None:
+def test_shot_list_shows_timecodes_frames_and_thumbnails(page: Page, dashboard_url: str, newsroom: dict) -> None:
     segments = [item["data"] for item in detections(dashboard_url, newsroom, "segments")]
     shots = sorted((s for s in segments if s["Type"] == "SHOT"), key=lambda s: s["StartFrameNumber"])
     cues = [s for s in segments if s["Type"] == "TECHNICAL_CUE"]
@@ -166,9 +208,17 @@ def test_shot_list_shows_timecodes_frames_and_a_thumbnail_placeholder(
     expect(second.locator("td.timecode").nth(1)).to_have_text(shots[1]["EndTimecodeSMPTE"])
     expect(second).to_contain_text(f"{shots[1]['StartFrameNumber']}\u2013{shots[1]['EndFrameNumber']}")  # an en dash
     expect(second).to_contain_text(f"{shots[1]['DurationFrames']} frames")
-    # No frames to draw from: every shot says so, and the page says why.
-    expect(section.locator(".thumb.placeholder")).to_have_count(len(shots))
-    expect(section.locator(".thumb-note")).to_contain_text("the dashboard reads results, not the video")
+    # Every shot's thumbnail is drawn from the video: its middle frame, the frame of that moment.
+    expect(section.locator(".thumb-note")).to_contain_text("each shot's middle frame", timeout=PAGE_LOAD_MS)
+    expect(section.locator("canvas.thumb.placeholder")).to_have_count(0)
+    expect(section.locator("canvas.thumb")).to_have_count(len(shots))
+    for index, shot in enumerate(shots):
+        middle = (shot["StartTimestampMillis"] + shot["EndTimestampMillis"]) / 2
+        canvas = section.locator("canvas.thumb").nth(index)
+        expect(canvas).to_have_attribute("data-frame-ms", str(round(middle)))
+        drawn = canvas_colour(canvas)
+        expected = frame_colour(middle)
+        assert max(abs(a - b) for a, b in zip(drawn, expected, strict=True)) < 12, (index, drawn, expected)
     expect(section.locator(".shot-block")).to_have_count(len(shots))
 
     # A shot's time moves the page there, and the shot under the playhead is current.

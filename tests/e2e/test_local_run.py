@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -11,13 +12,16 @@ from pathlib import Path
 
 import boto3
 import pytest
+import requests
 from moto import mock_aws
 from video_pipeline.dal.repository import PipelineRepository
 from video_pipeline.models import JobStatus
 
 from emulator.vision.sample_clip import DEFAULT_CLIP, ClipSpec, render, truncated
 from in_process.environment import provision
+from in_process.lambda_runtime import FakeLambdaContext
 from local import snapshot
+from local.http_api import http_api_event
 from local.run import make_arguments
 from tests.e2e.conftest import ROOT, LocalRun, run_local
 
@@ -245,14 +249,20 @@ def test_the_run_takes_its_arguments_from_make(two_clips, tmp_path):
 
 
 def test_the_dashboard_shows_the_local_runs_own_results(local_run, tmp_path):
-    from local.dashboard import choose_source, local_dashboard
+    from local.dashboard import choose_source, local_dashboard, serving, videos_of_run
     from local.dashboard_data import run_samples
 
     source, origin = choose_source(local_run.out / "tables.json")
     assert "your results" in origin
-    with local_dashboard(source) as dashboard:
-        keys = [video.key for video in dashboard.harness.repository.recent_videos().items]
-    assert keys == ["samples/sample.mp4"]
+    with local_dashboard(source, videos_of_run(local_run.out / "tables.json")) as dashboard:
+        [video] = dashboard.harness.repository.recent_videos().items
+        # The shot thumbnails' video is the file the run analysed, served by the dashboard itself.
+        event = http_api_event("GET", f"/videos/{video.video_id}/media", "", {}, b"")
+        link = json.loads(dashboard.app.handler(event, FakeLambdaContext())["body"])["url"]
+        with serving(dashboard.app) as url:
+            served = requests.get(f"{url}{link}", headers={"Range": "bytes=0-"}, timeout=30)
+    assert video.key == "samples/sample.mp4"
+    assert served.status_code == 206 and served.content == (local_run.out / "sample.mp4").read_bytes()
     # Only without results: sample data, said to be samples.
     source, origin = choose_source(tmp_path / "no-run" / "tables.json")
     assert source is run_samples and origin.startswith("SAMPLE DATA")

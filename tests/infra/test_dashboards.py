@@ -297,7 +297,8 @@ def test_read_api_function_reads_the_tables_and_writes_nothing_but_queued_upload
     assert len(dynamodb) == 1 and sorted(dynamodb[0]["Action"]) == ["dynamodb:GetItem", "dynamodb:Query"]
     expected = len(JOBS_TABLE.indexes) + len(DETECTIONS_TABLE.indexes) + 2
     assert len(dynamodb[0]["Resource"]) == expected
-    # The library routes (backfill, re-analysis): list and read the input bucket, queue uploads; nothing else.
+    # The library routes (backfill, re-analysis) and the shot thumbnails' links: list and read the input bucket,
+    # queue uploads; nothing else.
     others = sorted(
         action for s in statements(policies) for action in _list(s["Action"]) if not str(action).startswith("dynamodb:")
     )

@@ -14,6 +14,7 @@ from in_process.lambda_runtime import FakeLambdaContext
 from local.dashboard import LocalDashboard, local_dashboard
 from local.dashboard_data import EVERY_ANALYSIS_SAMPLE
 from local.http_api import http_api_event
+from local.sample_media import FPS
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +64,7 @@ def test_edl_imports_as_one_clip_per_segment(dashboard, video_id, stored_segment
     assert response["headers"]["Content-Disposition"] == f'attachment; filename="newsroom-{name}.edl"'
     edl = response["body"]
     assert edl.startswith(f"TITLE: {EVERY_ANALYSIS_SAMPLE.key} {name}\r\nFCM: NON-DROP FRAME\r\n")
-    timeline = otio.adapters.read_from_string(edl, adapter_name="cmx_3600", rate=30)
+    timeline = otio.adapters.read_from_string(edl, adapter_name="cmx_3600", rate=FPS)  # the video's own
     starts = [clip.source_range.start_time.to_frames() for clip in timeline.find_clips()]
     expected = [element["StartFrameNumber"] for element in stored_segments if element["Type"] == segment_type]
     assert sorted(starts) == sorted(expected)

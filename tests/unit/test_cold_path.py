@@ -15,7 +15,7 @@ import pytest
 LAMBDAS = Path(__file__).resolve().parents[2] / "lambdas"
 # Every module of the package but the observability the handlers share, the routers the read API
 # includes and what they share (not entry points: importing `read_api` loads them): a new handler is covered too.
-NOT_HANDLERS = {"observability", "face_routes", "export_routes", "read_api_shared"}
+NOT_HANDLERS = {"observability", "face_routes", "export_routes", "media_routes", "read_api_shared"}
 HANDLERS = tuple(
     sorted(
         module.name

@@ -27,6 +27,8 @@ def test_document_describes_every_route_with_its_errors_and_auth():
         # The shot list exports (handlers/export_routes.py): files, not JSON.
         ("/videos/{video_id}/segments.csv", "get"),
         ("/videos/{video_id}/segments.edl", "get"),
+        # The link the shot thumbnails are drawn from (handlers/media_routes.py).
+        ("/videos/{video_id}/media", "get"),
         # The library routes (docs/operations.md): JSON bodies, so a body of another type is a 415.
         ("/reanalyses", "post"),
         ("/backfills", "post"),
@@ -38,6 +40,7 @@ def test_document_describes_every_route_with_its_errors_and_auth():
     for operation in operations.values():
         assert {"200", "422"} <= set(operation["responses"])
     assert "404" in operations[("/videos/{video_id}", "get")]["responses"]
+    assert {"400", "404"} <= set(operations[("/videos/{video_id}/media", "get")]["responses"])
     for route in ("/reanalyses", "/backfills", "/faces/indexings"):
         assert {"400", "415"} <= set(operations[(route, "post")]["responses"])
     for route, media_type in (("segments.csv", "text/csv"), ("segments.edl", "text/plain")):

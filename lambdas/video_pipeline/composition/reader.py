@@ -6,6 +6,7 @@ from video_pipeline.composition import Clients
 from video_pipeline.dal.face_collection import FaceCollection
 from video_pipeline.dal.jobs_store import JobsStore
 from video_pipeline.dal.listing import BucketLister
+from video_pipeline.dal.media_links import SignedMediaLinks
 from video_pipeline.dal.objects import ObjectReader
 from video_pipeline.dal.queues import MessageQueue
 from video_pipeline.dal.repository import PipelineRepository
@@ -46,3 +47,8 @@ def build_reference_faces(settings: ReadApiSettings, clients: Clients) -> Refere
         bucket=settings.input_buckets[0],
         root=settings.reference_faces_prefix,
     )
+
+
+def build_media_links(clients: Clients) -> SignedMediaLinks:
+    """Links to the uploaded videos, signed with the API's own role (it may read the input prefix)."""
+    return SignedMediaLinks(clients.s3)

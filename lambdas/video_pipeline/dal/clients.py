@@ -23,7 +23,11 @@ if TYPE_CHECKING:
 _REKOGNITION_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=5, read_timeout=30)
 _DYNAMODB_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 8}, connect_timeout=5, read_timeout=10)
 _SQS_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 5}, connect_timeout=5, read_timeout=10)
-_S3_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 4}, connect_timeout=5, read_timeout=10)
+# SigV4 named explicitly: botocore presigns S3 URLs with the deprecated SigV2 query form otherwise
+# (dal/media_links.py); requests are signed with SigV4 either way.
+_S3_CONFIG = Config(
+    retries={"mode": "standard", "total_max_attempts": 4}, connect_timeout=5, read_timeout=10, signature_version="s3v4"
+)
 
 
 _CONFIGS = {"rekognition": _REKOGNITION_CONFIG, "dynamodb": _DYNAMODB_CONFIG, "sqs": _SQS_CONFIG, "s3": _S3_CONFIG}

@@ -19,10 +19,15 @@ from pydantic import BaseModel
 
 from video_pipeline.analyses import REGISTRY, EntityScope
 from video_pipeline.composition import Clients
-from video_pipeline.composition.reader import build_library_desk, build_reader, build_reference_faces
+from video_pipeline.composition.reader import (
+    build_library_desk,
+    build_media_links,
+    build_reader,
+    build_reference_faces,
+)
 from video_pipeline.contract import DEFAULT_VIDEO_SUFFIXES
 from video_pipeline.dal.repository import InvalidCursorError
-from video_pipeline.handlers import Handler, LazyFunction, export_routes, face_routes, finish_loading
+from video_pipeline.handlers import Handler, LazyFunction, export_routes, face_routes, finish_loading, media_routes
 from video_pipeline.handlers.observability import logger, tracer
 from video_pipeline.handlers.read_api_shared import (
     BAD_REQUEST,
@@ -37,6 +42,7 @@ from video_pipeline.logic import operators
 from video_pipeline.logic.backfill import Selection
 from video_pipeline.logic.identity import video_id
 from video_pipeline.logic.library_desk import LibraryDesk
+from video_pipeline.logic.ports import MediaLinksPort
 from video_pipeline.logic.reading import InvalidRequestError, ResultsReader, UnknownResourceError
 from video_pipeline.logic.reanalysis import ReanalysisError, run_name
 from video_pipeline.logic.reference_faces import ReferenceFaces
@@ -86,6 +92,7 @@ app = APIGatewayHttpResolver(enable_validation=True)
 # The shot list exports (CSV, CMX 3600 EDL) and the reference faces: their own modules, one router each.
 app.include_router(export_routes.router)
 app.include_router(face_routes.router)
+app.include_router(media_routes.router)
 
 
 _DESK = "library desk"
@@ -326,10 +333,12 @@ def bind(
     desk: LibraryDesk | None = None,
     faces: ReferenceFaces | None = None,
     operators_group: str = "",
+    media: MediaLinksPort | None = None,
 ) -> Handler:
     """The read API's handler on an explicit reader, and the library routes' desk and the reference faces
     where the deployment has them (Lambda builds them from its environment). With `operators_group`,
-    only that Cognito group's members may call the routes that change the library."""
+    only that Cognito group's members may call the routes that change the library. `media` makes the
+    links to the videos themselves (presigned S3 URLs on AWS, the local dashboard's own address there)."""
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @tracer.capture_lambda_handler
@@ -341,6 +350,7 @@ def bind(
         app.context[READER_KEY] = reader
         app.context[_DESK] = desk
         app.context[face_routes.CONTEXT_KEY] = faces
+        app.context[media_routes.CONTEXT_KEY] = media
         return app.resolve(event, context)
 
     return handler
@@ -348,13 +358,14 @@ def bind(
 
 # The Lambda entry point. Settings are read on the first request, so the OpenAPI document can be
 # built without them.
-def _build() -> tuple[ResultsReader, LibraryDesk | None, ReferenceFaces | None, str]:
+def _build() -> tuple[ResultsReader, LibraryDesk | None, ReferenceFaces | None, str, MediaLinksPort]:
     settings, clients = ReadApiSettings.from_environment(), Clients.default()
     return (
         build_reader(settings, clients),
         build_library_desk(settings, clients),
         build_reference_faces(settings, clients),
         settings.operators_group,
+        build_media_links(clients),
     )
 
 
