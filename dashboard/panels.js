@@ -192,6 +192,7 @@ async function drawThumbnails(video, shots, canvases, status) {
     status.classList.add("error");
   }
 }
+
 // CMX 3600 holds at most 999 events: longer lists are exported in parts (the read API's `part`).
 const EDL_EVENT_LIMIT = 999;
 
