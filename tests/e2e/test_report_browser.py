@@ -9,16 +9,10 @@ from pathlib import Path
 import pytest
 from moto import mock_aws
 
+from tests.e2e.dashboard_fixtures import CHROMIUM_ARGS
+
 CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+ARGS = CHROMIUM_ARGS  # the dashboard tests' own: Chromium stays on this machine
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 

@@ -92,19 +92,10 @@ def test_each_analysis_reports_what_it_found_once_per_job(harness, capsys):
 
 
 def test_a_redelivered_notice_reports_no_finding_twice(harness, capsys):
-    import boto3
-
     from tests.integration.events import invoke
-    from tests.integration.test_more_analyses import enable
+    from tests.integration.test_more_analyses import moderation_and_segments_notices
 
-    enable(harness, ("moderation", "segments"), {})
-    harness.fake.script(harness.resources.bucket, "v.mp4", detections=40)
-    harness.upload("v.mp4")
-    harness.run_starter()
-    harness.complete_jobs()
-    sqs = boto3.client("sqs")
-    messages = sqs.receive_message(QueueUrl=harness.resources.results_queue_url, MaxNumberOfMessages=10)["Messages"]
-    bodies = [message["Body"] for message in messages]
+    bodies = moderation_and_segments_notices(harness)
     capsys.readouterr()
     invoke(harness.collector.handler, *bodies, *bodies)
     metrics = emitted(capsys.readouterr().out)

@@ -51,7 +51,8 @@ def test_each_further_analysis_is_one_setting_started_with_its_options_and_store
         assert isinstance(job.video_metadata, dict) and job.video_metadata["Codec"], name
 
 
-def test_redelivered_notices_of_further_analyses_duplicate_nothing(harness):
+def moderation_and_segments_notices(harness) -> list[str]:
+    """A video analysed for moderation and segments; its two completion notices, taken off the queue."""
     enable(harness, ("moderation", "segments"), {})
     harness.fake.script(harness.resources.bucket, "v.mp4", detections=40)
     harness.upload("v.mp4")
@@ -59,7 +60,11 @@ def test_redelivered_notices_of_further_analyses_duplicate_nothing(harness):
     harness.complete_jobs()
     sqs = boto3.client("sqs")
     messages = sqs.receive_message(QueueUrl=harness.resources.results_queue_url, MaxNumberOfMessages=10)["Messages"]
-    bodies = [message["Body"] for message in messages]
+    return [message["Body"] for message in messages]
+
+
+def test_redelivered_notices_of_further_analyses_duplicate_nothing(harness):
+    bodies = moderation_and_segments_notices(harness)
     response, _ = invoke(harness.collector.handler, *bodies, *bodies, *reversed(bodies))
     assert failed_ids(response) == []
     (video,) = harness.repository.recent_videos().items
