@@ -43,16 +43,22 @@ def holders(harness):
     return set((table.get_item(Key=LEDGER_KEY).get("Item") or {}).get("holders", set()))
 
 
-def test_a_collector_out_of_time_checkpoints_and_resumes_to_the_same_results(harness):
-    video = started(harness, detections=2500)  # three pages per job; the tracker's state crosses them
-    harness.complete_jobs()
-    short = QueuePoller(
+def one_page_per_invocation(harness) -> QueuePoller:
+    """The collector's queue polled one message at a time with too little time left for a second page:
+    every invocation stores one page, checkpoints and hands over (below the hand-over margin)."""
+    return QueuePoller(
         harness.resources.results_queue_url,
         harness.collector.handler,
         region="us-east-1",
         batch_size=1,
-        remaining_ms=30_000,  # below the hand-over margin: one page per invocation, then a checkpoint
+        remaining_ms=30_000,
     )
+
+
+def test_a_collector_out_of_time_checkpoints_and_resumes_to_the_same_results(harness):
+    video = started(harness, detections=2500)  # three pages per job; the tracker's state crosses them
+    harness.complete_jobs()
+    short = one_page_per_invocation(harness)
     short.drain()
     assert short.stats.invocations >= 3 * 3  # every page of every job in its own invocation
     for name, job in harness.repository.video(video.video_id).jobs.items():
@@ -69,13 +75,7 @@ def test_a_collector_out_of_time_checkpoints_and_resumes_to_the_same_results(har
 def test_a_checkpoint_older_than_the_token_lifetime_restarts_from_the_first_page(harness):
     video = started(harness, detections=2500)
     harness.complete_jobs()
-    QueuePoller(
-        harness.resources.results_queue_url,
-        harness.collector.handler,
-        region="us-east-1",
-        batch_size=1,
-        remaining_ms=30_000,
-    ).poll_once()
+    one_page_per_invocation(harness).poll_once()
     table = boto3.resource("dynamodb").Table(harness.resources.jobs_table)
     stale = format_instant(datetime.now(UTC) - timedelta(hours=25))
     items = table.scan()["Items"]

@@ -18,29 +18,21 @@ from video_pipeline.logic.rebuilding import rebuild_video
 from video_pipeline.logic.shared_jobs import is_riding, kept_as_asked, riding_job_id
 from video_pipeline.models import JobStatus
 
-from in_process.lambda_runtime import FakeLambdaContext, QueuePoller
-from tests.integration.test_shared_label_job import KEY, PERSONS_ASKED, enable, label_starts, tracked
+from in_process.lambda_runtime import FakeLambdaContext
+from tests.integration.test_shared_label_job import KEY, PERSONS_ASKED, enable, label_starts, shared_video, tracked
 from tests.reliability.test_races import PAUSE_LIMIT_SECONDS, assert_nothing_left, in_thread
 from tests.reliability.test_reanalysis import reanalyse
 from tests.reliability.test_recovery import (
     delete_in_s3,
     erase,
     holders,
+    one_page_per_invocation,
     reconciler_of,
     stored_data,
     uploaded_with_version,
 )
 
 LABELS_ASKED = {"MinConfidence": 50.0, "Features": ["GENERAL_LABELS"]}
-
-
-def shared_started(harness, detections=1500):
-    enable(harness)
-    harness.fake.script(harness.resources.bucket, KEY, detections=detections)
-    harness.upload(KEY)
-    harness.run_starter()
-    (video,) = harness.repository.recent_videos().items
-    return video
 
 
 def queued_bodies(harness):
@@ -69,7 +61,7 @@ def labels_as_asked(shared):
 def test_concurrent_deliveries_of_the_shared_jobs_notice_and_of_its_riders_store_each_once(harness, monkeypatch):
     """Two deliveries of the carrier's notice, both past every page when either writes its final
     state; then the two rider notices they queued, the same way."""
-    video = shared_started(harness, detections=300)
+    video = shared_video(harness, detections=300)
     harness.complete_jobs()
     (carrier_notice,) = queued_bodies(harness)
     both_ready = threading.Barrier(2, timeout=PAUSE_LIMIT_SECONDS)
@@ -102,15 +94,9 @@ def test_concurrent_deliveries_of_the_shared_jobs_notice_and_of_its_riders_store
 
 
 def test_each_analysis_of_the_shared_job_hands_over_between_invocations_with_its_own_checkpoint(harness):
-    video = shared_started(harness, detections=2500)  # three pages; the tracker's state crosses them
+    video = shared_video(harness, detections=2500)  # three pages; the tracker's state crosses them
     harness.complete_jobs()
-    short = QueuePoller(
-        harness.resources.results_queue_url,
-        harness.collector.handler,
-        region="us-east-1",
-        batch_size=1,
-        remaining_ms=30_000,  # one page per invocation, then a checkpoint
-    )
+    short = one_page_per_invocation(harness)
     short.drain()
     assert short.stats.invocations >= 2 * 3
     assert_both_stored_once(harness, video)
@@ -118,7 +104,7 @@ def test_each_analysis_of_the_shared_job_hands_over_between_invocations_with_its
 
 def test_the_reconciler_finishes_both_analyses_when_the_shared_jobs_notice_is_lost(harness):
     reconciler = reconciler_of(harness, **{Env.RECONCILE_AFTER_MINUTES: "0"})
-    video = shared_started(harness, detections=300)
+    video = shared_video(harness, detections=300)
     harness.fake.drop_notifications(count=1)
     harness.complete_jobs()
     assert harness.run_collector().delivered == 0
@@ -145,7 +131,7 @@ def test_deleting_the_video_while_its_shared_job_runs_leaves_nothing_and_frees_t
 def test_a_reanalysis_of_both_reruns_one_shared_job_and_of_one_runs_its_own(harness):
     """Re-running both analyses starts one new shared job and retires both old results; re-running
     persons alone gives it a job of its own and leaves labels' results (and partition) untouched."""
-    video = shared_started(harness, detections=300)
+    video = shared_video(harness, detections=300)
     harness.run_until_idle()
     first = harness.repository.video(video.video_id).jobs
     reanalyse(harness, video.video_id, ("labels", "persons"), run="run-both")
@@ -167,7 +153,7 @@ def test_a_reanalysis_of_both_reruns_one_shared_job_and_of_one_runs_its_own(harn
 
 
 def test_a_rebuild_from_the_archive_filters_each_analysis_as_its_collection_did(harness):
-    video = shared_started(harness, detections=300)
+    video = shared_video(harness, detections=300)
     harness.run_until_idle()
     jobs = harness.repository.video(video.video_id).jobs
     before = {name: stored_data(harness, video.video_id, name) for name in ("labels", "persons")}
