@@ -33,6 +33,10 @@ class EntityRule:
     label: Callable[[Mapping[str, Any]], str | None]
     # The detection's box and how good a view it is: an appearance keeps its best one.
     view: Callable[[Mapping[str, Any]], tuple[Mapping[str, Any] | None, float]]
+    # False: identities are counted and label each detection, but no appearance item is written. For
+    # an identity that is only ever seen once (a shot), an appearance item would repeat its detection
+    # at twice its write units (table and index), for a run that nothing reads.
+    indexed: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +280,8 @@ SEGMENTS = Analysis(
         identity=_segment_identity,
         label=_segment_identity,
         view=_segment_view,
+        # Each shot is an identity of its own, and segments are read by video and time (pattern 3).
+        indexed=False,
     ),
 )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from itertools import pairwise
 from pathlib import Path
 
@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from emulator import RekognitionVideoFake, sample_video_bytes
+from emulator.analyzers import Analyzer
 from emulator.vision.analyzers import FaceAnalyzer, Sampling, analyze_file, real_analyzers
 from emulator.vision.attributes import MAX_ESTIMATE_CONFIDENCE, MAX_MESH_CONFIDENCE
 from emulator.vision.celebrities import celebrity_id
@@ -23,11 +24,28 @@ from tests.emulator.conftest import BUCKET, SINGLE_ATTEMPT, get_all, upload
 EVERY_MS = 200
 
 
-@pytest.fixture
-def real(aws: None) -> Iterator[RekognitionVideoFake]:
+@pytest.fixture(scope="module")
+def examined() -> Mapping[str, Analyzer]:
+    """Real analyzers shared by the module's tests: their examiner looks at each video (by content)
+    once, as one fake does for every analysis of a video, so the clip is decoded once, not per test."""
+    return real_analyzers(Sampling(every_ms=EVERY_MS))
+
+
+def _serving(analyzers: Mapping[str, Analyzer]) -> Iterator[RekognitionVideoFake]:
     conftest.client("s3").create_bucket(Bucket=BUCKET)
-    with RekognitionVideoFake(analyzers=real_analyzers(Sampling(every_ms=EVERY_MS))) as instance, instance.activate():
+    with RekognitionVideoFake(analyzers=analyzers) as instance, instance.activate():
         yield instance
+
+
+@pytest.fixture
+def real(aws: None, examined: Mapping[str, Analyzer]) -> Iterator[RekognitionVideoFake]:
+    yield from _serving(examined)
+
+
+@pytest.fixture
+def fresh(aws: None) -> Iterator[RekognitionVideoFake]:
+    """Analyzers that have examined nothing yet."""
+    yield from _serving(real_analyzers(Sampling(every_ms=EVERY_MS)))
 
 
 def _run(fake: RekognitionVideoFake, api: str, key: str, **params: object) -> tuple[dict, list[dict]]:
@@ -164,7 +182,7 @@ def test_a_video_cut_off_after_its_index_fails_its_jobs(real, clip, tmp_path: Pa
     assert "truncated" in response["StatusMessage"] and elements == []
 
 
-def test_one_examination_serves_every_analysis_of_a_video(real, clip, monkeypatch):
+def test_one_examination_serves_every_analysis_of_a_video(fresh, clip, monkeypatch):
     path, _truth = clip
     upload("clip.mp4", path.read_bytes())
     from emulator.vision import examination
@@ -178,7 +196,7 @@ def test_one_examination_serves_every_analysis_of_a_video(real, clip, monkeypatc
 
     monkeypatch.setattr(examination, "sample", counting)
     for api in ("StartFaceDetection", "StartPersonTracking", "StartLabelDetection", "StartCelebrityRecognition"):
-        response, _ = _run(real, api, "clip.mp4")
+        response, _ = _run(fresh, api, "clip.mp4")
         assert response["JobStatus"] == "SUCCEEDED"
     assert len(decoded) == 1
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from emulator.analyzers import AnalysisRequest
@@ -10,6 +12,13 @@ from emulator.vision.analyzers import PersonLabelAnalyzer, Sampling
 pytestmark = pytest.mark.unit
 
 EVERY_MS = 400
+
+
+@functools.cache
+def _analyzer() -> PersonLabelAnalyzer:
+    """One analyzer for every call: its examiner looks at a video (by content) once, as one emulator
+    does for every job of a video; each call's options only select from what it found."""
+    return PersonLabelAnalyzer(Sampling(every_ms=EVERY_MS))
 
 
 def _source(path, **params):
@@ -24,7 +33,7 @@ def _source(path, **params):
         open_video=lambda: path.open("rb"),
         report_progress=lambda _fraction: None,
     )
-    return PersonLabelAnalyzer(Sampling(every_ms=EVERY_MS)).analyze(request)
+    return _analyzer().analyze(request)
 
 
 def test_segments_are_spans_to_the_next_sample_and_filters_apply(clip):

@@ -3,17 +3,20 @@ packed items however large a job's results are."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import boto3
 import pytest
 from moto import mock_aws
-from video_pipeline.analyses import CELEBRITIES, FACES, PERSONS, Analysis, EntityScope
+from video_pipeline.analyses import CELEBRITIES, FACES, PERSONS, SEGMENTS, Analysis, EntityScope
 from video_pipeline.cli import rebuild
 from video_pipeline.dal.archive import ResultsArchive
 from video_pipeline.dal.detections_store import DetectionsStore
 from video_pipeline.dal.repository import PipelineRepository
 from video_pipeline.logic.detections import DetectionPacker, JobContext, ResultTally
+from video_pipeline.logic.rebuilding import rebuild_video
+from video_pipeline.models import JobRecord, JobStatus
 from video_pipeline.schema import legacy_detection_sk
 
 from emulator.draw import Draw
@@ -117,3 +120,56 @@ def test_erasing_a_job_removes_more_than_a_megabyte_of_packed_detections(deploym
     assert store.delete_job(job, lambda: 900.0, 20.0) is True
 
     assert [item["pk"] for item in table.scan(ProjectionExpression="pk")["Items"]] == ["other-job"]
+
+
+class _OneJob:
+    def __init__(self, record: JobRecord, pages: list[dict]) -> None:
+        self.record, self._pages = record, pages
+
+    def jobs_of_video(self, video_id: str) -> list[JobRecord]:
+        return [self.record]
+
+    def pages(self, video_id: str, analysis: str, job_id: str, result_key: str):
+        return iter(self._pages)
+
+
+def test_make_rebuild_removes_the_appearance_items_segments_no_longer_write(deployment):
+    """Until segments stopped writing one appearance per shot, each shot was stored twice; a rebuild
+    leaves the job holding only what the collector writes today, and its detections read the same."""
+    job, video, uploaded_at = "job-segments", "s" * 32, "2026-01-01T00:00:00.000Z"
+    segments = [
+        {
+            "Type": "SHOT",
+            "StartTimestampMillis": 2_000 * index,
+            "EndTimestampMillis": 2_000 * (index + 1),
+            "DurationMillis": 2_000,
+            "ShotSegment": {"Index": index, "Confidence": 99.5},
+        }
+        for index in range(30)
+    ]
+    assert SEGMENTS.entity is not None
+    earlier = dataclasses.replace(SEGMENTS, entity=dataclasses.replace(SEGMENTS.entity, indexed=True))
+    packer = DetectionPacker(JobContext(job, video, earlier, uploaded_at))
+    store = DetectionsStore(boto3.client("dynamodb"), deployment.detections_table)
+    store.write([*packer.pack(segments, ResultTally()), *packer.finish()])
+    table = boto3.resource("dynamodb").Table(deployment.detections_table)
+    before = sorted(item["sk"] for item in table.scan(ProjectionExpression="sk")["Items"])
+    assert sum(key.startswith("A#") for key in before) == 30
+
+    record = JobRecord(
+        video_id=video,
+        analysis=SEGMENTS.name,
+        status=JobStatus.SUCCEEDED,
+        token="token",
+        tag="tag",
+        bucket="bucket",
+        key="key",
+        uploaded_at=uploaded_at,
+        job_id=job,
+    )
+    source = _OneJob(record, [{"Segments": segments[:17]}, {"Segments": segments[17:]}])
+    report = rebuild_video(video, jobs=source, archive=source, detections=store)
+
+    assert report.detections == {SEGMENTS.name: 30}
+    after = sorted(item["sk"] for item in table.scan(ProjectionExpression="sk")["Items"])
+    assert after == [key for key in before if key.startswith("W#")]

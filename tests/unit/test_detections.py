@@ -122,7 +122,7 @@ def shot(index, start, end):
     }
 
 
-def test_segments_are_windowed_by_their_start_and_each_shot_is_an_appearance_within_the_job():
+def test_segments_are_windowed_by_their_start_and_counted_by_identity_without_appearance_items():
     black = {
         "Type": "TECHNICAL_CUE",
         "StartTimestampMillis": 12_000,
@@ -133,12 +133,9 @@ def test_segments_are_windowed_by_their_start_and_each_shot_is_an_appearance_wit
     items, tally = packed(SEGMENTS, [elements])
     assert [item["sk"]["S"] for item in windows(items)] == ["W#000000000000#00000000", "W#000000010000#00000002"]
     assert stored_elements(items) == elements
-    assert sorted((r["entity"]["S"], r["ts"]["N"], r["n"]["N"]) for r in appearances(items)) == [
-        ("SEGMENT#job1#CUE#BlackFrames", "12000", "1"),
-        ("SEGMENT#job1#SHOT#0", "0", "1"),
-        ("SEGMENT#job1#SHOT#1", "8000", "1"),
-        ("SEGMENT#job1#SHOT#2", "12500", "1"),
-    ]
+    # Every shot is an identity of its own: an appearance item would double each segment's write units.
+    assert appearances(items) == []
+    assert len(items) == len(windows(items))
     assert tally.entities == {"SHOT#0", "SHOT#1", "SHOT#2", "CUE#BlackFrames"}
 
 

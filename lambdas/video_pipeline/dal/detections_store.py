@@ -7,7 +7,7 @@ partition, so deleting a job's detections is one Query (keys only) and BatchWrit
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 from video_pipeline.dal.errors import is_throttling
 from video_pipeline.logic.errors import RetryLaterError
 from video_pipeline.logic.retry import Backoff
-from video_pipeline.schema import APPEARANCE_SK_PREFIX, EXPIRY_ATTRIBUTE
+from video_pipeline.schema import EXPIRY_ATTRIBUTE
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -56,15 +56,16 @@ class DetectionsStore:
 
     def delete_job(self, job_id: str, time_left: Callable[[], float], reserve_seconds: float) -> bool:
         """Delete a job's detections; False if time ran short first (call again: progress is kept)."""
-        return self._delete(job_id, time_left, reserve_seconds, legacy_only=False)
+        return self._delete(job_id, time_left, reserve_seconds, kept=frozenset())
 
-    def delete_legacy(self, job_id: str) -> None:
-        """Delete a job's items of the one-item-per-detection layout (sort keys start with a digit,
-        below every packed `A#`/`W#` key), once `make rebuild` has written their packed items."""
-        self._delete(job_id, lambda: float("inf"), 0.0, legacy_only=True)
+    def delete_stale(self, job_id: str, kept: Collection[str]) -> None:
+        """Delete the job's items whose sort key is not in `kept`, once `make rebuild` has written
+        those: items of the one-item-per-detection layout (sort keys start with a digit), and items
+        the layout no longer writes (appearances of an analysis whose rule is not indexed)."""
+        self._delete(job_id, lambda: float("inf"), 0.0, kept=kept)
 
     def _delete(
-        self, job_id: str, time_left: Callable[[], float], reserve_seconds: float, *, legacy_only: bool
+        self, job_id: str, time_left: Callable[[], float], reserve_seconds: float, *, kept: Collection[str]
     ) -> bool:
         query: dict[str, Any] = {
             "TableName": self._table_name,
@@ -72,14 +73,11 @@ class DetectionsStore:
             "ExpressionAttributeValues": {":job": {"S": job_id}},
             "ProjectionExpression": "pk, sk",
         }
-        if legacy_only:
-            query["KeyConditionExpression"] += " AND sk < :packed"
-            query["ExpressionAttributeValues"][":packed"] = {"S": APPEARANCE_SK_PREFIX}
         while True:
             if time_left() < reserve_seconds:
                 return False
             response = self._client.query(**query)
-            keys = response.get("Items", [])
+            keys = [key for key in response.get("Items", []) if key["sk"]["S"] not in kept]
             for start in range(0, len(keys), BATCH_LIMIT):
                 self._apply([{"DeleteRequest": {"Key": key}} for key in keys[start : start + BATCH_LIMIT]])
             if "LastEvaluatedKey" not in response:

@@ -9,10 +9,11 @@ checkpoint across invocations, until a later element closes it. So the items, an
 window and the stream position of their first element), are the same however Rekognition paged the
 results, and a re-delivered notification rewrites the same items instead of adding any.
 
-For celebrities and persons, each appearance (a run of one identity whose detections are at most
-`APPEARANCE_GAP_MS` apart) becomes one item of the by-entity index: first and last timestamp and
-stream position, count, label and the best view's box. Rekognition sorts these results by
-timestamp, so a run is closed, for good, once the stream has moved past its gap.
+For an analysis with identities (celebrities, persons, labels, ...; not segments, whose every shot
+is an identity of its own: `EntityRule.indexed`), each appearance (a run of one identity whose
+detections are at most `APPEARANCE_GAP_MS` apart) becomes one item of the by-entity index: first
+and last timestamp and stream position, count, label and the best view's box. Rekognition sorts
+these results by timestamp, so a run is closed, for good, once the stream has moved past its gap.
 
 An element's text is the service's own when the gateway read the page (a ServiceElement), a
 compact encoding for elements the pipeline derives (the tracker's persons); a window's texts are
@@ -180,6 +181,8 @@ class DetectionPacker:
         if identity is None:
             return
         tally.entities.add(identity)
+        if not rule.indexed:
+            return
         box, score = rule.view(element)
         box_text = compact_json(box) if box is not None else None
         run = self._runs.get(identity)

@@ -14,7 +14,7 @@ from typing import Final
 from video_pipeline.contract import FINDINGS, Metric
 from video_pipeline.logic.detections import ResultTally
 
-# A shot's identity in the by-entity index (analyses.py, `_segment_identity`): `SHOT#<index>`; a
+# A shot's identity (analyses.py, `_segment_identity`; counted, not indexed): `SHOT#<index>`; a
 # technical cue's is `CUE#<type>`. tests/unit/test_findings.py derives both from the registry's rule.
 SHOT_IDENTITY_PREFIX: Final = "SHOT#"
 

@@ -3,12 +3,14 @@
 The pages go through exactly what the collector runs on them (the engine's result stream, then the
 packing with deterministic keys), so a rebuild rewrites the same items: lost or damaged items
 come back, nothing is duplicated. It is also the migration from the one-item-per-detection layout:
-once a job's packed items are written, its items of the old layout are deleted (docs/data-model.md).
+once a job's packed items are written, every other item of the job is deleted: the old layout's, and
+those the layout no longer writes (a segment's appearance), so the job holds exactly what the
+collector writes today (docs/data-model.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -24,7 +26,7 @@ class ArchiveReaderPort(Protocol):
 
 class RebuiltDetectionsPort(Protocol):
     def write(self, items: Sequence[dict[str, Any]]) -> None: ...
-    def delete_legacy(self, job_id: str) -> None: ...
+    def delete_stale(self, job_id: str, kept: Collection[str]) -> None: ...
 
 
 class VideoJobsPort(Protocol):
@@ -47,19 +49,34 @@ def rebuild_video(
         if record.status is not JobStatus.SUCCEEDED or record.job_id is None:
             report.skipped[record.analysis] = f"job is {record.status.value}, nothing archived to rebuild from"
             continue
-        analysis = of_job(record.analysis, record.engine)
-        context = JobContext(record.job_id, video_id, analysis, record.uploaded_at)
-        # A shared label job's pages are filtered back to this analysis' own options, as when collected.
-        stream = result_stream(analysis, asked=record.asked_options)
-        packer, tally, pages = DetectionPacker(context), ResultTally(), 0
-        for page in archive.pages(video_id, record.analysis, record.job_id, analysis.result_key):
-            detections.write(packer.pack(stream.feed(page.get(analysis.result_key, [])), tally))
-            pages += 1
-        detections.write([*packer.pack(stream.finish(), tally), *packer.finish()])
+        stored, pages = _rebuild_job(record, record.job_id, archive=archive, detections=detections)
         if pages == 0:
             report.skipped[record.analysis] = "no archived pages"
             continue
-        detections.delete_legacy(record.job_id)
-        report.detections[record.analysis] = tally.detections
+        report.detections[record.analysis] = stored
         report.pages[record.analysis] = pages
     return report
+
+
+def _rebuild_job(
+    record: JobRecord, job_id: str, *, archive: ArchiveReaderPort, detections: RebuiltDetectionsPort
+) -> tuple[int, int]:
+    """Write the job's items from its archived pages, then delete every other item of the job; the
+    detections stored and the pages read (0: nothing archived, nothing deleted)."""
+    analysis = of_job(record.analysis, record.engine)
+    context = JobContext(job_id, record.video_id, analysis, record.uploaded_at)
+    # A shared label job's pages are filtered back to this analysis' own options, as when collected.
+    stream = result_stream(analysis, asked=record.asked_options)
+    packer, tally, pages, written = DetectionPacker(context), ResultTally(), 0, set[str]()
+
+    def write(items: Sequence[dict[str, Any]]) -> None:
+        detections.write(items)
+        written.update(item["sk"]["S"] for item in items)
+
+    for page in archive.pages(record.video_id, record.analysis, job_id, analysis.result_key):
+        write(packer.pack(stream.feed(page.get(analysis.result_key, [])), tally))
+        pages += 1
+    write([*packer.pack(stream.finish(), tally), *packer.finish()])
+    if pages:
+        detections.delete_stale(job_id, written)
+    return tally.detections, pages
