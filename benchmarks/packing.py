@@ -2,15 +2,16 @@
 
     .venv/bin/python -m benchmarks.packing [--detections N]
 
-For each analysis, N elements shaped as the Rekognition fake returns them (faces with ALL attributes,
-celebrities, persons; the fake writes ratios with 6 digits and percentages with 4) and the same
-elements with the service's own number spelling (float32 values printed in full, 15-17 digits:
-what real Get* responses carry), packed by `DetectionPacker` at its item bound, and compressed with:
-none, zlib 1/6/9 and lzma over the elements' JSON text, and the collector's own codec, float32
-numbers as byte-shuffled columns beside the rest as JSON, in one zlib-6 stream. Printed per
-detection: stored bytes of the packed items (DynamoDB's item size rules), write units, and the
-packing CPU time. Then, for the float32 columns with the service's spelling, where the bytes go:
-the JSON skeleton, the numbers, and each byte of a float32 (the entropy left per number).
+For each analysis, N elements shaped as the Rekognition fake returns them (faces with ALL attributes
+and their thirty landmarks, celebrities, persons; the fake writes ratios with 6 digits and
+percentages with 4) and the same elements with the service's own number spelling (float32 values
+printed in full, 15-17 digits: what real Get* responses carry), packed by `DetectionPacker` at its
+item bound, and compressed with: none, zlib 1/6/9 and lzma over the elements' JSON text, and the
+collector's own codec, float32 numbers as byte-shuffled columns beside the rest as JSON, in one
+zlib-6 stream. Printed per detection: stored bytes of the packed items (DynamoDB's item size rules),
+write units, and the packing CPU time. Then, for the float32 columns with the service's spelling,
+where the bytes go: the JSON skeleton, the numbers, and each byte of a float32 (the entropy left per
+number).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def stream(analysis: Analysis, count: int) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     seed = 0
     while len(found) < count:
-        found += generated(analysis, seed)
+        found += generated(analysis, seed, five_landmarks=False)
         seed += 1
     # Dense: every element 10 ms after the previous one, so items fill to their bound, not their window.
     return [{**element, "Timestamp": 10 * n} for n, element in enumerate(found[:count])]

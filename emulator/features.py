@@ -10,19 +10,15 @@ import math
 from typing import Any
 
 from emulator.draw import Draw
+from emulator.landmarks import DEFAULT_LANDMARKS, every_landmark
 
 # What FaceAttributes=DEFAULT returns; ALL returns every FaceDetail member.
 DEFAULT_FACE_KEYS = frozenset({"BoundingBox", "Confidence", "Pose", "Quality", "Landmarks"})
 
 # The emotion types the service reports (its enum also has UNKNOWN, which it does not report for a face).
 EMOTIONS = ("HAPPY", "SAD", "ANGRY", "CONFUSED", "DISGUSTED", "SURPRISED", "CALM", "FEAR")
-_LANDMARKS = (
-    ("eyeLeft", 0.3, 0.38),
-    ("eyeRight", 0.7, 0.38),
-    ("nose", 0.5, 0.58),
-    ("mouthLeft", 0.35, 0.78),
-    ("mouthRight", 0.65, 0.78),
-)
+# Where DEFAULT's five landmarks sit in a synthetic face's box (ALL places the rest from them).
+_LANDMARKS = tuple(zip(DEFAULT_LANDMARKS, (0.3, 0.7, 0.5, 0.35, 0.65), (0.38, 0.38, 0.58, 0.78, 0.78), strict=True))
 
 
 def _ratio(value: float) -> float:
@@ -88,8 +84,12 @@ def _landmarks(draw: Draw, box: dict[str, float]) -> list[dict[str, Any]]:
     ]
 
 
-def face_detail(draw: Draw, box: dict[str, float], *, all_attributes: bool) -> dict[str, Any]:
-    """A FaceDetail; the DEFAULT variant is the ALL variant's projection, so both agree."""
+def face_detail(
+    draw: Draw, box: dict[str, float], *, all_attributes: bool, five_landmarks: bool = False
+) -> dict[str, Any]:
+    """A FaceDetail; the DEFAULT variant is the ALL variant's projection, so both agree (DEFAULT's five
+    landmarks are five of ALL's thirty). `five_landmarks`: five with ALL too, as this fake answered
+    before it followed the captured ALL response (tests/read_answers.py's golden data has them)."""
     low_age = draw.integer(16, 64)
     face: dict[str, Any] = {
         "BoundingBox": box,
@@ -115,5 +115,9 @@ def face_detail(draw: Draw, box: dict[str, float], *, all_attributes: bool) -> d
         # so never invented. The service's JSON writer leaves null members out, which SDKs read as null.
     }
     if all_attributes:
+        if not five_landmarks:
+            face["Landmarks"] = [
+                {**mark, "X": _ratio(mark["X"]), "Y": _ratio(mark["Y"])} for mark in every_landmark(face["Landmarks"])
+            ]
         return face
     return {key: value for key, value in face.items() if key in DEFAULT_FACE_KEYS}

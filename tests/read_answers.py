@@ -52,14 +52,16 @@ def _instants(seed: int) -> Iterator[int]:
             yield from (timestamp for _ in range(3))
 
 
-def elements(analysis: Analysis, seed: int) -> list[dict[str, Any]]:
+def elements(analysis: Analysis, seed: int, *, five_landmarks: bool = True) -> list[dict[str, Any]]:
+    """One video's results. Faces have every attribute; `five_landmarks`: with the five landmarks the
+    golden answers were captured with (False: the thirty the service returns with ALL)."""
     result: list[dict[str, Any]] = []
     for sample, timestamp in enumerate(_instants(seed)):
         draw = Draw(seed, analysis.name.__len__(), sample)
         for slot in range(draw.integer(1, 3)):
             box = tracked_box(seed, slot, sample, (1.1, 1.5))
             if analysis is FACES:
-                face = face_detail(Draw(seed, 2, sample, slot), box, all_attributes=True)
+                face = face_detail(Draw(seed, 2, sample, slot), box, all_attributes=True, five_landmarks=five_landmarks)
                 result.append({"Timestamp": timestamp, "Face": face})
             elif analysis is CELEBRITIES:
                 celebrity = CAST[(slot + sample // 50) % len(CAST)]

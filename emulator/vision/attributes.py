@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from emulator.features import EMOTIONS
+from emulator.landmarks import every_landmark
 from emulator.vision.age_gender import AgeGender
 from emulator.vision.detectors import Image
 from emulator.vision.emotions import emotions
@@ -128,6 +129,10 @@ def estimate_attributes(
         attributes.update(age_gender.as_attributes())
     sunglasses = attributes["Sunglasses"]["Value"]
     expression = landmarker.expression(image, landmarks)
+    height, width = image.shape[:2]
+    # ALL's thirty landmarks: Face Mesh V2's points where it sees the face, else a frontal template's.
+    measured = expression.service_landmarks() if expression is not None else None
+    attributes["Landmarks"] = every_landmark(landmarks, width, height, measured)
     if expression is not None:
         attributes.update(expression_attributes(expression, sunglasses=sunglasses))
         return attributes

@@ -92,7 +92,9 @@ def evidences(face: Expression) -> dict[str, float]:
 
 
 def emotions(face: Expression) -> list[dict[str, Any]]:
-    """The eight emotions, in the service's order, their confidences summing to 100."""
+    """The eight emotions, their confidences summing to 100, the most confident first: the order of a
+    captured stored-video response (docs/emulator.md, "Thirty landmarks"); ties in `EMOTIONS`' order."""
     weighed = evidences(face)
     total = sum(weighed.values())  # at least 1: the strongest other and CALM sum to 1
-    return [{"Type": name, "Confidence": round(100.0 * weighed[name] / total, 3)} for name in EMOTIONS]
+    ranked = sorted(EMOTIONS, key=lambda name: -weighed[name])
+    return [{"Type": name, "Confidence": round(100.0 * weighed[name] / total, 3)} for name in ranked]

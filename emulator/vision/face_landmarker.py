@@ -64,6 +64,37 @@ BLENDSHAPE_NAMES = (
     *("noseSneerLeft", "noseSneerRight"),
 )
 
+# The mesh point of each ALL-only landmark of the service (emulator/landmarks.py; the service's "left"
+# is the image's left, the subject's right), by the mesh's topology: eye corners and lids (33, 133,
+# 159, 145; 362, 263, 386, 374), brows' outer ends, tops and inner ends (70, 105, 107; 300, 334, 336),
+# the nostrils' wings (98, 327), the lips' top and bottom (0, 17), the jaw at eye level, at the mouth's
+# corners and the chin (234, 172, 152, 397, 454). The pupils are the eyes' (emulator/landmarks.py).
+SERVICE_LANDMARK_POINTS: Mapping[str, int] = {
+    "leftEyeBrowLeft": 70,
+    "leftEyeBrowRight": 107,
+    "leftEyeBrowUp": 105,
+    "rightEyeBrowLeft": 336,
+    "rightEyeBrowRight": 300,
+    "rightEyeBrowUp": 334,
+    "leftEyeLeft": 33,
+    "leftEyeRight": 133,
+    "leftEyeUp": 159,
+    "leftEyeDown": 145,
+    "rightEyeLeft": 362,
+    "rightEyeRight": 263,
+    "rightEyeUp": 386,
+    "rightEyeDown": 374,
+    "noseLeft": 98,
+    "noseRight": 327,
+    "mouthUp": 0,
+    "mouthDown": 17,
+    "upperJawlineLeft": 234,
+    "midJawlineLeft": 172,
+    "chinBottom": 152,
+    "midJawlineRight": 397,
+    "upperJawlineRight": 454,
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Expression:
@@ -80,6 +111,10 @@ class Expression:
 
     def asymmetry(self, name: str) -> float:
         return abs(self.coefficients[f"{name}Left"] - self.coefficients[f"{name}Right"])
+
+    def service_landmarks(self) -> dict[str, tuple[float, float]]:
+        """The ALL-only landmarks the mesh places, in the frame's pixels."""
+        return {name: (float(self.mesh[i][0]), float(self.mesh[i][1])) for name, i in SERVICE_LANDMARK_POINTS.items()}
 
 
 def _bundle_models(bundle: Path) -> dict[str, bytes]:

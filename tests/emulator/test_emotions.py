@@ -43,12 +43,17 @@ def test_each_emotions_facial_actions_make_it_lead(emotion):
     assert _leading(_face(**PROTOTYPES[emotion])) == emotion
 
 
-def test_the_confidences_follow_the_services_order_and_sum_to_100():
+def test_all_eight_most_confident_first_as_the_service_orders_them_summing_to_100():
     for actions in PROTOTYPES.values():
         answer = emotions(_face(**actions))
-        assert [emotion["Type"] for emotion in answer] == list(EMOTIONS)
-        assert sum(emotion["Confidence"] for emotion in answer) == pytest.approx(100, abs=0.01)
-    assert emotions(_face())[EMOTIONS.index("CALM")]["Confidence"] == 100.0
+        assert sorted(emotion["Type"] for emotion in answer) == sorted(EMOTIONS)
+        confidences = [emotion["Confidence"] for emotion in answer]
+        assert confidences == sorted(confidences, reverse=True)
+        assert sum(confidences) == pytest.approx(100, abs=0.01)
+    at_rest = emotions(_face())
+    assert at_rest[0] == {"Type": "CALM", "Confidence": 100.0}
+    # Ties keep the enum's order.
+    assert [emotion["Type"] for emotion in at_rest[1:]] == [name for name in EMOTIONS if name != "CALM"]
 
 
 def test_an_emotion_leads_exactly_when_its_evidence_passes_one_half():

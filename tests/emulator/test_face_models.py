@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from emulator.features import EMOTIONS
+from emulator.landmarks import every_landmark
 from emulator.vision import attribute_models, models
 from emulator.vision.attribute_models import EYE_CONTOUR, FACE_MESH, ModelError, extract
 from emulator.vision.attributes import (
@@ -159,6 +160,8 @@ def test_where_neither_mesh_sees_a_face_the_pixel_rules_answer(carphone, landmar
     assert landmarker.expression(blank, landmarks) is None
     assert mesh.measure(blank, landmarks) is None
     attributes = estimate_attributes(blank, landmarks, landmarker, mesh)
+    # ALL's thirty landmarks: with no mesh, the other twenty-five placed by the frontal template.
+    assert attributes.pop("Landmarks") == every_landmark(landmarks, 176, 144)
     assert attributes == pixel_estimates(blank, landmarks)
     assert attributes["Smile"]["Confidence"] == UNKNOWN_CONFIDENCE
 
@@ -176,6 +179,7 @@ def test_where_only_the_older_mesh_sees_the_face_it_measures_and_the_emotions_ar
     older = estimate_attributes(frame, landmarks, landmarker, mesh)
     measures = mesh.measure(frame, landmarks)
     assert measures is not None
+    assert older.pop("Landmarks") == every_landmark(landmarks, 176, 144)  # the template places the rest
     assert older == {**pixel_estimates(frame, landmarks), **mesh_attributes(measures, sunglasses=False)}
     assert not older["EyesOpen"]["Value"]
     assert older["EyesOpen"]["Confidence"] > MAX_ESTIMATE_CONFIDENCE  # the eye contour model's measure
@@ -294,8 +298,10 @@ def test_the_emotions_follow_the_blendshapes_calm_at_rest_surprised_when_he_gasp
     assert {_leading_emotion(attributes[timestamp]) for timestamp in AT_REST} == {"CALM"}
     assert {_leading_emotion(attributes[timestamp]) for timestamp in GASPS} == {"SURPRISED"}
     for face in attributes.values():
-        assert [emotion["Type"] for emotion in face["Emotions"]] == list(EMOTIONS)
-        assert sum(emotion["Confidence"] for emotion in face["Emotions"]) == pytest.approx(100, abs=0.01)
+        assert sorted(emotion["Type"] for emotion in face["Emotions"]) == sorted(EMOTIONS)
+        confidences = [emotion["Confidence"] for emotion in face["Emotions"]]
+        assert confidences == sorted(confidences, reverse=True)  # the most confident first
+        assert sum(confidences) == pytest.approx(100, abs=0.01)
     for name in EMOTIONS:  # every one weighed on the face, none a constant
         assert len({_confidence(face, name) for face in attributes.values()}) > 1, name
 

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from emulator import RekognitionVideoFake, sample_video_bytes
+from emulator.landmarks import ALL_LANDMARKS, DEFAULT_LANDMARKS
 from tests.emulator import conftest
 from tests.emulator.conftest import BUCKET, KEY, SINGLE_ATTEMPT, get, get_all, start, upload, video_param
 
@@ -247,11 +248,17 @@ def test_results_are_deterministic_per_object(video, rekognition, fake, s3):
 def test_default_face_attributes_are_a_projection_of_all(fake, video, rekognition):
     default = finished(fake, rekognition, detections=10, FaceAttributes="DEFAULT")
     full = finished(fake, rekognition, detections=10, FaceAttributes="ALL")
-    projected = [
-        {**element, "Face": {name: value for name, value in element["Face"].items() if name in DEFAULT_KEYS}}
-        for element in fake.results(full)
-    ]
+    projected = [{**element, "Face": _as_default(element["Face"])} for element in fake.results(full)]
     assert fake.results(default) == projected
+
+
+def _as_default(face):
+    """DEFAULT's members of an ALL face, its five landmarks among ALL's thirty, in DEFAULT's order."""
+    projected = {name: value for name, value in face.items() if name in DEFAULT_KEYS}
+    thirty = {mark["Type"]: mark for mark in face["Landmarks"]}
+    assert len(thirty) == len(ALL_LANDMARKS)
+    projected["Landmarks"] = [thirty[name] for name in DEFAULT_LANDMARKS]
+    return projected
 
 
 DEFAULT_KEYS = {"BoundingBox", "Confidence", "Pose", "Quality", "Landmarks"}
