@@ -91,7 +91,8 @@ class FaceAnalyzer(VideoAnalyzer):
     note: str | None = (
         "faces: dlib HOG and CenterFace detectors; box, confidence, landmarks and pose (estimated from 5 points), "
         "quality; "
-        "with FaceAttributes=ALL, age range and gender from CC0 networks, eyes open, mouth open, smile and the "
+        "with FaceAttributes=ALL, the service's thirty landmarks (MediaPipe's face mesh, else a frontal template), "
+        "age range and gender from CC0 networks, eyes open, mouth open, smile and the "
         "emotions from MediaPipe's face mesh and blendshape models (emotions by rules on its coefficients), "
         "glasses and facial hair estimated from pixels"
     )
