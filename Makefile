@@ -12,7 +12,7 @@ DETECTOR_MODELS := $(VENV)/.detector-models
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-local test lint typecheck test-unit test-integration test-reliability test-e2e test-infra synth local dashboard openapi rebuild backfill reanalyse faces clean
+.PHONY: install install-local test lint typecheck test-unit test-integration test-emulator test-reliability test-e2e test-infra synth local dashboard openapi rebuild backfill reanalyse faces clean
 
 $(BIN)/python:
 	@echo "creating $(VENV) ..."
@@ -58,9 +58,14 @@ typecheck: install
 test-unit: install
 	$(BIN)/pytest -m unit -q
 
-## The integration tier in two halves that run side by side: the reliability scenarios alone are a third of it.
+## The integration tier in three parts that run side by side (on two cores, one long serial part left
+## the other core idle at the end): the pipeline's handlers, the emulator and its conformance clients,
+## and the reliability scenarios.
 test-integration: install
-	$(BIN)/pytest -m integration -q --ignore=tests/reliability
+	$(BIN)/pytest -m integration -q --ignore=tests/reliability --ignore=tests/emulator --ignore=tests/conformance
+
+test-emulator: install
+	$(BIN)/pytest -m integration -q tests/emulator tests/conformance
 
 test-reliability: install
 	$(BIN)/pytest -m integration -q tests/reliability
@@ -77,7 +82,7 @@ synth: install
 
 ## The one command that installs everything and runs every check and test tier, three at a time, longest first.
 test: install
-	$(MAKE) --no-print-directory -j3 --output-sync=target test-integration test-e2e test-reliability test-infra test-unit synth lint typecheck
+	$(MAKE) --no-print-directory -j3 --output-sync=target test-e2e test-integration test-emulator test-reliability test-infra test-unit synth lint typecheck
 
 ## The pipeline end to end on this machine: moto + the Rekognition fake, no AWS account.
 ## ARGS goes through the environment, single-quoted for the shell, so `ARGS="my video.mp4"` stays one name.
