@@ -10,15 +10,22 @@ import math
 from typing import Any
 
 from emulator.draw import Draw
-from emulator.landmarks import DEFAULT_LANDMARKS, every_landmark
+from emulator.landmarks import every_landmark
 
 # What FaceAttributes=DEFAULT returns; ALL returns every FaceDetail member.
 DEFAULT_FACE_KEYS = frozenset({"BoundingBox", "Confidence", "Pose", "Quality", "Landmarks"})
 
 # The emotion types the service reports (its enum also has UNKNOWN, which it does not report for a face).
 EMOTIONS = ("HAPPY", "SAD", "ANGRY", "CONFUSED", "DISGUSTED", "SURPRISED", "CALM", "FEAR")
-# Where DEFAULT's five landmarks sit in a synthetic face's box (ALL places the rest from them).
-_LANDMARKS = tuple(zip(DEFAULT_LANDMARKS, (0.3, 0.7, 0.5, 0.35, 0.65), (0.38, 0.38, 0.58, 0.78, 0.78), strict=True))
+# Where DEFAULT's five landmarks sit in a synthetic face's box, in DEFAULT's order (ALL places the
+# other twenty-five from them: emulator/landmarks.py).
+_LANDMARKS = (
+    ("eyeLeft", 0.3, 0.38),
+    ("eyeRight", 0.7, 0.38),
+    ("nose", 0.5, 0.58),
+    ("mouthLeft", 0.35, 0.78),
+    ("mouthRight", 0.65, 0.78),
+)
 
 
 def _ratio(value: float) -> float:

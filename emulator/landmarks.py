@@ -13,7 +13,6 @@ in a frame the two eyes set, an estimate the emulator's documentation says is on
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -105,8 +104,6 @@ def every_landmark(
     else where `FACE_TEMPLATE` does."""
     given = {str(mark["Type"]): (float(mark["X"]) * width, float(mark["Y"]) * height) for mark in five}
     eye_left, eye_right = given["eyeLeft"], given["eyeRight"]
-    if math.isclose(eye_left[0], eye_right[0]) and math.isclose(eye_left[1], eye_right[1]):
-        eye_right = (eye_left[0] + 1e-6, eye_left[1])  # no direction to set the frame by: upright
     points = dict(measured or {})
     points.update(given)
     for name, source in _AT_THE_EYES.items():
