@@ -57,12 +57,13 @@ _AT_THE_EYES: Final = {"leftPupil": "eyeLeft", "rightPupil": "eyeRight"}
 # puts each point on the frontal face of the carphone clip (means over its sampled frames, rounded;
 # tests/emulator/test_landmarks.py holds the mesh to them).
 FACE_TEMPLATE: Final[Mapping[str, tuple[float, float]]] = {
+    # A brow's three points run left to right as Left, Right, Up (as captured; emulator/vision/face_landmarker.py).
     "leftEyeBrowLeft": (-0.85, -0.25),
-    "leftEyeBrowRight": (-0.25, -0.35),
-    "leftEyeBrowUp": (-0.65, -0.4),
+    "leftEyeBrowRight": (-0.65, -0.4),
+    "leftEyeBrowUp": (-0.25, -0.35),
     "rightEyeBrowLeft": (0.25, -0.35),
-    "rightEyeBrowRight": (0.85, -0.25),
-    "rightEyeBrowUp": (0.65, -0.4),
+    "rightEyeBrowRight": (0.65, -0.4),
+    "rightEyeBrowUp": (0.85, -0.25),
     "leftEyeLeft": (-0.7, 0.0),
     "leftEyeRight": (-0.25, 0.0),
     "leftEyeUp": (-0.5, -0.1),

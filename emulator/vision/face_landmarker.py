@@ -66,16 +66,18 @@ BLENDSHAPE_NAMES = (
 
 # The mesh point of each ALL-only landmark of the service (emulator/landmarks.py; the service's "left"
 # is the image's left, the subject's right), by the mesh's topology: eye corners and lids (33, 133,
-# 159, 145; 362, 263, 386, 374), brows' outer ends, tops and inner ends (70, 105, 107; 300, 334, 336),
-# the nostrils' wings (98, 327), the lips' top and bottom (0, 17), the jaw at eye level, at the mouth's
-# corners and the chin (234, 172, 152, 397, 454). The pupils are the eyes' (emulator/landmarks.py).
+# 159, 145; 362, 263, 386, 374), the nostrils' wings (98, 327), the lips' top and bottom (0, 17), the
+# jaw at eye level, at the mouth's corners and the chin (234, 172, 152, 397, 454). A brow's three
+# points are, in the captured response, left to right across the brow whatever their names: Left,
+# Right, Up (the image-left brow's outer end, top, inner end: 70, 105, 107; the other's inner end,
+# top, outer end: 336, 334, 300). The pupils are the eyes' (emulator/landmarks.py).
 SERVICE_LANDMARK_POINTS: Mapping[str, int] = {
     "leftEyeBrowLeft": 70,
-    "leftEyeBrowRight": 107,
-    "leftEyeBrowUp": 105,
+    "leftEyeBrowRight": 105,
+    "leftEyeBrowUp": 107,
     "rightEyeBrowLeft": 336,
-    "rightEyeBrowRight": 300,
-    "rightEyeBrowUp": 334,
+    "rightEyeBrowRight": 334,
+    "rightEyeBrowUp": 300,
     "leftEyeLeft": 33,
     "leftEyeRight": 133,
     "leftEyeUp": 159,

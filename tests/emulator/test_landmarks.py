@@ -63,6 +63,7 @@ def test_the_template_turns_and_scales_with_the_eyes_in_the_frames_pixels():
     frame = in_eye_frame(every_landmark(five, width, height), width, height)
     for name, (across, down) in FACE_TEMPLATE.items():
         assert frame[name] == pytest.approx((across, down), abs=1e-3), name
+    brows_run_left_to_right(frame)
     # Down is down the face: the chin is below the eyes' midpoint, offset toward the rolled side.
     chin = by_type(every_landmark(five, width, height))["chinBottom"]
     assert chin[1] * height > centre[1] + span and chin[0] * width < centre[0]
@@ -98,3 +99,10 @@ def test_the_real_analyzer_places_the_thirty_with_face_mesh_where_the_template_s
             moves = name.startswith("mouth") or "Jawline" in name or name == "chinBottom"
             assert frame[name] == pytest.approx(expected, abs=0.5 if moves else 0.25), (with_all["Timestamp"], name)
         assert sum(frame[name] != pytest.approx(expected, abs=1e-3) for name, expected in FACE_TEMPLATE.items()) > 20
+        brows_run_left_to_right(frame)
+
+
+def brows_run_left_to_right(frame):
+    """Each brow's points, as in the captured response: Left, Right, Up from the image's left to right."""
+    for brow in ("leftEyeBrow", "rightEyeBrow"):
+        assert frame[f"{brow}Left"][0] < frame[f"{brow}Right"][0] < frame[f"{brow}Up"][0], brow
