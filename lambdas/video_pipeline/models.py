@@ -139,6 +139,8 @@ class JobRecord:
     # The Start* options this analysis asked for, where its job is shared and runs wider ones
     # (`logic/shared_jobs.py`): the collector keeps only what a job of its own would have returned.
     asked_options: Mapping[str, Any] | None = None
+    # How many detections the collector stored, once the job succeeded (None before).
+    detection_count: int | None = None
 
 
 # The read side: what the repository returns to the read API, the dashboards and the report.

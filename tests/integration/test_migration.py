@@ -133,43 +133,69 @@ class _OneJob:
         return iter(self._pages)
 
 
-def test_make_rebuild_removes_the_appearance_items_segments_no_longer_write(deployment):
-    """Until segments stopped writing one appearance per shot, each shot was stored twice; a rebuild
-    leaves the job holding only what the collector writes today, and its detections read the same."""
-    job, video, uploaded_at = "job-segments", "s" * 32, "2026-01-01T00:00:00.000Z"
-    segments = [
-        {
-            "Type": "SHOT",
-            "StartTimestampMillis": 2_000 * index,
-            "EndTimestampMillis": 2_000 * (index + 1),
-            "DurationMillis": 2_000,
-            "ShotSegment": {"Index": index, "Confidence": 99.5},
-        }
-        for index in range(30)
-    ]
+JOB, VIDEO, UPLOADED_AT = "job-segments", "s" * 32, "2026-01-01T00:00:00.000Z"
+SEGMENT_STREAM = [
+    {
+        "Type": "SHOT",
+        "StartTimestampMillis": 2_000 * index,
+        "EndTimestampMillis": 2_000 * (index + 1),
+        "DurationMillis": 2_000,
+        "ShotSegment": {"Index": index, "Confidence": 99.5},
+    }
+    for index in range(30)
+]
+
+
+def stored_with_one_appearance_per_shot(deployment) -> tuple[DetectionsStore, list[str]]:
+    """The segments job as stored before segments stopped indexing shots; its sort keys."""
     assert SEGMENTS.entity is not None
     earlier = dataclasses.replace(SEGMENTS, entity=dataclasses.replace(SEGMENTS.entity, indexed=True))
-    packer = DetectionPacker(JobContext(job, video, earlier, uploaded_at))
+    packer = DetectionPacker(JobContext(JOB, VIDEO, earlier, UPLOADED_AT))
     store = DetectionsStore(boto3.client("dynamodb"), deployment.detections_table)
-    store.write([*packer.pack(segments, ResultTally()), *packer.finish()])
-    table = boto3.resource("dynamodb").Table(deployment.detections_table)
-    before = sorted(item["sk"] for item in table.scan(ProjectionExpression="sk")["Items"])
-    assert sum(key.startswith("A#") for key in before) == 30
+    store.write([*packer.pack(SEGMENT_STREAM, ResultTally()), *packer.finish()])
+    keys = stored_keys(deployment)
+    assert sum(key.startswith("A#") for key in keys) == 30
+    return store, keys
 
-    record = JobRecord(
-        video_id=video,
+
+def stored_keys(deployment) -> list[str]:
+    table = boto3.resource("dynamodb").Table(deployment.detections_table)
+    return sorted(item["sk"] for item in table.scan(ProjectionExpression="sk")["Items"])
+
+
+def segments_job(detection_count: int) -> JobRecord:
+    return JobRecord(
+        video_id=VIDEO,
         analysis=SEGMENTS.name,
         status=JobStatus.SUCCEEDED,
         token="token",
         tag="tag",
         bucket="bucket",
         key="key",
-        uploaded_at=uploaded_at,
-        job_id=job,
+        uploaded_at=UPLOADED_AT,
+        job_id=JOB,
+        detection_count=detection_count,
     )
-    source = _OneJob(record, [{"Segments": segments[:17]}, {"Segments": segments[17:]}])
-    report = rebuild_video(video, jobs=source, archive=source, detections=store)
 
-    assert report.detections == {SEGMENTS.name: 30}
-    after = sorted(item["sk"] for item in table.scan(ProjectionExpression="sk")["Items"])
-    assert after == [key for key in before if key.startswith("W#")]
+
+def test_make_rebuild_removes_the_appearance_items_segments_no_longer_write(deployment):
+    """Until segments stopped writing one appearance per shot, each shot was stored twice; a rebuild
+    leaves the job holding only what the collector writes today, and its detections read the same."""
+    store, before = stored_with_one_appearance_per_shot(deployment)
+    source = _OneJob(segments_job(30), [{"Segments": SEGMENT_STREAM[:17]}, {"Segments": SEGMENT_STREAM[17:]}])
+
+    report = rebuild_video(VIDEO, jobs=source, archive=source, detections=store)
+
+    assert report.detections == {SEGMENTS.name: 30} and report.incomplete == {}
+    assert stored_keys(deployment) == [key for key in before if key.startswith("W#")]
+
+
+def test_a_rebuild_from_an_archive_missing_a_page_deletes_nothing_and_says_so(deployment):
+    store, before = stored_with_one_appearance_per_shot(deployment)
+    source = _OneJob(segments_job(30), [{"Segments": SEGMENT_STREAM[:17]}])  # the second page is gone
+
+    report = rebuild_video(VIDEO, jobs=source, archive=source, detections=store)
+
+    assert report.detections == {SEGMENTS.name: 17}
+    assert "gave 17 detections where the job stored 30" in report.incomplete[SEGMENTS.name]
+    assert set(before) <= set(stored_keys(deployment))  # what only the table still holds is kept

@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     jobs = JobsStore(clients.dynamodb_resource().Table(options.jobs_table))
     archive = ResultsArchive(clients.s3(), options.archive_bucket)
     detections = DetectionsStore(clients.dynamodb(), options.detections_table)
+    incomplete = False
     try:
         for video_id in options.video_ids:
             report = rebuild_video(video_id, jobs=jobs, archive=archive, detections=detections)
@@ -36,10 +37,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{video_id} {analysis}: {count} detections from {report.pages[analysis]} archived pages")
             for analysis, reason in report.skipped.items():
                 print(f"{video_id} {analysis}: skipped ({reason})")
+            for analysis, reason in report.incomplete.items():
+                print(f"{video_id} {analysis}: incomplete archive ({reason})", file=sys.stderr)
+                incomplete = True
     except (ClientError, BotoCoreError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    return 0
+    return 1 if incomplete else 0
 
 
 if __name__ == "__main__":

@@ -502,6 +502,7 @@ def _job_record(item: dict[str, Any]) -> JobRecord:
         erased=ERASED_ATTRIBUTE in item,
         previous_job_id=_optional_str((item.get(PREVIOUS_ATTRIBUTE) or {}).get("job_id")),
         asked_options=_plain(item[ASKED_OPTIONS_ATTRIBUTE]) if ASKED_OPTIONS_ATTRIBUTE in item else None,
+        detection_count=int(item["detection_count"]) if "detection_count" in item else None,
     )
 
 

@@ -39,6 +39,9 @@ class RebuildReport:
     detections: dict[str, int] = field(default_factory=dict)
     pages: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    # Rebuilt from an archive that gave fewer or more detections than the job stored: the job's other
+    # items were kept, not deleted, so nothing the archive cannot give back is lost.
+    incomplete: dict[str, str] = field(default_factory=dict)
 
 
 def rebuild_video(
@@ -55,14 +58,21 @@ def rebuild_video(
             continue
         report.detections[record.analysis] = stored
         report.pages[record.analysis] = pages
+        if record.detection_count is not None and stored != record.detection_count:
+            report.incomplete[record.analysis] = (
+                f"the archive gave {stored} detections where the job stored {record.detection_count}: "
+                "its other items were kept"
+            )
     return report
 
 
 def _rebuild_job(
     record: JobRecord, job_id: str, *, archive: ArchiveReaderPort, detections: RebuiltDetectionsPort
 ) -> tuple[int, int]:
-    """Write the job's items from its archived pages, then delete every other item of the job; the
-    detections stored and the pages read (0: nothing archived, nothing deleted)."""
+    """Write the job's items from its archived pages, then delete every other item of the job, unless
+    the archive gave another number of detections than the job stored (a page missing: deleting would
+    lose what only the table still holds); the detections stored and the pages read (0: nothing
+    archived, nothing deleted)."""
     analysis = of_job(record.analysis, record.engine)
     context = JobContext(job_id, record.video_id, analysis, record.uploaded_at)
     # A shared label job's pages are filtered back to this analysis' own options, as when collected.
@@ -77,6 +87,7 @@ def _rebuild_job(
         write(packer.pack(stream.feed(page.get(analysis.result_key, [])), tally))
         pages += 1
     write([*packer.pack(stream.finish(), tally), *packer.finish()])
-    if pages:
+    complete = record.detection_count is None or tally.detections == record.detection_count
+    if pages and complete:
         detections.delete_stale(job_id, written)
     return tally.detections, pages
