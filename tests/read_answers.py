@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from video_pipeline.analyses import CELEBRITIES, FACES, PERSONS, Analysis
+from video_pipeline.analyses import CELEBRITIES, FACES, PERSONS, Analysis, EntityScope
 from video_pipeline.dal.repository import Detection, Page, PipelineRepository
-from video_pipeline.schema import META_SK, job_sk, video_pk
+from video_pipeline.schema import META_SK, job_sk, legacy_detection_sk, video_pk
 
 from emulator.draw import Draw
 from emulator.features import face_detail, tracked_box
@@ -99,6 +99,28 @@ class ArchivedPages:
             stream = [self._respell(element) for element in stream]
         for start in range(0, len(stream), PAGE):
             yield {result_key: stream[start : start + PAGE]}
+
+
+def legacy_items(analysis: Analysis, video_id: str, elements: list[dict]) -> list[dict]:
+    """The per-detection layout as the collector wrote it before packing: one item per element, and
+    the by-entity attributes on every detection of a celebrity or a person."""
+    uploaded_at = VIDEOS[video_id][0]
+    job = job_id(video_id, analysis.name)
+    items = []
+    for ordinal, element in enumerate(elements):
+        sort_key = legacy_detection_sk(int(element["Timestamp"]), ordinal)
+        item = {"pk": job, "sk": sort_key, "ts": element["Timestamp"], "video_id": video_id}
+        item["data"] = json.dumps(element, separators=(",", ":"))
+        rule = analysis.entity
+        identity = rule.identity(element) if rule else None
+        if rule and identity is not None:
+            account = rule.scope is EntityScope.ACCOUNT
+            item["entity"] = f"{rule.prefix}#{identity}" if account else f"{rule.prefix}#{job}#{identity}"
+            item["entity_sort"] = f"{uploaded_at}#{video_id}#{sort_key}" if account else sort_key
+            if rule.label(element):
+                item["label"] = rule.label(element)
+        items.append(item)
+    return items
 
 
 def job_items(video_id: str) -> list[dict[str, Any]]:

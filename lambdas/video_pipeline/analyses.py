@@ -37,6 +37,12 @@ class EntityRule:
     # an identity that is only ever seen once (a shot), an appearance item would repeat its detection
     # at twice its write units (table and index), for a run that nothing reads.
     indexed: bool = True
+    # True: the index also holds the detections, each window item split per identity (its items in
+    # the table carry the identity's detections partition), so an identity's detections are one
+    # by-entity Query, as when every detection was its own indexed item. Worth it only where a
+    # detection packs small enough that its two copies (table and index) stay within the write
+    # budget: a tracked person's, not a celebrity's (docs/data-model.md, "Requests per access pattern").
+    carried: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +166,12 @@ PERSONS = Analysis(
     notification_api="PERSON_TRACKING",
     get_parameters={"SortBy": "TIMESTAMP"},
     entity=EntityRule(
-        prefix="TRACK", scope=EntityScope.JOB, identity=_person_index, label=_person_index, view=_person_view
+        prefix="TRACK",
+        scope=EntityScope.JOB,
+        identity=_person_index,
+        label=_person_index,
+        view=_person_view,
+        carried=True,
     ),
     retirement_note="Rekognition People Pathing (StartPersonTracking) ended on 2025-10-31",
 )

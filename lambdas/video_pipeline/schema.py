@@ -152,6 +152,16 @@ def account_entity_sort(uploaded_at: str, video_id: str, position: str) -> str:
     return f"{uploaded_at}#{video_id}#{position}"
 
 
+# An identity's detections (packed items of an analysis whose rule is `carried`) are indexed under
+# their own partition beside its appearances', so one by-entity Query returns either, never a mix.
+DETECTIONS_ENTITY_PREFIX: Final = "DETECTIONS#"
+
+
+def detections_entity(entity: str) -> str:
+    """by-entity partition of the packed items holding an identity's detections (its appearances: `entity`)."""
+    return f"{DETECTIONS_ENTITY_PREFIX}{entity}"
+
+
 # --- Key formats: results archive (S3) -----------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ import json
 import boto3
 import pytest
 from moto import mock_aws
-from video_pipeline.analyses import CELEBRITIES, FACES, PERSONS, SEGMENTS, Analysis, EntityScope
+from video_pipeline.analyses import CELEBRITIES, FACES, PERSONS, SEGMENTS
 from video_pipeline.cli import rebuild
 from video_pipeline.dal.archive import ResultsArchive
 from video_pipeline.dal.detections_store import DetectionsStore
@@ -17,34 +17,11 @@ from video_pipeline.dal.repository import PipelineRepository
 from video_pipeline.logic.detections import DetectionPacker, JobContext, ResultTally
 from video_pipeline.logic.rebuilding import rebuild_video
 from video_pipeline.models import JobRecord, JobStatus
-from video_pipeline.schema import legacy_detection_sk
 
 from emulator.draw import Draw
 from emulator.features import face_detail, tracked_box
 from in_process.environment import provision
-from tests.read_answers import GOLDEN, VIDEOS, ArchivedPages, answers, job_id, job_items
-
-
-def legacy_items(analysis: Analysis, video_id: str, elements: list[dict]) -> list[dict]:
-    """The per-detection layout as the collector wrote it before packing: one item per element, and
-    the by-entity attributes on every detection of a celebrity or a person."""
-    uploaded_at = VIDEOS[video_id][0]
-    job = job_id(video_id, analysis.name)
-    items = []
-    for ordinal, element in enumerate(elements):
-        sort_key = legacy_detection_sk(int(element["Timestamp"]), ordinal)
-        item = {"pk": job, "sk": sort_key, "ts": element["Timestamp"], "video_id": video_id}
-        item["data"] = json.dumps(element, separators=(",", ":"))
-        rule = analysis.entity
-        identity = rule.identity(element) if rule else None
-        if rule and identity is not None:
-            account = rule.scope is EntityScope.ACCOUNT
-            item["entity"] = f"{rule.prefix}#{identity}" if account else f"{rule.prefix}#{job}#{identity}"
-            item["entity_sort"] = f"{uploaded_at}#{video_id}#{sort_key}" if account else sort_key
-            if rule.label(element):
-                item["label"] = rule.label(element)
-        items.append(item)
-    return items
+from tests.read_answers import GOLDEN, VIDEOS, ArchivedPages, answers, job_id, job_items, legacy_items
 
 
 @pytest.fixture

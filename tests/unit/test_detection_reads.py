@@ -13,5 +13,5 @@ class RefusingTable:
 
 
 def test_an_empty_time_range_sends_no_query():
-    found = job_detections(RefusingTable(), "job", "video", lambda _element: None, start_ms=20_001, end_ms=20_000)
+    found = job_detections(RefusingTable(), "job", lambda _element: None, start_ms=20_001, end_ms=20_000)
     assert list(found) == []

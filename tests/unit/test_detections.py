@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from video_pipeline.analyses import CELEBRITIES, FACES, LABELS, MODERATION, PERSONS, PERSONS_FROM_LABELS, SEGMENTS
 from video_pipeline.logic.detections import DetectionPacker, JobContext, ResultTally
-from video_pipeline.logic.packed_codec import unpack_elements
+from video_pipeline.logic.packed_codec import unpack_elements, unpack_ordinals
 from video_pipeline.schema import (
     APPEARANCE_GAP_MS,
     MAX_ELEMENT_BYTES,
@@ -44,9 +44,14 @@ def appearances(items):
 
 
 def stored_elements(items):
-    """The detections of the window items, in stream order."""
-    ordered = sorted(windows(items), key=lambda item: window_sk_parts(item["sk"]["S"])[1])
-    return [element for item in ordered for element in unpack_elements(item["z"]["B"])]
+    """The detections of the window items, in stream order (each at the position its item gives it)."""
+    placed = []
+    for item in windows(items):
+        elements = unpack_elements(item["z"]["B"])
+        first = window_sk_parts(item["sk"]["S"])[1]
+        placed += zip(unpack_ordinals(first, len(elements), item.get("o", {}).get("B")), elements, strict=True)
+    assert len({ordinal for ordinal, _element in placed}) == len(placed)
+    return [element for _ordinal, element in sorted(placed, key=lambda pair: pair[0])]
 
 
 def test_detections_are_packed_per_window_with_deterministic_keys():
@@ -110,6 +115,41 @@ def test_person_tracks_are_appearances_within_the_job():
         ("TRACK#job1#1", "000000000200#00000001", "3"),
     ]
     assert tally.entities == {"0", "1"}
+
+
+def test_a_tracks_detections_are_indexed_with_it_one_item_per_person_and_window():
+    # Two people and an element without an index share the first window; one person goes on into the next.
+    elements = [{"Timestamp": t * 2_000, "Person": {"Index": t % 2}} for t in range(7)]
+    elements.insert(2, {"Timestamp": 2_000, "Person": {}})
+    items, _ = packed(PERSONS, [elements])
+    carried = sorted(
+        (item["sk"]["S"], item.get("entity", {}).get("S"), item.get("entity_sort", {}).get("S"), item["n"]["N"])
+        for item in windows(items)
+    )
+    assert carried == [
+        ("W#000000000000#00000000", "DETECTIONS#TRACK#job1#0", "000000000000#00000000", "3"),
+        ("W#000000000000#00000001", "DETECTIONS#TRACK#job1#1", "000000002000#00000001", "2"),
+        ("W#000000000000#00000002", None, None, "1"),
+        ("W#000000010000#00000006", "DETECTIONS#TRACK#job1#1", "000000010000#00000006", "1"),
+        ("W#000000010000#00000007", "DETECTIONS#TRACK#job1#0", "000000012000#00000007", "1"),
+    ]
+    # Person 0 is at positions 0, 3, 5: not consecutive, so the item says where each one is.
+    first = next(item for item in items if item["sk"]["S"] == "W#000000000000#00000000")
+    assert unpack_ordinals(0, 3, first["o"]["B"]) == [0, 3, 5]
+    assert stored_elements(items) == elements
+
+
+def test_a_collection_checkpointed_before_tracks_were_carried_goes_on_as_it_began():
+    elements = [{"Timestamp": t * 200, "Person": {"Index": t % 2}} for t in range(60)]
+    packer = DetectionPacker(context(PERSONS))
+    tally = ResultTally()
+    items = packer.pack(elements[:7], tally)
+    state = json.loads(json.dumps(packer.state()))
+    del state["carried"], state["open"]["identities"], state["open"]["timestamps"]  # as written before
+    resumed = DetectionPacker(context(PERSONS), state)
+    items += resumed.pack(elements[7:], tally) + resumed.finish()
+    assert not [item for item in items if item.get("entity", {}).get("S", "").startswith("DETECTIONS#")]
+    assert stored_elements(items) == elements
 
 
 def shot(index, start, end):

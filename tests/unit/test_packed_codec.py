@@ -16,8 +16,10 @@ from video_pipeline.logic.packed_codec import (
     VERSION_TEXT,
     PackedFormatError,
     compact_json,
+    pack_ordinals,
     pack_texts,
     unpack_elements,
+    unpack_ordinals,
 )
 
 # Numbers as the service spells them (float32 values printed in full as doubles) and any others.
@@ -187,3 +189,19 @@ def test_the_services_published_example_is_float32_and_packs_as_columns():
     packed = pack_texts([text] * 3)
     assert version(packed) == VERSION_FLOAT32
     assert strict(unpack_elements(packed)) == strict([AWS_EXAMPLE_FACE] * 3)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, unique=True))
+def test_stream_positions_read_back_from_their_gaps(positions):
+    ordinals = sorted(positions)
+    assert unpack_ordinals(ordinals[0], len(ordinals), pack_ordinals(ordinals)) == ordinals
+
+
+def test_consecutive_positions_need_no_bytes_and_others_one_a_small_gap():
+    assert pack_ordinals([7, 8, 9]) is None
+    assert pack_ordinals([7, 9, 10, 300]) == bytes([1, 0, 0xA1, 0x02])  # gaps 1, 0, 289
+
+
+def test_positions_that_do_not_match_their_count_are_refused():
+    with pytest.raises(PackedFormatError, match="3 stream positions for 2 detections"):
+        unpack_ordinals(0, 2, bytes([1, 1]))

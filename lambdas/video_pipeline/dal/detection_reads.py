@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Key
 
 from video_pipeline.analyses import EntityRule, element_timestamp
-from video_pipeline.logic.packed_codec import unpack_elements
+from video_pipeline.logic.packed_codec import unpack_elements, unpack_ordinals
 from video_pipeline.models import Detection
 from video_pipeline.schema import MAX_TIMESTAMP_MS, PARTITION_KEY, SORT_KEY, window_sk_parts, windows_between
 
@@ -57,7 +57,6 @@ def query_items(table: Table, query: dict[str, Any]) -> Iterator[dict[str, Any]]
 def job_detections(
     table: Table,
     job_id: str,
-    video_id: str,
     label: Callable[[Mapping[str, Any]], str | None],
     *,
     start_ms: int,
@@ -79,16 +78,39 @@ def job_detections(
         if start != window_start:
             yield from sorted(window, key=_position, reverse=descending)
             window, window_start = [], start
-        for offset, element in enumerate(unpack_elements(bytes(item["z"]))):
-            timestamp = element_timestamp(element)
-            if start_ms <= timestamp <= end_ms:
-                detection = Detection(job_id, video_id, timestamp, element, label(element))
-                window.append(Located(timestamp, first + offset, detection))
+        for located in _item_detections(item, first, label):
+            if start_ms <= located.timestamp <= end_ms:
+                window.append(located)
     yield from sorted(window, key=_position, reverse=descending)
+
+
+def _item_detections(
+    item: Mapping[str, Any], first: int, label: Callable[[Mapping[str, Any]], str | None]
+) -> Iterator[Located]:
+    """A packed item's detections, each at its stream position (consecutive from `first`, or as `o` says)."""
+    elements = unpack_elements(bytes(item["z"]))
+    gaps = item.get("o")
+    ordinals = unpack_ordinals(first, len(elements), bytes(gaps) if gaps is not None else None)
+    job_id, video_id = str(item[PARTITION_KEY]), str(item["video_id"])
+    for ordinal, element in zip(ordinals, elements, strict=True):
+        timestamp = element_timestamp(element)
+        yield Located(timestamp, ordinal, Detection(job_id, video_id, timestamp, element, label(element)))
 
 
 def _position(located: Located) -> tuple[int, int]:
     return located.position
+
+
+def carried_detections(
+    items: Iterable[Mapping[str, Any]], rule: EntityRule, *, descending: bool
+) -> Iterator[tuple[Mapping[str, Any], Located]]:
+    """The detections an identity's own packed items hold (a `carried` rule's, from the by-entity
+    index in the index's order), each with its item, in (timestamp, position) order within each."""
+    label = labeller(rule)
+    for item in items:
+        _window, first = window_sk_parts(str(item[SORT_KEY]))
+        for located in sorted(_item_detections(item, first, label), key=_position, reverse=descending):
+            yield item, located
 
 
 def entity_detections(
@@ -110,8 +132,7 @@ def entity_detections(
         if appearance[PARTITION_KEY] != job:
             job, held = str(appearance[PARTITION_KEY]), None
             low, high = (0, end[0]) if descending else (start[0], MAX_TIMESTAMP_MS)
-            video_id = str(appearance["video_id"])
-            detections = job_detections(table, job, video_id, label, start_ms=low, end_ms=high, descending=descending)
+            detections = job_detections(table, job, label, start_ms=low, end_ms=high, descending=descending)
         while True:
             found = held if held is not None else next(detections, None)
             held = None

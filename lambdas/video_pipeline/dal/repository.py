@@ -16,16 +16,24 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from itertools import chain
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from boto3.dynamodb.conditions import ConditionBase, Key
 from botocore.exceptions import ClientError
 
 from video_pipeline.analyses import CELEBRITIES, NATIVE_ENGINE, PERSONS, EntityRule, EntityScope, by_name
-from video_pipeline.dal.detection_reads import Located, entity_detections, job_detections, labeller, query_items
+from video_pipeline.dal.detection_reads import (
+    Located,
+    carried_detections,
+    entity_detections,
+    job_detections,
+    labeller,
+    query_items,
+)
 from video_pipeline.dal.jobs_store import ERASED_ATTRIBUTE, PREVIOUS_ATTRIBUTE
 from video_pipeline.logic.clock import format_instant
 from video_pipeline.models import Detection, JobStatus, JobSummary, Page, VideoSummary
@@ -42,6 +50,7 @@ from video_pipeline.schema import (
     SORT_KEY,
     STATUS_INDEX,
     account_entity,
+    detections_entity,
     job_entity,
     job_sk,
     video_pk,
@@ -211,7 +220,7 @@ class PipelineRepository:
         if job_id is None:
             return Page([])
         resume = max(start_ms, after["ts"]) if after else start_ms
-        found = job_detections(self._detections, job_id, video_id, labeller(rule), start_ms=resume, end_ms=end_ms)
+        found = job_detections(self._detections, job_id, labeller(rule), start_ms=resume, end_ms=end_ms)
         if after:
             found = (item for item in found if item.position > (after["ts"], after["ord"]))
         return _first(((item, {"ts": item.timestamp, "ord": item.ordinal}) for item in found), limit)
@@ -284,30 +293,41 @@ class PipelineRepository:
     def _appearances(
         self, entity: str, rule: EntityRule, identity: str, *, descending: bool, limit: int, cursor: str | None
     ) -> Page[Detection]:
-        """The detections of an entity's appearances (by-entity index), in the index's order."""
+        """The detections of an entity's appearances (by-entity index), in the index's order: from the
+        identity's own packed items when its rule is `carried`, else from its appearances' windows."""
         after = _position_cursor(cursor, "sort")
-        condition: ConditionBase = Key(ENTITY_INDEX.partition_key).eq(entity)
-        if after:
-            # The appearance the previous page ended in, and those after it.
-            sort_key = Key(ENTITY_INDEX.sort_key)
-            condition &= sort_key.lte(after["sort"]) if descending else sort_key.gte(after["sort"])
-        query = {
-            "IndexName": ENTITY_INDEX.name,
-            "KeyConditionExpression": condition,
-            "ScanIndexForward": not descending,
-        }
 
-        # Items of the per-detection layout also carry `entity`, until `make rebuild` migrates them.
-        appearances = (
-            item
-            for item in query_items(self._detections, query)
-            if str(item[SORT_KEY]).startswith(APPEARANCE_SK_PREFIX)
-        )
+        def query(partition: str) -> dict[str, Any]:
+            condition: ConditionBase = Key(ENTITY_INDEX.partition_key).eq(partition)
+            if after:
+                # The item the previous page ended in, and those after it.
+                sort_key = Key(ENTITY_INDEX.sort_key)
+                condition &= sort_key.lte(after["sort"]) if descending else sort_key.gte(after["sort"])
+            return {
+                "IndexName": ENTITY_INDEX.name,
+                "KeyConditionExpression": condition,
+                "ScanIndexForward": not descending,
+            }
+
+        found: Iterator[tuple[Mapping[str, Any], Located]] | None = None
+        if rule.carried:
+            carried = query_items(self._detections, query(detections_entity(entity)))
+            first = next(carried, None)
+            if first is not None:
+                found = carried_detections(chain([first], carried), rule, descending=descending)
+        if found is None:
+            # Items of the per-detection layout also carry `entity`, until `make rebuild` migrates them;
+            # and a carried rule's job stored before it was carried has only appearances and windows.
+            appearances = (
+                item
+                for item in query_items(self._detections, query(entity))
+                if str(item[SORT_KEY]).startswith(APPEARANCE_SK_PREFIX)
+            )
+            found = entity_detections(self._detections, appearances, rule, identity, descending=descending)
 
         def detections() -> Iterator[tuple[Located, dict[str, Any]]]:
-            found = entity_detections(self._detections, appearances, rule, identity, descending=descending)
-            for appearance, located in found:
-                sort = str(appearance[ENTITY_INDEX.sort_key])
+            for item, located in found:
+                sort = str(item[ENTITY_INDEX.sort_key])
                 if after and sort == after["sort"]:
                     done = (after["ts"], after["ord"])
                     if (located.position <= done) if not descending else (located.position >= done):

@@ -15,6 +15,12 @@ detections are at most `APPEARANCE_GAP_MS` apart) becomes one item of the by-ent
 and last timestamp and stream position, count, label and the best view's box. Rekognition sorts
 these results by timestamp, so a run is closed, for good, once the stream has moved past its gap.
 
+For an analysis whose rule is `carried` (a person's track), a closing window item is written as
+one item per identity in it (plus one for detections without an identity), each indexed under the
+identity's detections partition: reading an identity's detections is then one by-entity Query, as
+it was when every detection was its own indexed item, and a time window still reads only the items
+of the windows it overlaps. The split depends only on the stream, like the window rule.
+
 An element's text is the service's own when the gateway read the page (a ServiceElement), a
 compact encoding for elements the pipeline derives (the tracker's persons); a window's texts are
 stored by `logic/packed_codec.py` (float32 numbers as columns, the rest as JSON, one zlib stream).
@@ -30,7 +36,7 @@ from typing import Any
 
 from video_pipeline.analyses import Analysis, EntityScope, element_timestamp
 from video_pipeline.gc_pause import collector_paused
-from video_pipeline.logic.packed_codec import compact_json, pack_texts
+from video_pipeline.logic.packed_codec import compact_json, pack_ordinals, pack_texts
 from video_pipeline.result_pages import ServiceElement
 from video_pipeline.schema import (
     APPEARANCE_GAP_MS,
@@ -41,6 +47,7 @@ from video_pipeline.schema import (
     account_entity,
     account_entity_sort,
     appearance_sk,
+    detections_entity,
     job_entity,
     position_key,
     window_sk,
@@ -69,13 +76,27 @@ class ResultTally:
 
 
 class _OpenItem:
-    __slots__ = ("chars", "first", "texts", "timestamp", "truncated", "window")
+    __slots__ = ("chars", "first", "identities", "texts", "timestamp", "timestamps", "truncated", "window")
 
     def __init__(self, window: int, first: int, timestamp: int) -> None:
         self.window, self.first, self.timestamp = window, first, timestamp
         self.texts: list[str] = []
         self.truncated: list[int] = []
         self.chars = 0
+        # Kept only for a `carried` rule: each text's identity and timestamp, to split the item by identity.
+        self.identities: list[str | None] = []
+        self.timestamps: list[int] = []
+
+    def add(self, text: str, truncated: int | None, placed: tuple[str | None, int] | None) -> None:
+        """One more element: its text, its position if it was truncated, its (identity, timestamp)
+        when the item will be split by identity."""
+        self.texts.append(text)
+        self.chars += len(text)
+        if truncated is not None:
+            self.truncated.append(truncated)
+        if placed is not None:
+            self.identities.append(placed[0])
+            self.timestamps.append(placed[1])
 
 
 @dataclass(slots=True)
@@ -112,6 +133,7 @@ class DetectionPacker:
         self._pack_texts = pack  # another codec only in benchmarks/packing.py
         rule = context.analysis.entity
         self._rule = rule
+        self._carried = rule is not None and rule.carried
         self._open: _OpenItem | None = None
         self._runs: dict[str, _Run] = {}
         if rule is not None and rule.scope is EntityScope.ACCOUNT:
@@ -130,7 +152,7 @@ class DetectionPacker:
 
     def finish(self) -> list[DynamoItem]:
         """The items still open once the stream has ended."""
-        items = [self._window_item(self._open)] if self._open is not None else []
+        items = self._window_items(self._open) if self._open is not None else []
         self._open = None
         items.extend(self._appearance_item(run) for run in self._runs.values())
         self._runs = {}
@@ -141,6 +163,7 @@ class DetectionPacker:
         ordinal = tally.detections
         current = self._open
         rule = self._rule
+        carried = self._carried
         timestamp = -1
         for element in elements:
             timestamp = element_timestamp(element)
@@ -150,19 +173,17 @@ class DetectionPacker:
                 text = compact_json({"Timestamp": timestamp})
             window = timestamp - timestamp % WINDOW_MS
             if current is not None and (current.window != window or current.chars + len(text) > PACK_MAX_TEXT_BYTES):
-                items.append(self._window_item(current))
+                items.extend(self._window_items(current))
                 current = None
             if current is None:
                 current = _OpenItem(window, ordinal, timestamp)
-            current.texts.append(text)
-            current.chars += len(text)
-            if truncated:
-                current.truncated.append(ordinal)
+            identity = rule.identity(element) if rule is not None else None
+            current.add(text, ordinal if truncated else None, (identity, timestamp) if carried else None)
             if len(current.texts) >= PACK_MAX_DETECTIONS or current.chars >= PACK_MAX_TEXT_BYTES:
-                items.append(self._window_item(current))
+                items.extend(self._window_items(current))
                 current = None
-            if rule is not None:
-                self._appear(element, timestamp, ordinal, tally, items)
+            if identity is not None:
+                self._appear(element, identity, timestamp, ordinal, tally=tally, items=items)
             ordinal += 1
         self._open = current
         tally.detections = ordinal
@@ -173,13 +194,17 @@ class DetectionPacker:
         return items
 
     def _appear(
-        self, element: Mapping[str, Any], timestamp: int, ordinal: int, tally: ResultTally, items: list[DynamoItem]
+        self,
+        element: Mapping[str, Any],
+        identity: str,
+        timestamp: int,
+        ordinal: int,
+        *,
+        tally: ResultTally,
+        items: list[DynamoItem],
     ) -> None:
         rule = self._rule
         assert rule is not None
-        identity = rule.identity(element)
-        if identity is None:
-            return
         tally.entities.add(identity)
         if not rule.indexed:
             return
@@ -204,28 +229,61 @@ class DetectionPacker:
         else:
             run.extend(timestamp, ordinal, box_text, score)
 
-    def _window_item(self, item: _OpenItem) -> DynamoItem:
+    def _window_items(self, item: _OpenItem) -> list[DynamoItem]:
+        """The items a closing window item is written as: itself, or for a `carried` rule one item per
+        identity in it (in the order of their first detection) and one for the detections without."""
+        if not self._carried:
+            consecutive = range(item.first, item.first + len(item.texts))
+            return [self._packed_item(item.window, item.timestamp, consecutive, item.texts, item.truncated)]
+        held: dict[str | None, list[int]] = {}
+        for offset, identity in enumerate(item.identities):
+            held.setdefault(identity, []).append(offset)
+        truncated = set(item.truncated)
+        items = []
+        for identity, offsets in held.items():
+            ordinals = [item.first + offset for offset in offsets]
+            texts = [item.texts[offset] for offset in offsets]
+            first_ts = item.timestamps[offsets[0]]
+            packed = self._packed_item(
+                item.window, first_ts, ordinals, texts, [ordinal for ordinal in ordinals if ordinal in truncated]
+            )
+            if identity is not None:
+                packed["entity"] = {"S": detections_entity(self._entity(identity))}
+                packed["entity_sort"] = {"S": self._entity_sort(position_key(first_ts, ordinals[0]))}
+            items.append(packed)
+        return items
+
+    def _packed_item(
+        self, window: int, first_ts: int, ordinals: Sequence[int], texts: Sequence[str], truncated: Sequence[int]
+    ) -> DynamoItem:
         packed: DynamoItem = {
             "pk": {"S": self._context.job_id},
-            "sk": {"S": window_sk(item.window, item.first)},
+            "sk": {"S": window_sk(window, ordinals[0])},
             "video_id": {"S": self._context.video_id},
-            "ts": {"N": str(item.timestamp)},
-            "n": {"N": str(len(item.texts))},
-            "z": {"B": self._pack_texts(item.texts)},
+            "ts": {"N": str(first_ts)},
+            "n": {"N": str(len(texts))},
+            "z": {"B": self._pack_texts(texts)},
         }
-        if item.truncated:
-            packed["truncated"] = {"NS": [str(ordinal) for ordinal in item.truncated]}
+        gaps = pack_ordinals(ordinals)
+        if gaps is not None:
+            packed["o"] = {"B": gaps}
+        if truncated:
+            packed["truncated"] = {"NS": [str(ordinal) for ordinal in truncated]}
         return packed
+
+    def _entity(self, identity: str) -> str:
+        rule = self._rule
+        assert rule is not None
+        if rule.scope is EntityScope.ACCOUNT:
+            return account_entity(rule.prefix, identity)
+        return job_entity(rule.prefix, self._context.job_id, identity)
 
     def _appearance_item(self, run: _Run) -> DynamoItem:
         rule = self._rule
         assert rule is not None
         context = self._context
         position = position_key(run.first_ts, run.first)
-        if rule.scope is EntityScope.ACCOUNT:
-            entity = account_entity(rule.prefix, run.identity)
-        else:
-            entity = job_entity(rule.prefix, context.job_id, run.identity)
+        entity = self._entity(run.identity)
         item: DynamoItem = {
             "pk": {"S": context.job_id},
             "sk": {"S": appearance_sk(run.first_ts, run.first)},
@@ -248,6 +306,8 @@ class DetectionPacker:
         if self._open is None and not self._runs:
             return None
         state: dict[str, Any] = {"runs": [_run_state(run) for run in self._runs.values()]}
+        if self._carried:
+            state["carried"] = True
         if self._open is not None:
             item = self._open
             state["open"] = {
@@ -257,15 +317,23 @@ class DetectionPacker:
                 "texts": item.texts,
                 "truncated": item.truncated,
             }
+            if self._carried:
+                state["open"] |= {"identities": item.identities, "timestamps": item.timestamps}
         return state
 
     def _restore(self, state: Mapping[str, Any]) -> None:
+        # A collection checkpointed before its rule was carried goes on as it began, so that none of its
+        # detections are missing from its identities' items (it reads from its windows, as it did then).
+        self._carried = self._carried and bool(state.get("carried"))
         held = state.get("open")
         if held:
             item = _OpenItem(int(held["window"]), int(held["first"]), int(held["ts"]))
             item.texts = [str(text) for text in held["texts"]]
             item.truncated = [int(ordinal) for ordinal in held.get("truncated", [])]
             item.chars = sum(len(text) for text in item.texts)
+            if self._carried:
+                item.identities = [None if identity is None else str(identity) for identity in held["identities"]]
+                item.timestamps = [int(timestamp) for timestamp in held["timestamps"]]
             self._open = item
         for run in state.get("runs", []):
             self._runs[str(run["identity"])] = _Run(

@@ -24,6 +24,7 @@ Standard library only: this runs in the collector Lambda.
 
 from __future__ import annotations
 
+import itertools
 import json
 import struct
 import sys
@@ -105,6 +106,43 @@ def unpack_elements(packed: bytes) -> list[Any]:
     if version == VERSION_FLOAT32:
         return _float32_elements(data)
     raise PackedFormatError(f"unknown packed detections format {version!r}")
+
+
+def pack_ordinals(ordinals: Sequence[int]) -> bytes | None:
+    """The `o` of an item whose detections are not consecutive in the stream (one identity's, from a
+    window shared with others): each gap after the first as an unsigned LEB128 varint, so an item
+    holding every other detection takes one byte per detection. None when they are consecutive, as
+    every window item's are: their positions follow from the first, in the sort key."""
+    if not ordinals or ordinals[-1] - ordinals[0] == len(ordinals) - 1:
+        return None
+    encoded = bytearray()
+    for previous, ordinal in itertools.pairwise(ordinals):
+        gap = ordinal - previous - 1
+        if gap < 0:
+            raise ValueError("stream positions must increase")
+        while gap >= 0x80:
+            encoded.append(gap & 0x7F | 0x80)
+            gap >>= 7
+        encoded.append(gap)
+    return bytes(encoded)
+
+
+def unpack_ordinals(first: int, count: int, packed: bytes | None) -> list[int]:
+    """The stream positions of an item's `count` detections: `pack_ordinals`' inverse."""
+    if packed is None:
+        return list(range(first, first + count))
+    ordinals = [first]
+    gap = shift = 0
+    for byte in packed:
+        gap |= (byte & 0x7F) << shift
+        if byte & 0x80:
+            shift += 7
+            continue
+        ordinals.append(ordinals[-1] + gap + 1)
+        gap = shift = 0
+    if len(ordinals) != count or shift:
+        raise PackedFormatError(f"{len(ordinals)} stream positions for {count} detections")
+    return ordinals
 
 
 def _mostly_float32(text: str) -> bool:
