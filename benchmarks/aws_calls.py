@@ -178,6 +178,13 @@ def _response(request: AWSPreparedRequest, body: bytes, content_type: str) -> AW
     return AWSResponse(request.url, 200, headers, _Raw())
 
 
+def wire_item(item: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """A typed item with its binary values as the wire carries them (base64), which `item_size` expects."""
+    return {
+        name: {"B": base64.b64encode(value["B"]).decode()} if "B" in value else value for name, value in item.items()
+    }
+
+
 def item_size(item: dict[str, dict[str, Any]]) -> int:
     """A DynamoDB item's billed size: attribute names plus values (strings in UTF-8, numbers ~1 byte per 2 digits)."""
     size = 0

@@ -29,7 +29,7 @@ from video_pipeline.analyses import CELEBRITIES, FACES, PERSONS, Analysis
 from video_pipeline.logic.detections import DetectionPacker, JobContext, ResultTally
 from video_pipeline.logic.packed_codec import VERSION_FLOAT32, compact_json, pack_texts
 
-from benchmarks.aws_calls import item_size
+from benchmarks.aws_calls import item_size, wire_item
 from tests.read_answers import elements as generated
 
 
@@ -77,20 +77,11 @@ def measure(analysis: Analysis, elements: list[dict[str, Any]], codec: str) -> t
     began = time.process_time()
     items = [*packer.pack(elements, ResultTally()), *packer.finish()]
     cpu = time.process_time() - began
-    wire = [{name: _wire(value) for name, value in item.items()} for item in items]
+    wire = [wire_item(item) for item in items]
     sizes = [item_size(item) for item in wire]
     units = sum(math.ceil(size / 1024) * (2 if "entity" in item else 1) for size, item in zip(sizes, wire, strict=True))
     count = len(elements)
     return sum(sizes) / count, units / count, cpu * 1e6 / count
-
-
-def _wire(value: dict[str, Any]) -> dict[str, Any]:
-    """An attribute value as the SDK sends it (binary as base64), for `item_size`."""
-    import base64
-
-    if "B" in value:
-        return {"B": base64.b64encode(value["B"]).decode()}
-    return value
 
 
 def float32_breakdown(analysis: Analysis, elements: list[dict[str, Any]]) -> tuple[float, float, float, list[float]]:

@@ -43,7 +43,7 @@ from video_pipeline.schema import (
     legacy_detection_sk,
 )
 
-from benchmarks.aws_calls import item_size
+from benchmarks.aws_calls import item_size, wire_item
 from benchmarks.packing import service_spelling, stream
 from in_process.environment import provision
 from tests.read_answers import VIDEOS, job_id, job_items, legacy_items
@@ -86,7 +86,7 @@ def metered(tables: dict[str, Table]) -> Iterator[Reads]:
 
     def size(parsed: dict[str, Any], model: Any, **_: Any) -> None:
         items = parsed.get("Items") or ([parsed["Item"]] if parsed.get("Item") else [])
-        read = sum(item_size(_wire(item)) for item in items)
+        read = sum(item_size(wire_item(item)) for item in items)
         reads.bytes_read += read
         reads.read_units += max(1, math.ceil(read / READ_UNIT_BYTES)) * 0.5
 
@@ -100,15 +100,6 @@ def metered(tables: dict[str, Table]) -> Iterator[Reads]:
     finally:
         events.unregister("provide-client-params.dynamodb", unique_id="read-cost-count")
         events.unregister("after-call.dynamodb", unique_id="read-cost-size")
-
-
-def _wire(item: dict[str, Any]) -> dict[str, Any]:
-    """A parsed item with binary as the wire carries it (base64), which `item_size` expects."""
-    import base64
-
-    return {
-        name: {"B": base64.b64encode(value["B"]).decode()} if "B" in value else value for name, value in item.items()
-    }
 
 
 def dense_streams(minutes: int) -> dict[str, list[dict[str, Any]]]:
@@ -269,7 +260,7 @@ def write_figures(minutes: int) -> None:
 
 
 def _write_units(item: dict[str, Any]) -> int:
-    return math.ceil(item_size(_wire(item)) / WRITE_UNIT_BYTES)
+    return math.ceil(item_size(wire_item(item)) / WRITE_UNIT_BYTES)
 
 
 def main() -> None:
